@@ -1,0 +1,171 @@
+"""Shared pieces of the command line: --layer/--set parsing, error handling, exit codes.
+
+Each command lives in its own module (``greenplan/cli/<command>.py``) with
+``add_parser(subparsers)`` and ``run(args) -> int``; it only parses and calls one
+``jobs``/``analysis`` function (rasterio ``rio/merge.py`` style).
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import logging
+import sys
+import traceback
+from collections.abc import Callable
+from pathlib import Path
+
+from greenplan.core.errors import EXIT_CANCELED, EXIT_INTERNAL, GreenplanError, SettingError
+from greenplan.core.jsonio import json_default  # noqa: F401 - re-exported for commands
+from greenplan.core.paths import log_dir
+from greenplan.core.project import LayerSpec, Project, read_project
+from greenplan.core.roles import get_role
+from greenplan.core.settings import SETTING_NAMES
+
+log = logging.getLogger("greenplan")
+
+
+def parse_layer_arg(text: str) -> tuple[str, Path, str | None]:
+    """``ROLE=PATH[:LAYER]`` → (role, path, layer).
+
+    A ``:LAYER`` suffix counts only where the text before the last colon is an
+    existing file, so Windows paths (``D:\\数据\\a.gpkg``) keep their drive colon.
+
+    Examples
+    --------
+    >>> parse_layer_arg("roads=C:/no/such/file.shp")
+    ('roads', PosixPath('C:/no/such/file.shp'), None)
+    """
+    if "=" not in text:
+        raise SettingError(
+            f"--layer expects ROLE=PATH[:LAYER], got '{text}'.",
+            f"--layer 的格式应为 角色=路径[:图层]，实际为“{text}”。",
+            key="--layer",
+            hint_en="For example: --layer land_use=D:/data/三调.gpkg:DLTB",
+            hint_zh="例如：--layer land_use=D:/数据/三调.gpkg:DLTB",
+        )
+    role, _, rest = text.partition("=")
+    role = role.strip()
+    get_role(role, key="--layer")
+    path, layer = rest, None
+    head, sep, tail = rest.rpartition(":")
+    if sep and head and tail and Path(head).is_file() and not Path(rest).exists():
+        path, layer = head, tail
+    return role, Path(path), layer
+
+
+def parse_set_args(items: list[str] | None) -> tuple[dict[str, str], dict[str, dict[str, str]]]:
+    """``KEY=VALUE`` items → (settings, per-role layer options).
+
+    ``ROLE.FIELD=NAME`` maps a role field to a file's field (``land_use.DLBM=DLBM_2023``);
+    ``ROLE.encoding=gbk`` overrides a layer's encoding. Anything else is a setting.
+    """
+    settings: dict[str, str] = {}
+    layer_opts: dict[str, dict[str, str]] = {}
+    for item in items or []:
+        if "=" not in item:
+            raise SettingError(
+                f"--set expects KEY=VALUE, got '{item}'.",
+                f"--set 的格式应为 键=值，实际为“{item}”。",
+                key="--set",
+                hint_en="Valid keys: " + ", ".join(SETTING_NAMES) + ", or ROLE.FIELD=NAME.",
+                hint_zh="可用键：" + "、".join(SETTING_NAMES) + "，或 角色.字段=字段名。",
+            )
+        key, _, value = item.partition("=")
+        key = key.strip()
+        if "." in key:
+            role, _, sub = key.partition(".")
+            get_role(role, key=f"--set {key}")
+            layer_opts.setdefault(role, {})[sub] = value.strip()
+        else:
+            settings[key] = value
+    return settings, layer_opts
+
+
+def add_project_args(p: argparse.ArgumentParser) -> None:
+    """PROJECT or --layer ROLE=PATH[:LAYER] ..., plus --set KEY=VALUE."""
+    p.add_argument("project", nargs="?", type=Path, help="project file (*.greenplan.toml)")
+    p.add_argument(
+        "--layer",
+        action="append",
+        metavar="ROLE=PATH[:LAYER]",
+        help="a layer without a project file (repeatable)",
+    )
+    p.add_argument("--set", action="append", metavar="KEY=VALUE", help="override a setting (repeatable)")
+
+
+def project_from_args(args: argparse.Namespace) -> tuple[Project, list[str]]:
+    """The project named on the command line, or one built from --layer options."""
+    settings, layer_opts = parse_set_args(getattr(args, "set", None))
+    if args.project is not None and args.layer:
+        raise SettingError(
+            "Give either a project file or --layer options, not both.",
+            "请只指定项目文件或 --layer 选项之一，不能同时使用。",
+            key="--layer",
+        )
+    if args.project is not None:
+        project, warnings = read_project(args.project)
+    elif args.layer:
+        layers = []
+        for text in args.layer:
+            role, path, layer = parse_layer_arg(text)
+            layers.append(LayerSpec(source=path.absolute(), layer=layer, role=role, name=get_role(role).zh))
+        project, warnings = Project(name="命令行项目", layers=layers), []
+    else:
+        raise SettingError(
+            "No input: give a project file or at least one --layer ROLE=PATH.",
+            "未指定输入：请给出项目文件，或至少一个 --layer 角色=路径。",
+            key="PROJECT",
+        )
+    if "crs" in settings:
+        project.crs = settings["crs"]
+    project.settings = project.settings.with_overrides(settings)
+    for role, opts in layer_opts.items():
+        targets = project.layers_with_role(role)
+        for lyr in targets:
+            for sub, value in opts.items():
+                if sub == "encoding":
+                    lyr.encoding = value
+                elif sub == "layer":
+                    lyr.layer = value
+                else:
+                    lyr.fields[sub] = value
+    return project, warnings
+
+
+def print_warnings(warnings: list[str]) -> None:
+    for w in warnings:
+        print(f"warning / 警告: {w}", file=sys.stderr)
+
+
+def _log_internal_error(exc: BaseException) -> Path | None:
+    try:
+        path = log_dir() / f"greenplan-{dt.datetime.now():%Y%m%d}.log"
+        with open(path, "a", encoding="utf-8") as fh:
+            fh.write(f"\n=== {dt.datetime.now().isoformat()} {' '.join(sys.argv)}\n")
+            fh.write("".join(traceback.format_exception(exc)))
+        return path
+    except OSError:
+        return None
+
+
+def guarded(func: Callable[[argparse.Namespace], int], args: argparse.Namespace) -> int:
+    """Run a command: user errors print a bilingual message, bugs go to the log file."""
+    try:
+        return func(args)
+    except GreenplanError as exc:
+        print(f"错误 / error: {exc.bilingual()}", file=sys.stderr)
+        return exc.exit_code
+    except KeyboardInterrupt:
+        print("\n已取消 / cancelled", file=sys.stderr)
+        return EXIT_CANCELED
+    except Exception as exc:  # noqa: BLE001 - last line of defence: no traceback on screen
+        logfile = _log_internal_error(exc)
+        where = f" ({logfile})" if logfile else ""
+        print(
+            f"内部错误：{type(exc).__name__}: {exc}。详细信息已写入日志{where}，请将其发送给技术支持。\n"
+            f"internal error: {type(exc).__name__}: {exc}. Details were written to the log{where}; "
+            "please send it to support.",
+            file=sys.stderr,
+        )
+        return EXIT_INTERNAL

@@ -1,0 +1,54 @@
+"""``greenplan`` command: subcommands are registered here explicitly.
+
+Explicit registration (no entry-point discovery) keeps the PyInstaller bundle simple.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+
+from greenplan import __version__
+from greenplan.cli.common import guarded
+
+#: subcommand -> module with add_parser(subparsers) and run(args)
+COMMANDS = {
+    "check": "greenplan.cli.check",
+    "sample": "greenplan.cli.sample",
+}
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="greenplan",
+        description="GreenPlan 绿化与国土空间规划工具 — greening and land-use planning (command line).",
+    )
+    parser.add_argument("--version", action="version", version=f"greenplan {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    for modname in COMMANDS.values():
+        mod = importlib.import_module(modname)
+        p = mod.add_parser(sub)
+        p.set_defaults(_run=mod.run)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    # Windows consoles default to a legacy code page; Chinese output must not crash
+    for stream in (sys.stdout, sys.stderr):
+        reconfigure = getattr(stream, "reconfigure", None)
+        if reconfigure is not None:
+            try:
+                reconfigure(errors="replace")
+            except (ValueError, OSError):
+                pass
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if not getattr(args, "_run", None):
+        parser.print_help()
+        return 2
+    return guarded(args._run, args)
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

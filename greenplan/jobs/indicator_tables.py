@@ -1,0 +1,248 @@
+"""Tables of the indicators document: ``indicators.csv`` and ``indicators.xlsx``.
+
+Both are built from the ``indicators.json`` document (``shared/indicators.md``), so the
+three outputs can never disagree. The workbook is formatted for printing on A4 landscape:
+Chinese headers with units, percentages as percentages, pass/fail coloured, header rows
+repeated on every page.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from greenplan.core.atomic import atomic_path, write_text_atomic
+
+#: key -> (Chinese name, English name)
+INDICATOR_LABELS: dict[str, tuple[str, str]] = {
+    "green_coverage_vector": ("建成区绿化覆盖率（矢量法）", "Green coverage (vector)"),
+    "green_coverage_raster": ("建成区绿化覆盖率（遥感法）", "Green coverage (raster)"),
+    "green_space_ratio": ("建成区绿地率", "Green space ratio"),
+    "park_green_per_capita": ("人均公园绿地面积", "Park green space per capita"),
+    "park_service_coverage": ("公园绿地服务半径覆盖率", "Park service-radius coverage"),
+    "eco_redline_occupation": ("生态保护红线占用率", "Ecological red line occupation"),
+    "urban_boundary_utilization": ("城镇开发边界利用率", "Urban boundary utilization"),
+    "redline_overlaps": ("三条控制线相互重叠面积", "Control-line mutual overlaps"),
+    "farmland_nonfarm_use": ("永久基本农田非农化面积", "Non-farm use of permanent farmland"),
+    "farmland_greening_conflict": ("永久基本农田绿化冲突面积", "Greening on permanent farmland"),
+    "idle_land": ("闲置土地", "Idle land"),
+}
+
+UNIT_LABELS = {"ratio": "%", "m2": "㎡", "m²": "㎡", "m²/person": "㎡/人", "count": "宗"}
+
+CSV_COLUMNS = [
+    ("scope", "范围"),
+    ("unit_code", "行政区代码"),
+    ("unit_name", "行政区名称"),
+    ("key", "指标代码"),
+    ("name_zh", "指标名称"),
+    ("value", "数值"),
+    ("unit", "单位"),
+    ("numerator_m2", "分子面积（㎡）"),
+    ("denominator_m2", "分母面积（㎡）"),
+    ("grade", "等级"),
+    ("pass", "是否达标"),
+    ("notes", "备注"),
+]
+
+
+def label(key: str, lang: str = "zh") -> str:
+    zh, en = INDICATOR_LABELS.get(key, (key, key))
+    return zh if lang == "zh" else en
+
+
+def _rows(doc: Mapping[str, Any]) -> list[dict[str, Any]]:
+    rows = []
+    scopes = [("overall", "", doc.get("project") or "", doc.get("indicators", {}))]
+    scopes += [("unit", u.get("code", ""), u.get("name", ""), u.get("indicators", {})) for u in doc.get("by_unit", [])]
+    for scope, code, name, inds in scopes:
+        for key, ind in inds.items():
+            rows.append(
+                {
+                    "scope": scope,
+                    "unit_code": code,
+                    "unit_name": name,
+                    "key": key,
+                    "name_zh": label(key),
+                    "value": ind.get("value"),
+                    "unit": ind.get("unit"),
+                    "numerator_m2": ind.get("numerator_m2"),
+                    "denominator_m2": ind.get("denominator_m2"),
+                    "grade": ind.get("grade"),
+                    "pass": ind.get("pass"),
+                    "notes": "；".join(str(n) for n in ind.get("notes", [])),
+                }
+            )
+    return rows
+
+
+def write_indicators_csv(doc: Mapping[str, Any], path: Path) -> None:
+    """One row per (scope, unit, indicator); UTF-8 with BOM so Excel shows the Chinese."""
+    buf = io.StringIO()
+    w = csv.writer(buf, lineterminator="\r\n")
+    w.writerow([zh for _, zh in CSV_COLUMNS])
+    w.writerow([k for k, _ in CSV_COLUMNS])
+    for row in _rows(doc):
+        w.writerow(["" if row[k] is None else row[k] for k, _ in CSV_COLUMNS])
+    write_text_atomic(path, buf.getvalue(), encoding="utf-8-sig")
+
+
+# ------------------------------------------------------------------------------ xlsx
+def _fmt_threshold(th: Any) -> str:
+    if not isinstance(th, dict):
+        return "" if th is None else str(th)
+    return "；".join(f"{g}: {v}" for g, v in th.items())
+
+
+def _number_format(unit: str | None) -> str:
+    if unit == "ratio":
+        return "0.00%"
+    if unit in ("count",):
+        return "0"
+    return "#,##0.00"
+
+
+def write_indicators_xlsx(
+    doc: Mapping[str, Any],
+    path: Path,
+    conflicts: Mapping[str, Any] | None = None,
+) -> None:
+    """Write the workbook: 汇总 (summary), 分乡镇 (per township), 冲突明细 (conflicts).
+
+    Parameters
+    ----------
+    doc : mapping
+        The ``indicators.json`` document.
+    path : Path
+        Output ``.xlsx``; written atomically.
+    conflicts : mapping of str to DataFrame, optional
+        Explaining features (red line occupation, overlaps, farmland conflicts) without
+        geometry; each becomes a block of the conflicts sheet.
+    """
+    from openpyxl import Workbook
+    from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+    from openpyxl.utils import get_column_letter
+
+    wb = Workbook()
+    thin = Side(style="thin", color="999999")
+    border = Border(left=thin, right=thin, top=thin, bottom=thin)
+    head_font = Font(name="SimSun", bold=True)
+    body_font = Font(name="SimSun")
+    head_fill = PatternFill("solid", fgColor="D9E7D0")
+    ok_fill = PatternFill("solid", fgColor="C6EFCE")
+    bad_fill = PatternFill("solid", fgColor="FFC7CE")
+    wrap = Alignment(wrap_text=True, vertical="center")
+
+    def setup(ws, title: str, headers: list[str], widths: list[int]) -> None:
+        ws.append([title])
+        ws["A1"].font = Font(name="SimHei", bold=True, size=14)
+        ws.append([f"项目：{doc.get('project', '')}    坐标系：{doc.get('crs', '')}    统计日期：{doc.get('as_of', '')}    评价标准：{doc.get('scheme', '')}"])
+        ws.append(headers)
+        for c, w in enumerate(widths, start=1):
+            ws.column_dimensions[get_column_letter(c)].width = w
+            cell = ws.cell(row=3, column=c)
+            cell.font, cell.fill, cell.border, cell.alignment = head_font, head_fill, border, wrap
+        ws.freeze_panes = "A4"
+        ws.print_title_rows = "3:3"
+        ws.page_setup.orientation = "landscape"
+        ws.page_setup.paperSize = ws.PAPERSIZE_A4
+        ws.page_setup.fitToWidth = 1
+        ws.page_setup.fitToHeight = 0
+        ws.sheet_properties.pageSetUpPr.fitToPage = True
+
+    def body(ws, row: int, ncols: int) -> None:
+        for c in range(1, ncols + 1):
+            cell = ws.cell(row=row, column=c)
+            cell.font, cell.border = body_font, border
+            cell.alignment = Alignment(vertical="center", wrap_text=c == ncols)
+
+    # summary -----------------------------------------------------------------
+    ws = wb.active
+    ws.title = "汇总"
+    headers = ["指标", "数值", "单位", "分子面积（㎡）", "分母面积（㎡）", "等级", "是否达标", "标准值", "计算方法", "备注"]
+    setup(ws, "绿化与国土空间指标汇总表", headers, [28, 14, 8, 16, 16, 8, 10, 26, 40, 50])
+    for key, ind in doc.get("indicators", {}).items():
+        unit = ind.get("unit")
+        ws.append([
+            label(key), ind.get("value"), UNIT_LABELS.get(unit, unit or ""), ind.get("numerator_m2"),
+            ind.get("denominator_m2"), ind.get("grade") or "", _pass_text(ind.get("pass")),
+            _fmt_threshold(ind.get("threshold")), ind.get("method") or "", "；".join(map(str, ind.get("notes", []))),
+        ])
+        r = ws.max_row
+        body(ws, r, len(headers))
+        ws.cell(row=r, column=2).number_format = _number_format(unit)
+        ws.cell(row=r, column=4).number_format = "#,##0.00"
+        ws.cell(row=r, column=5).number_format = "#,##0.00"
+        if ind.get("pass") is not None:
+            ws.cell(row=r, column=7).fill = ok_fill if ind.get("pass") else bad_fill
+
+    # per township --------------------------------------------------------------
+    ws = wb.create_sheet("分乡镇")
+    keys = list(doc.get("indicators", {}))
+    units = {k: doc["indicators"][k].get("unit") for k in keys}
+    headers = ["行政区代码", "行政区名称"] + [f"{label(k)}（{UNIT_LABELS.get(units[k], units[k] or '')}）" for k in keys]
+    setup(ws, "分乡镇（街道）指标表", headers, [12, 12] + [14] * len(keys))
+    for u in doc.get("by_unit", []):
+        inds = u.get("indicators", {})
+        ws.append([u.get("code"), u.get("name")] + [inds.get(k, {}).get("value") for k in keys])
+        r = ws.max_row
+        body(ws, r, len(headers))
+        for j, k in enumerate(keys, start=3):
+            cell = ws.cell(row=r, column=j)
+            cell.number_format = _number_format(units[k])
+            p = inds.get(k, {}).get("pass")
+            if p is not None:
+                cell.fill = ok_fill if p else bad_fill
+    ws.row_dimensions[3].height = 48
+
+    # conflicts -----------------------------------------------------------------
+    ws = wb.create_sheet("冲突明细")
+    setup(ws, "冲突与占用明细", ["类别", "说明"], [30, 80])
+    for name, frame in (conflicts or {}).items():
+        ws.append([])
+        ws.append([name])
+        ws.cell(row=ws.max_row, column=1).font = head_font
+        if frame is None or len(frame) == 0:
+            ws.append(["（无）"])
+            continue
+        cols = [c for c in frame.columns if c != "geometry"]
+        ws.append(cols)
+        for c in range(1, len(cols) + 1):
+            cell = ws.cell(row=ws.max_row, column=c)
+            cell.font, cell.fill, cell.border = head_font, head_fill, border
+        for rec in frame[cols].itertuples(index=False):
+            ws.append([_cell(v) for v in rec])
+            body(ws, ws.max_row, len(cols))
+
+    with atomic_path(path) as tmp:
+        wb.save(tmp)
+
+
+def _pass_text(p: Any) -> str:
+    return "" if p is None else ("达标" if p else "不达标")
+
+
+def _cell(v: Any) -> Any:
+    import math
+
+    import numpy as np
+    import pandas as pd
+
+    if v is None:
+        return None
+    if isinstance(v, float) and math.isnan(v):
+        return None
+    if isinstance(v, (np.integer,)):
+        return int(v)
+    if isinstance(v, (np.floating,)):
+        return None if np.isnan(v) else float(v)
+    if isinstance(v, (np.bool_, bool)):
+        return "是" if v else "否"
+    if isinstance(v, pd.Timestamp):
+        return v.to_pydatetime()
+    if v is pd.NaT:
+        return None
+    return v if isinstance(v, (int, float, str)) else str(v)

@@ -1,0 +1,54 @@
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+import pytest
+
+from greenplan.cli.common import guarded, parse_layer_arg, parse_set_args, project_from_args
+from greenplan.core.errors import SettingError, UnknownRoleError
+
+
+def test_layer_suffix_only_after_an_existing_file(tmp_path: Path) -> None:
+    f = tmp_path / "三调 数据.gpkg"
+    f.write_bytes(b"")
+    assert parse_layer_arg(f"land_use={f}:DLTB") == ("land_use", f, "DLTB")
+    # no such file: the colon is part of the path (a Windows drive letter, say)
+    assert parse_layer_arg("roads=D:\\数据\\道路.shp") == ("roads", Path("D:\\数据\\道路.shp"), None)
+    with pytest.raises(UnknownRoleError):
+        parse_layer_arg(f"parks={f}")
+    with pytest.raises(SettingError):
+        parse_layer_arg(str(f))
+
+
+def test_set_args_split_settings_and_field_mapping() -> None:
+    settings, layer_opts = parse_set_args(["ndvi_threshold=0.25", "land_use.DLBM=DLBM_2023", "idle_land.encoding=gbk"])
+    assert settings == {"ndvi_threshold": "0.25"}
+    assert layer_opts == {"land_use": {"DLBM": "DLBM_2023"}, "idle_land": {"encoding": "gbk"}}
+
+
+def test_projectless_args_build_a_project(tmp_path: Path) -> None:
+    args = argparse.Namespace(project=None, layer=[f"land_use={tmp_path / 'a.gpkg'}"], set=["land_use.DLBM=dlbm", "crs=EPSG:4545", "as_of=2026-01-01"])
+    project, _ = project_from_args(args)
+    assert project.crs == "EPSG:4545" and project.settings.as_of.isoformat() == "2026-01-01"
+    assert project.layers[0].role == "land_use" and project.layers[0].fields == {"DLBM": "dlbm"}
+
+
+def test_guarded_turns_errors_into_exit_codes(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    monkeypatch.setenv("GREENPLAN_HOME", str(tmp_path / "用户 数据"))
+    def bad_input(_):
+        raise SettingError("Bad.", "错误。", key="x")
+
+    def bug(_):
+        raise ZeroDivisionError("boom")
+
+    assert guarded(bad_input, argparse.Namespace()) == 2
+    err = capsys.readouterr().err
+    assert "错误。" in err and "Bad." in err and "Traceback" not in err
+    assert guarded(bug, argparse.Namespace()) == 4
+    err = capsys.readouterr().err
+    assert "internal error" in err and "Traceback" not in err
+    (log,) = (tmp_path / "用户 数据" / "logs").iterdir()
+    assert "ZeroDivisionError: boom" in log.read_text(encoding="utf-8")  # the traceback goes to the log
