@@ -29,7 +29,7 @@ def parse_layer_arg(text: str) -> tuple[str, Path, str | None]:
     """``ROLE=PATH[:LAYER]`` → (role, path, layer).
 
     A ``:LAYER`` suffix counts only where the text before the last colon is an
-    existing file, so Windows paths (``D:\\数据\\a.gpkg``) keep their drive colon.
+    existing file (or FileGDB folder), so Windows paths (``D:\\数据\\a.gpkg``) keep their drive colon.
 
     Examples
     --------
@@ -49,7 +49,7 @@ def parse_layer_arg(text: str) -> tuple[str, Path, str | None]:
     get_role(role, key="--layer")
     path, layer = rest, None
     head, sep, tail = rest.rpartition(":")
-    if sep and head and tail and Path(head).is_file() and not Path(rest).exists():
+    if sep and head and tail and Path(head).exists() and not Path(rest).exists():
         path, layer = head, tail
     return role, Path(path), layer
 
@@ -109,7 +109,8 @@ def project_from_args(args: argparse.Namespace) -> tuple[Project, list[str]]:
         layers = []
         for text in args.layer:
             role, path, layer = parse_layer_arg(text)
-            layers.append(LayerSpec(source=path.absolute(), layer=layer, role=role, name=get_role(role).zh))
+            name = f"{get_role(role).zh}（{layer or path.stem}）"
+            layers.append(LayerSpec(source=path.absolute(), layer=layer, role=role, name=name))
         project, warnings = Project(name="命令行项目", layers=layers), []
     else:
         raise SettingError(

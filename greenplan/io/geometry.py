@@ -1,0 +1,191 @@
+"""Geometry clean-up on load: counts, 2D, type filter per role, in-memory repair.
+
+All whole-column shapely 2 operations; nothing is written back to the source.
+"""
+
+from __future__ import annotations
+
+import geopandas as gpd
+import numpy as np
+import shapely
+
+from greenplan.core.roles import ACCEPTED_GEOM_TYPES, LINE, LINE_OR_POLYGON, POLYGON
+from greenplan.io.report import LayerReport
+
+_POLYGON_IDS = (shapely.GeometryType.POLYGON,)
+_LINE_IDS = (shapely.GeometryType.LINESTRING, shapely.GeometryType.LINEARRING)
+
+
+def extract_kind(geoms: np.ndarray, kind: str) -> np.ndarray:
+    """The polygonal (``kind="polygon"``) or linear parts of each geometry.
+
+    Collections (also nested) are taken apart; a row with one part gets that part, a row
+    with several a Multi* geometry, a row with none ``None``.
+
+    Examples
+    --------
+    >>> gc = shapely.GeometryCollection([shapely.Point(0, 0), shapely.box(0, 0, 1, 1)])
+    >>> extract_kind(np.array([gc]), "polygon")[0].wkt
+    'POLYGON ((1 0, 1 1, 0 1, 0 0, 1 0))'
+    """
+    n = len(geoms)
+    parts, idx = shapely.get_parts(geoms, return_index=True)
+    for _ in range(2):  # collections inside collections
+        nested = shapely.get_type_id(parts) >= shapely.GeometryType.MULTIPOINT
+        if not nested.any():
+            break
+        sub, sub_idx = shapely.get_parts(parts, return_index=True)
+        idx, parts = idx[sub_idx], sub
+    wanted = _POLYGON_IDS if kind == POLYGON else _LINE_IDS
+    keep = np.isin(shapely.get_type_id(parts), wanted) & ~shapely.is_empty(parts)
+    parts, idx = parts[keep], idx[keep]
+    out = np.full(n, None, dtype=object)
+    if len(parts) == 0:
+        return out
+    counts = np.bincount(idx, minlength=n)
+    single = counts[idx] == 1
+    out[idx[single]] = parts[single]
+    multi = ~single
+    if multi.any():
+        build = shapely.multipolygons if kind == POLYGON else shapely.multilinestrings
+        uniq, inv = np.unique(idx[multi], return_inverse=True)
+        out[uniq] = build(parts[multi], indices=inv)
+    return out
+
+
+def _kind_of(types: np.ndarray, role_geometry: str) -> np.ndarray:
+    """For a line-or-polygon role: per row, which kind its geometry is meant as."""
+    if role_geometry != LINE_OR_POLYGON:
+        return np.full(len(types), role_geometry, dtype=object)
+    return np.where(np.isin(types, ["LineString", "MultiLineString"]), LINE, POLYGON).astype(object)
+
+
+def prepare_geometries(gdf: gpd.GeoDataFrame, role_geometry: str | None, report: LayerReport) -> gpd.GeoDataFrame:
+    """Count, filter and repair the geometries of a layer read from a file.
+
+    Drops null and empty geometries and, for a role, those of a type the role cannot use
+    (geometry collections keep their fitting parts); repairs invalid ones with
+    ``make_valid`` (polygons: ``method="structure"``, so a bow-tie becomes two triangles
+    and collapsed rings vanish); drops Z/M. Fills the counts of ``report``.
+
+    Parameters
+    ----------
+    gdf : GeoDataFrame
+        As read, any CRS.
+    role_geometry : str or None
+        ``polygon``, ``line``, ``line_or_polygon`` (:mod:`greenplan.core.roles`), or None
+        for a reference layer (nothing dropped for its type).
+    report : LayerReport
+
+    Returns
+    -------
+    GeoDataFrame
+        The kept rows (index of the file order kept), same CRS.
+    """
+    geoms = np.asarray(gdf.geometry.values, dtype=object)
+    missing = shapely.is_missing(geoms)
+    empty = ~missing & shapely.is_empty(geoms)
+    types = np.asarray(gdf.geometry.geom_type, dtype=object)
+    types = np.where(missing, "null", types)
+    names, counts = np.unique(types.astype(str), return_counts=True)
+    report.geometry_types = {str(k): int(v) for k, v in zip(names, counts, strict=True)}
+    report.null_geometries = int(missing.sum()) - len(report.unparseable)
+    report.empty_geometries = int(empty.sum())
+    usable = ~missing & ~empty
+    if shapely.has_z(geoms[usable]).any():
+        report.has_z = True
+        geoms = geoms.copy()
+        geoms[usable] = shapely.force_2d(geoms[usable])
+    wrong = np.zeros(len(geoms), dtype=bool)
+    if role_geometry is not None:
+        accepted = ACCEPTED_GEOM_TYPES[role_geometry]
+        kinds = _kind_of(types, role_geometry)
+        ok = np.isin(types, list(accepted))
+        coll = usable & (types == "GeometryCollection")
+        if coll.any():
+            geoms = geoms.copy()
+            for kind in (POLYGON, LINE):
+                sel = coll & (kinds == kind)
+                if sel.any():
+                    geoms[sel] = extract_kind(geoms[sel], kind)
+            ok |= coll & ~shapely.is_missing(geoms)
+        wrong = usable & ~ok
+    report.wrong_type = int(wrong.sum())
+    keep = usable & ~wrong
+    invalid = keep & ~shapely.is_valid(geoms)
+    report.invalid_geometries = int(invalid.sum())
+    if invalid.any():
+        geoms = geoms.copy()
+        geoms[invalid] = repair(geoms[invalid], role_geometry)
+        report.repaired = int(invalid.sum())
+        collapsed = invalid & (shapely.is_missing(geoms) | shapely.is_empty(geoms))
+        keep &= ~collapsed
+        report.checks["collapsed_by_repair"] = int(collapsed.sum())
+    out = gdf.loc[keep].copy()
+    out = out.set_geometry(gpd.GeoSeries(geoms[keep], index=out.index, crs=gdf.crs), crs=gdf.crs)
+    return out
+
+
+def repair(geoms: np.ndarray, role_geometry: str | None) -> np.ndarray:
+    """``make_valid`` keeping the kind a role needs (polygons stay polygons).
+
+    Examples
+    --------
+    >>> bowtie = shapely.Polygon([(0, 0), (2, 2), (2, 0), (0, 2)])
+    >>> fixed = repair(np.array([bowtie]), "polygon")[0]
+    >>> fixed.geom_type, fixed.area
+    ('MultiPolygon', 2.0)
+    """
+    tid = shapely.get_type_id(geoms)
+    polygonal = np.isin(tid, [shapely.GeometryType.POLYGON, shapely.GeometryType.MULTIPOLYGON])
+    out = np.empty(len(geoms), dtype=object)
+    with np.errstate(all="ignore"):  # damaged coordinates (1e300) overflow inside GEOS: still repaired
+        _repair_into(out, geoms, polygonal, role_geometry)
+    return out
+
+
+def _make_valid(geoms: np.ndarray, **kwargs: object) -> np.ndarray:
+    """``shapely.make_valid`` for all; where GEOS gives up on one (coordinates of 1e300,
+    a ring of repeated points), that one becomes None instead of failing the layer."""
+    try:
+        return shapely.make_valid(geoms, **kwargs)
+    except shapely.errors.GEOSException:
+        out = np.empty(len(geoms), dtype=object)
+        for i, g in enumerate(geoms):  # only in this rare failure: find the culprits
+            try:
+                out[i] = shapely.make_valid(g, **kwargs)
+            except shapely.errors.GEOSException:
+                out[i] = None
+        return out
+
+
+def _repair_into(out: np.ndarray, geoms: np.ndarray, polygonal: np.ndarray, role_geometry: str | None) -> None:
+    if polygonal.any():
+        fixed = _make_valid(geoms[polygonal], method="structure", keep_collapsed=False)
+        out[polygonal] = extract_kind(fixed, POLYGON)
+    if (~polygonal).any():
+        fixed = _make_valid(geoms[~polygonal])
+        out[~polygonal] = extract_kind(fixed, LINE) if role_geometry in (LINE, LINE_OR_POLYGON) else fixed
+
+
+def repair_after_reprojection(gdf: gpd.GeoDataFrame, role_geometry: str | None) -> tuple[gpd.GeoDataFrame, int, int]:
+    """Repair geometries that became invalid through reprojection.
+
+    Returns
+    -------
+    (GeoDataFrame, int, int)
+        The frame without geometries that could not be projected (non-finite
+        coordinates: far outside the source CRS's area), the number repaired, and the
+        number dropped as unprojectable.
+    """
+    geoms = np.asarray(gdf.geometry.values, dtype=object)
+    finite = np.isfinite(shapely.bounds(geoms)).all(axis=1) | shapely.is_empty(geoms)
+    invalid = finite & ~shapely.is_valid(geoms) & ~shapely.is_missing(geoms)
+    if not invalid.any() and finite.all():
+        return gdf, 0, 0
+    geoms = geoms.copy()
+    if invalid.any():
+        geoms[invalid] = repair(geoms[invalid], role_geometry)
+    keep = finite & ~shapely.is_missing(geoms) & ~shapely.is_empty(geoms)
+    out = gdf.set_geometry(gpd.GeoSeries(geoms, index=gdf.index, crs=gdf.crs), crs=gdf.crs)
+    return out.loc[keep], int(invalid.sum()), int((~finite).sum())

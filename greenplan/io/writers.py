@@ -1,0 +1,162 @@
+"""Writing vector outputs atomically: GeoPackage 1.2, shapefiles with a UTF-8 .cpg.
+
+A failure while writing leaves the previous file (or no file), never a half-written one:
+everything is written to a temporary file or folder beside the target and then moved
+into place (:mod:`greenplan.core.atomic`). GreenPlan never writes to its sources; these
+functions are for outputs.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+from collections.abc import Mapping
+from pathlib import Path
+
+import geopandas as gpd
+import pandas as pd
+
+from greenplan.core.atomic import atomic_path
+from greenplan.core.errors import OutputError
+
+#: shapefile parts GreenPlan writes or that would go stale next to a rewritten .shp
+SHAPEFILE_PARTS = (".shp", ".shx", ".dbf", ".prj", ".cpg", ".qix", ".sbn", ".sbx", ".qmd", ".shp.xml")
+_DRIVERS = {".gpkg": "GPKG", ".shp": "ESRI Shapefile", ".geojson": "GeoJSON", ".json": "GeoJSON",
+            ".fgb": "FlatGeobuf", ".gml": "GML", ".kml": "KML", ".csv": "CSV"}
+
+
+def _write_error(path: Path, exc: Exception) -> OutputError:
+    return OutputError(
+        f"The file cannot be written ({exc}).",
+        f"无法写出该文件（{exc}）。",
+        path=path,
+        hint_en="Check the folder is writable, the disk not full, and the file not open in another program.",
+        hint_zh="请检查文件夹是否可写、磁盘空间是否充足、文件是否被其他程序占用。",
+    )
+
+
+def write_gpkg_layers(path: str | os.PathLike, layers: Mapping[str, gpd.GeoDataFrame | pd.DataFrame], *,
+                      append: bool = False) -> Path:
+    """Write several layers into one GeoPackage (version 1.2) in one atomic step.
+
+    Parameters
+    ----------
+    path : path-like
+        The ``.gpkg``; its folder must exist.
+    layers : mapping of layer name -> (Geo)DataFrame
+        Written in this order; a frame without geometry becomes an attribute table.
+    append : bool
+        False (default): the file holds exactly ``layers`` afterwards. True: the existing
+        file's other layers are kept and same-named ones replaced.
+
+    Returns
+    -------
+    Path
+
+    Raises
+    ------
+    OutputError
+        The folder is missing or the file cannot be written or replaced.
+
+    Examples
+    --------
+    >>> import tempfile, shapely
+    >>> d = Path(tempfile.mkdtemp())
+    >>> a = gpd.GeoDataFrame({"n": [1]}, geometry=[shapely.box(0, 0, 1, 1)], crs="EPSG:4544")
+    >>> _ = write_gpkg_layers(d / "out.gpkg", {"a": a, "b": a})
+    >>> _ = write_gpkg_layers(d / "out.gpkg", {"c": a}, append=True)
+    >>> import pyogrio; sorted(pyogrio.list_layers(d / "out.gpkg")[:, 0])
+    ['a', 'b', 'c']
+    """
+    import pyogrio
+
+    target = Path(path)
+    with atomic_path(target) as tmp:
+        if append and target.exists():
+            shutil.copyfile(target, tmp)
+        try:
+            for name, frame in layers.items():
+                options = {"VERSION": "1.2"} if not tmp.exists() else None
+                pyogrio.write_dataframe(frame, tmp, layer=name, driver="GPKG", dataset_options=options)
+            if not layers and not tmp.exists():
+                raise ValueError("no layers to write")
+        except (pyogrio.errors.DataSourceError, pyogrio.errors.FieldError, ValueError, TypeError, OSError) as exc:
+            raise _write_error(target, exc) from None
+    return target
+
+
+def _write_shapefile(gdf: gpd.GeoDataFrame, target: Path) -> None:
+    import pyogrio
+
+    folder = target.parent
+    if not folder.is_dir():
+        with atomic_path(target):  # raises the standard "folder does not exist" OutputError
+            pass
+    tmpdir = Path(tempfile.mkdtemp(prefix=f".{target.stem}.", suffix=".tmp", dir=folder))
+    try:
+        tmp = tmpdir / target.name
+        try:
+            pyogrio.write_dataframe(gdf, tmp, driver="ESRI Shapefile", encoding="UTF-8")
+        except (pyogrio.errors.DataSourceError, pyogrio.errors.FieldError, ValueError, TypeError, OSError) as exc:
+            raise _write_error(target, exc) from None
+        cpg = tmp.with_suffix(".cpg")
+        if not cpg.exists():
+            cpg.write_text("UTF-8", encoding="ascii")
+        written = {p.name[len(target.stem):].lower(): p for p in tmpdir.iterdir()}
+        for ext in SHAPEFILE_PARTS:  # stale parts of an older shapefile of the same name
+            old = folder / (target.stem + ext)
+            if ext not in written and old.exists():
+                old.unlink()
+        for ext, part in written.items():
+            try:
+                os.replace(part, folder / (target.stem + ext))
+            except PermissionError as exc:
+                raise OutputError(
+                    "The file cannot be replaced; it may be open in another program.",
+                    "无法覆盖该文件，可能正被其他程序打开。",
+                    path=folder / (target.stem + ext),
+                    hint_en="Close it (e.g. in QGIS or ArcGIS) and try again.",
+                    hint_zh="请在其他程序（如 QGIS、ArcGIS）中关闭该文件后重试。",
+                ) from exc
+    finally:
+        shutil.rmtree(tmpdir, ignore_errors=True)
+
+
+def write_vector(gdf: gpd.GeoDataFrame, path: str | os.PathLike, layer: str | None = None) -> Path:
+    """Write one layer, atomically; the format follows the file name.
+
+    ``.gpkg``: GeoPackage 1.2, layer ``layer`` (default: the file stem) added to the file
+    or replaced, other layers kept. ``.shp``: shapefile in UTF-8 with a ``.cpg`` (stale
+    ``.qix``/``.sbn`` indexes of an older file of that name are removed). Others
+    (``.geojson``, ``.fgb`` ...): one file.
+
+    Raises
+    ------
+    OutputError
+        Unknown suffix, missing folder, or the file cannot be written.
+    """
+    import pyogrio
+
+    target = Path(path)
+    suffix = target.suffix.lower()
+    if suffix == ".gpkg":
+        return write_gpkg_layers(target, {layer or target.stem: gdf}, append=True)
+    if suffix == ".shp":
+        _write_shapefile(gdf, target)
+        return target
+    driver = _DRIVERS.get(suffix)
+    if driver is None:
+        raise OutputError(
+            f"Unknown output format '{target.suffix}'.",
+            f"无法识别的输出格式“{target.suffix}”。",
+            path=target,
+            hint_en="Use .gpkg, .shp, .geojson or .fgb.",
+            hint_zh="请使用 .gpkg、.shp、.geojson 或 .fgb。",
+        )
+    with atomic_path(target) as tmp:
+        try:
+            pyogrio.write_dataframe(gdf, tmp, driver=driver, layer=layer)
+        except (pyogrio.errors.DataSourceError, pyogrio.errors.FieldError, ValueError, TypeError, OSError) as exc:
+            raise _write_error(target, exc) from None
+    return target

@@ -1,0 +1,88 @@
+"""Raster sources: described lazily, read by window; odd rasters from rasterio's test suite."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+import rasterio
+from affine import Affine
+
+from greenplan.core.errors import LayerSourceError
+from greenplan.io.raster import open_raster
+from greenplan.io.report import LayerReport
+
+
+def rep(path: Path) -> LayerReport:
+    return LayerReport(index=0, name=path.stem, role="vegetation_raster", source=path)
+
+
+def tiny_tif(path: Path, data: np.ndarray, *, crs: str | None = "EPSG:4544", nodata: float | None = None,
+             transform: Affine | None = None) -> Path:
+    transform = transform or Affine(10.0, 0, 500_000.0, 0, -10.0, 4_250_100.0)
+    with rasterio.open(path, "w", driver="GTiff", width=data.shape[1], height=data.shape[0], count=1,
+                       dtype=data.dtype, crs=crs, transform=transform, nodata=nodata, tiled=True,
+                       blockxsize=16, blockysize=16) as ds:
+        ds.write(data, 1)
+    return path
+
+
+def test_source_is_described_and_read_by_window(cn_dir: Path) -> None:
+    data = np.arange(32 * 48, dtype="float32").reshape(32, 48) / 1000.0
+    path = tiny_tif(cn_dir / "植被 指数.tif", data, nodata=-1.0)
+    r = rep(path)
+    src = open_raster(path, r)
+    assert (src.width, src.height, src.dtype, src.nodata, src.count) == (48, 32, "float32", -1.0, 1)
+    assert src.crs.to_epsg() == 4544 and src.res == (10.0, 10.0)
+    assert src.bounds == (500_000.0, 4_249_780.0, 500_480.0, 4_250_100.0)
+    with src.open() as ds:
+        block = ds.read(1, window=((30, 32), (46, 48)))
+    np.testing.assert_allclose(block, [[1.486, 1.487], [1.534, 1.535]], rtol=1e-6)
+    assert r.format == "GTiff" and r.raster["rotated"] is False and r.raster["crs_units"] == "metre"
+
+
+def test_all_nodata_found_by_a_block_scan(cn_dir: Path, data_dir: Path) -> None:
+    r = rep(data_dir / "rasterio" / "all-nodata.tif")
+    open_raster(data_dir / "rasterio" / "all-nodata.tif", r, scan_nodata=True)
+    assert r.raster["all_nodata"] is True
+    assert any(i.code == "raster_all_nodata" and i.level == "problem" for i in r.issues)
+    data = np.full((40, 40), 255, dtype="uint8")
+    data[39, 39] = 7  # one valid pixel, in the last block
+    r = rep(cn_dir / "one.tif")
+    open_raster(tiny_tif(cn_dir / "one.tif", data, nodata=255), r, scan_nodata=True)
+    assert r.raster["all_nodata"] is False and not r.issues
+
+
+def test_nan_pixels_count_as_nodata(cn_dir: Path) -> None:
+    r = rep(cn_dir / "nan.tif")
+    open_raster(tiny_tif(cn_dir / "nan.tif", np.full((8, 8), np.nan, dtype="float32")), r, scan_nodata=True)
+    assert r.raster["all_nodata"] is True
+
+
+def test_rotated_raster_without_crs(data_dir: Path) -> None:
+    r = rep(data_dir / "rasterio" / "rotated.tif")
+    src = open_raster(data_dir / "rasterio" / "rotated.tif", r)
+    assert src.crs is None and r.raster["rotated"] is True
+    assert src.transform.b != 0 and (src.width, src.height) == (10, 15)
+    # corners of the rotated grid (transform 17.32, 5, 100 / 10, -8.66, 200): x 100 … 348.2, y 70.1 … 300
+    assert src.bounds == pytest.approx((100.0, 70.0961894, 348.2050808, 300.0))
+    assert any(i.code == "raster_rotated" for i in r.issues)
+
+
+def test_raster_with_a_non_epsg_crs(data_dir: Path) -> None:
+    r = rep(data_dir / "rasterio" / "float_raster_with_nodata.tif")
+    src = open_raster(data_dir / "rasterio" / "float_raster_with_nodata.tif", r)
+    assert src.crs is not None and src.crs.to_epsg() is None and src.crs.is_projected
+    assert src.nodata == pytest.approx(-3.4e38, rel=1e-6) and src.dtype == "float32"
+
+
+def test_missing_and_damaged_rasters(cn_dir: Path) -> None:
+    with pytest.raises(LayerSourceError) as exc:
+        open_raster(cn_dir / "没有.tif", rep(cn_dir / "没有.tif"))
+    assert "不存在" in exc.value.message("zh")
+    bad = cn_dir / "坏.tif"
+    bad.write_bytes(b"II*\x00" + b"\x00" * 20)
+    with pytest.raises(LayerSourceError) as exc:
+        open_raster(bad, rep(bad))
+    assert "cannot be read" in exc.value.message("en")
