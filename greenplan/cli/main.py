@@ -16,6 +16,7 @@ from greenplan.cli.common import guarded
 COMMANDS = {
     "check": "greenplan.cli.check",
     "sample": "greenplan.cli.sample",
+    "analyze": "greenplan.cli.analyze",
 }
 
 

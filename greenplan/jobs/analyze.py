@@ -1,0 +1,131 @@
+"""``analyze``: a project in, the indicator outputs out.
+
+Writes into ``out_dir``:
+
+- ``indicators.json``: the document of ``shared/indicators.md`` (schema ``greenplan.indicators/1``);
+- ``indicators.csv`` and ``indicators.xlsx``: the same numbers as tables (Chinese headers);
+- ``results.gpkg``: the explaining features (red line occupation, control-line overlaps,
+  farmland conflicts, idle land with its computed class), GeoPackage 1.2.
+
+Every file is written atomically; a failure leaves earlier outputs as they were.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from greenplan import __version__
+from greenplan.core.atomic import write_text_atomic
+from greenplan.core.errors import OutputError
+from greenplan.core.feedback import Feedback, SubFeedback
+from greenplan.core.jsonio import dumps
+from greenplan.core.project import Project
+from greenplan.core.roles import ROLES
+
+SCHEMA = "greenplan.indicators/1"
+
+#: results.gpkg layer name -> Chinese title in the conflicts sheet
+FEATURE_TITLES = {
+    "redline_occupation": "生态保护红线占用",
+    "control_line_overlaps": "三条控制线相互重叠",
+    "farmland_greening_conflict": "永久基本农田绿化冲突",
+    "farmland_nonfarm_use": "永久基本农田非农化",
+    "idle_land": "闲置土地",
+    "unknown_codes": "未识别地类编码",
+}
+
+
+@dataclass
+class AnalyzeOutputs:
+    document: dict[str, Any]
+    files: dict[str, Path] = field(default_factory=dict)
+    features: dict[str, Any] = field(default_factory=dict)
+
+
+def crs_label(crs: Any) -> str:
+    """``EPSG:4544`` where the CRS has an EPSG code, else its name."""
+    epsg = crs.to_epsg() if crs is not None else None
+    return f"EPSG:{epsg}" if epsg else (crs.name if crs is not None else "")
+
+
+def compute_project_indicators(
+    project: Project,
+    *,
+    feedback: Feedback | None = None,
+    scenario_greening: Any = None,
+    scenario_construction: Any = None,
+) -> tuple[dict[str, Any], dict[str, Any], Any]:
+    """Load ``project`` and compute every indicator.
+
+    Returns
+    -------
+    (document, features, loaded)
+        The ``indicators.json`` document, the explaining features by layer name, and the
+        :class:`~greenplan.io.loader.LoadedProject` (for callers that go on to draw maps).
+    """
+    from greenplan.analysis.indicators import compute_indicators
+    from greenplan.io.loader import load_project
+
+    feedback = feedback or Feedback()
+    loaded = load_project(project, feedback=SubFeedback(feedback, 0, 35))
+    layers = {r: loaded.vector(r) for r, role in ROLES.items() if not role.is_raster}
+    rasters = {r: loaded.raster(r) for r, role in ROLES.items() if role.is_raster}
+    settings = project.settings
+    result = compute_indicators(
+        layers,
+        rasters,
+        settings,
+        scenario_greening=scenario_greening,
+        scenario_construction=scenario_construction,
+        feedback=SubFeedback(feedback, 35, 90),
+    )
+    body = result.to_dict()
+    doc = {
+        "schema": SCHEMA,
+        "generator": f"greenplan {__version__}",
+        "project": project.name,
+        "crs": crs_label(loaded.crs),
+        "as_of": settings.as_of_date().isoformat(),
+        "scheme": settings.scheme,
+        "notes": list(loaded.notes) + list(body.get("notes", [])),
+        "indicators": body["indicators"],
+        "by_unit": body["by_unit"],
+    }
+    return doc, dict(result.features), loaded
+
+
+def run_analyze(project: Project, out_dir: Path, *, feedback: Feedback | None = None) -> AnalyzeOutputs:
+    """Compute the indicators of ``project`` and write the four outputs to ``out_dir``."""
+    from greenplan.io.writers import write_gpkg_layers
+    from greenplan.jobs.indicator_tables import write_indicators_csv, write_indicators_xlsx
+
+    feedback = feedback or Feedback()
+    out_dir = Path(out_dir)
+    try:
+        out_dir.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise OutputError(
+            f"The output folder cannot be created ({exc.strerror}).",
+            f"无法创建输出文件夹（{exc.strerror}）。",
+            path=out_dir,
+            hint_en="Choose a folder you can write to.",
+            hint_zh="请选择有写入权限的文件夹。",
+        ) from None
+    doc, features, _ = compute_project_indicators(project, feedback=feedback)
+    feedback.step(90, 100, "写出结果 / writing outputs")
+    files = {
+        "json": out_dir / "indicators.json",
+        "csv": out_dir / "indicators.csv",
+        "xlsx": out_dir / "indicators.xlsx",
+        "gpkg": out_dir / "results.gpkg",
+    }
+    write_text_atomic(files["json"], dumps(doc) + "\n")
+    write_indicators_csv(doc, files["csv"])
+    tables = {FEATURE_TITLES.get(k, k): v for k, v in features.items() if v is not None}
+    write_indicators_xlsx(doc, files["xlsx"], conflicts=tables)
+    gpkg_layers = {k: v for k, v in features.items() if v is not None and "geometry" in getattr(v, "columns", [])}
+    write_gpkg_layers(files["gpkg"], gpkg_layers)
+    feedback.step(100, 100, "完成 / done")
+    return AnalyzeOutputs(document=doc, files=files, features=features)
