@@ -8,6 +8,7 @@ from pathlib import Path
 
 from greenplan.cli.common import add_project_args, print_warnings, project_from_args
 from greenplan.core.feedback import ConsoleFeedback
+from greenplan.core.text import fit
 
 
 def add_parser(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:
@@ -41,7 +42,7 @@ def format_summary(doc: dict, lang: str = "en") -> str:
         passed = ind.get("pass")
         mark = "" if passed is None else (("达标" if passed else "不达标") if lang == "zh" else ("pass" if passed else "FAIL"))
         grade = ind.get("grade") or ""
-        lines.append(f"{label(key, lang):<34}{text:>18}  {grade:<6}{mark}")
+        lines.append(f"{fit(label(key, lang), 34)}{fit(text, 18, 'right')}  {fit(grade, 6)}{mark}".rstrip())
     return "\n".join(lines)
 
 

@@ -19,6 +19,10 @@ from greenplan.core.errors import SettingError
 
 SCHEMA_VERSION = 1
 
+#: pieces of an intersection smaller than this (m², one square millimetre) are floating-point
+#: noise where two boundaries coincide: neither overlaps nor slivers, and never listed
+NOISE_M2 = 1e-6
+
 _CHOICES: dict[str, tuple[str, ...]] = {
     "code_system": ("sandiao", "yongdi2023"),
     "vegetation_raster_kind": ("auto", "ndvi", "landcover"),

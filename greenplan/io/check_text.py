@@ -7,10 +7,10 @@ by display width, so Chinese names (two columns per character) line up in a cons
 
 from __future__ import annotations
 
-import unicodedata
 from typing import Any
 
 from greenplan.core.roles import ROLES
+from greenplan.core.text import display_width, fit
 
 _T = {
     "title": ("GreenPlan data check", "GreenPlan 数据检查"),
@@ -45,26 +45,7 @@ def _t(key: str, lang: str) -> Any:
     return _T[key][1 if lang == "zh" else 0]
 
 
-def display_width(text: str) -> int:
-    """Console columns of ``text`` (CJK characters take two).
-
-    Examples
-    --------
-    >>> display_width("绿地 G1")
-    7
-    """
-    return sum(2 if unicodedata.east_asian_width(c) in ("W", "F") else 1 for c in text)
-
-
-def _fit(text: str, width: int) -> str:
-    if display_width(text) <= width:
-        return text + " " * (width - display_width(text))
-    out = ""
-    for c in text:
-        if display_width(out + c) > width - 1:
-            break
-        out += c
-    return out + "…" + " " * (width - 1 - display_width(out))
+_fit = fit
 
 
 def _table(rows: list[list[str]], limits: list[int]) -> list[str]:

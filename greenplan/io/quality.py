@@ -18,11 +18,10 @@ from typing import Any
 import numpy as np
 import shapely
 
+from greenplan.core.settings import NOISE_M2
 from greenplan.io.crs import Bounds, bbox_gap
 from greenplan.io.geometry import extract_kind
 
-#: pieces smaller than this (m²) are rounding noise of coinciding boundaries, not slivers
-NOISE_M2 = 1e-6
 
 
 def polygon_overlaps(geoms: np.ndarray, ids: Sequence[Any] | None = None, *, sliver_m2: float = 1.0,

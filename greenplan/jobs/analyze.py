@@ -16,15 +16,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from greenplan import __version__
 from greenplan.core.atomic import write_text_atomic
 from greenplan.core.errors import OutputError
 from greenplan.core.feedback import Feedback, SubFeedback
 from greenplan.core.jsonio import dumps
 from greenplan.core.project import Project
 from greenplan.core.roles import ROLES
-
-SCHEMA = "greenplan.indicators/1"
 
 #: results.gpkg layer name -> Chinese title in the conflicts sheet
 FEATURE_TITLES = {
@@ -81,18 +78,9 @@ def compute_project_indicators(
         scenario_construction=scenario_construction,
         feedback=SubFeedback(feedback, 35, 90),
     )
-    body = result.to_dict()
-    doc = {
-        "schema": SCHEMA,
-        "generator": f"greenplan {__version__}",
-        "project": project.name,
-        "crs": crs_label(loaded.crs),
-        "as_of": settings.as_of_date().isoformat(),
-        "scheme": settings.scheme,
-        "notes": list(loaded.notes) + list(body.get("notes", [])),
-        "indicators": body["indicators"],
-        "by_unit": body["by_unit"],
-    }
+    doc = result.to_dict(project=project.name)
+    doc["crs"] = doc["crs"] or crs_label(loaded.crs)
+    doc["notes"] = list(loaded.notes) + doc["notes"]
     return doc, dict(result.features), loaded
 
 
