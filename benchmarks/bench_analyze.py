@@ -53,9 +53,9 @@ print(json.dumps({"time_s": t, "peak_rss_mb": resource.getrusage(resource.RUSAGE
 
 def ensure_data(size: str, data: Path) -> Path:
     folder = data / size
-    project = folder / "bench.greenplan.toml"
-    if project.exists():
-        return project
+    found = sorted(folder.glob("*.greenplan.toml"))
+    if found:
+        return found[0]
     from greenplan.jobs.sample_county import generate_county
 
     print(f"== generating county {size} into {folder} (once)", flush=True)

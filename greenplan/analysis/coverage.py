@@ -93,10 +93,12 @@ def _to_raster_crs(geom, work_crs: str | None, raster_crs) -> shapely.Geometry:
         return geom
     import pyproj
 
+    from greenplan.core.geo import transformer
+
     src, dst = pyproj.CRS.from_user_input(work_crs), pyproj.CRS.from_user_input(raster_crs)
     if src.equals(dst, ignore_axis_order=True):
         return geom
-    tr = pyproj.Transformer.from_crs(src, dst, always_xy=True)
+    tr = transformer(src, dst)
     return shapely.transform(geom, lambda xy: np.column_stack(tr.transform(xy[:, 0], xy[:, 1])))
 
 

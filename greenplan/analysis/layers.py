@@ -26,12 +26,11 @@ from greenplan.analysis.geom import (
 )
 from greenplan.analysis.partition import overlapping_mask
 from greenplan.core.errors import CRSError, MissingFieldError
+from greenplan.core.geo import VALID_ATTR
 
 #: layers above this many polygons are partitioned instead of unioned
 PARTITION_MIN = 64
 
-#: ``GeoDataFrame.attrs`` key a loader sets to True when every geometry is already valid
-VALID_ATTR = "greenplan_valid_geometries"
 
 #: fields an analysis cannot do without (the loader checks them first)
 REQUIRED_FIELDS = {"land_use": ("DLBM",), "green_space": ("class",)}

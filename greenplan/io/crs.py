@@ -15,6 +15,7 @@ from dataclasses import dataclass
 import pyproj
 
 from greenplan.core.errors import CRSError
+from greenplan.core.geo import transformer
 
 Bounds = tuple[float, float, float, float]
 
@@ -91,7 +92,7 @@ def to_lonlat(bounds: Bounds, crs: pyproj.CRS) -> Bounds | None:
 def transform_bounds(bounds: Bounds, src: pyproj.CRS, dst: pyproj.CRS) -> Bounds | None:
     """``bounds`` from ``src`` to ``dst`` (None where not finite)."""
     try:
-        t = pyproj.Transformer.from_crs(src, dst, always_xy=True)
+        t = transformer(src, dst)
         out = t.transform_bounds(*bounds, densify_pts=21)
     except (pyproj.exceptions.ProjError, ValueError):
         return None

@@ -21,6 +21,7 @@ import pyproj
 
 from greenplan.core.errors import CRSError, GeometryTypeError, GreenplanError, LayerSourceError
 from greenplan.core.feedback import Feedback
+from greenplan.core.geo import VALID_ATTR
 from greenplan.core.project import LayerSpec, Project
 from greenplan.core.roles import ROLES, Role
 from greenplan.io.crs import (
@@ -76,7 +77,9 @@ class LoadedProject:
             return None
         if len(frames) == 1:
             return frames[0]
-        return gpd.GeoDataFrame(pd.concat(frames, ignore_index=True), geometry="geometry", crs=self.crs)
+        out = gpd.GeoDataFrame(pd.concat(frames, ignore_index=True), geometry="geometry", crs=self.crs)
+        out.attrs[VALID_ATTR] = all(f.attrs.get(VALID_ATTR, False) for f in frames)
+        return out
 
     def raster(self, role: str) -> RasterSource | None:
         """The (first) raster layer with ``role``, or None."""
@@ -338,6 +341,7 @@ def _prepare(spec: LayerSpec, role: Role | None, report: LayerReport, gdf: gpd.G
         report.bounds_working = tuple(float(v) for v in gdf.total_bounds)  # type: ignore[assignment]
     if role is not None:
         gdf = map_fields(gdf, spec, role, report)
+    gdf.attrs[VALID_ATTR] = True  # repaired above: analyses need not check again
     return gdf
 
 

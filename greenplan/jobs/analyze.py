@@ -34,6 +34,13 @@ FEATURE_TITLES = {
 }
 
 
+#: the roles the indicators read (buildings, roads, rivers and the DSM are for candidates)
+INDICATOR_ROLES = (
+    "admin_units", "built_up_area", "ecological_redline", "permanent_farmland", "urban_boundary",
+    "land_use", "green_space", "idle_land", "vegetation_raster",
+)
+
+
 @dataclass
 class AnalyzeOutputs:
     document: dict[str, Any]
@@ -66,9 +73,9 @@ def compute_project_indicators(
     from greenplan.io.loader import load_project
 
     feedback = feedback or Feedback()
-    loaded = load_project(project, feedback=SubFeedback(feedback, 0, 35))
-    layers = {r: loaded.vector(r) for r, role in ROLES.items() if not role.is_raster}
-    rasters = {r: loaded.raster(r) for r, role in ROLES.items() if role.is_raster}
+    loaded = load_project(project, feedback=SubFeedback(feedback, 0, 35), roles=INDICATOR_ROLES)
+    layers = {r: loaded.vector(r) for r in INDICATOR_ROLES if not ROLES[r].is_raster}
+    rasters = {r: loaded.raster(r) for r in INDICATOR_ROLES if ROLES[r].is_raster}
     settings = project.settings
     result = compute_indicators(
         layers,

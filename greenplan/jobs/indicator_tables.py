@@ -199,6 +199,7 @@ def write_indicators_xlsx(
     ws.row_dimensions[3].height = 48
 
     # conflicts -----------------------------------------------------------------
+    # detail rows can run to thousands: values only (styling every cell costs seconds)
     ws = wb.create_sheet("冲突明细")
     setup(ws, "冲突与占用明细", ["类别", "说明"], [30, 80])
     for name, frame in (conflicts or {}).items():
@@ -215,7 +216,6 @@ def write_indicators_xlsx(
             cell.font, cell.fill, cell.border = head_font, head_fill, border
         for rec in frame[cols].itertuples(index=False):
             ws.append([_cell(v) for v in rec])
-            body(ws, ws.max_row, len(cols))
 
     with atomic_path(path) as tmp:
         wb.save(tmp)
