@@ -1,0 +1,262 @@
+"""Fast drawing of vector layers into a matplotlib Axes (STYLE rule 8).
+
+Drawing is split in two steps so that the expensive one can run in worker threads (the
+map export prepares all layers at once; the desktop canvas can prepare in a worker):
+
+1. :func:`prepare_layer` (thread-safe, no matplotlib state): cull to the view, classify,
+   simplify vertex-dense geometry to half a pixel, build one compound path per style class,
+   bin very many sub-pixel features into an RGBA image;
+2. :func:`add_drawing` adds the artists to an Axes and records the legend entries
+   (:func:`legend_entries`), so the legend lists exactly what was drawn.
+
+:func:`draw_layer` does both. Layers with more than :data:`DENSE_VERTICES` vertices are
+marked ``rasterized``, so vector formats (PDF, SVG) embed them as an image at the save DPI.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import weakref
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+import shapely
+
+from greenplan.render import geometry as geo
+from greenplan.render.styles import LayerStyle, rgba
+
+if TYPE_CHECKING:
+    import geopandas as gpd
+    from matplotlib.axes import Axes
+    from matplotlib.path import Path
+
+#: a layer with more vertices than this (after culling) is rasterized inside vector output
+DENSE_VERTICES = 30_000
+#: features smaller than this many pixels (bounding box) are binned, not drawn as paths ...
+TINY_PX = 1.0
+#: ... when a layer has at least this many of them (below it, paths are cheaper than an
+#: image the size of the map: Agg draws 50,000 small polygons in a few hundredths of a second)
+TINY_BIN_MIN = 100_000
+
+
+@dataclass(frozen=True)
+class LegendEntry:
+    """One legend line: the layer key, the (category) style, how to draw the swatch."""
+
+    key: str
+    style: LayerStyle
+    kind: str  # polygon | line | raster
+    edges: bool = True
+    #: label of the whole layer (a categorized layer's classes are listed under it)
+    group: str = ""
+
+
+@dataclass
+class PathItem:
+    """One compound path and how to paint it (colours as RGBA tuples or ``"none"``)."""
+
+    path: Path
+    face: Any
+    edge: Any
+    width: float
+    style: LayerStyle
+    line: bool = False
+    hatch: bool = True
+    #: a road casing: drawn just under the lines of every class of the layer
+    under: bool = False
+
+
+@dataclass
+class LayerDrawing:
+    """Everything :func:`add_drawing` needs to put one layer on an Axes."""
+
+    key: str
+    zorder: float
+    rasterize: bool = False
+    items: list[PathItem] = field(default_factory=list)
+    images: list[tuple[np.ndarray, tuple[float, float, float, float], str]] = field(default_factory=list)
+    labels: list[tuple[float, float, str, float]] = field(default_factory=list)
+    entries: list[LegendEntry] = field(default_factory=list)
+
+
+_ENTRIES: weakref.WeakKeyDictionary[Any, list[LegendEntry]] = weakref.WeakKeyDictionary()
+
+
+def legend_entries(ax: Axes) -> list[LegendEntry]:
+    """What was drawn into ``ax`` by this module, in drawing order (no duplicates)."""
+    return list(_ENTRIES.get(ax, []))
+
+
+def record_entry(ax: Axes, entry: LegendEntry) -> None:
+    """Note ``entry`` as drawn in ``ax`` (ignored if its style has ``legend = false``)."""
+    lst = _ENTRIES.setdefault(ax, [])
+    if entry.style.legend and all((e.key, e.style.id) != (entry.key, entry.style.id) for e in lst):
+        lst.append(entry)
+
+
+def _classes(gdf: gpd.GeoDataFrame, style: LayerStyle, rows: np.ndarray) -> tuple[list[LayerStyle], np.ndarray]:
+    """The style classes of a layer and the class of each row in ``rows``."""
+    if style.categorized and style.field in gdf.columns:
+        idx = style.classify(gdf[style.field].to_numpy()[rows])
+        classes = [*style.categories, style.other()]
+        return classes, np.where(idx < 0, len(classes) - 1, idx)
+    return [dataclasses.replace(style, categories=())], np.zeros(len(rows), dtype=np.int64)
+
+
+def prepare_layer(gdf: gpd.GeoDataFrame, style: LayerStyle, *, extent: tuple[float, float, float, float],
+                  pixel_size: float, rasterize_dense: bool = True, key: str | None = None,
+                  dpi: float = 100.0) -> LayerDrawing:
+    """The paths, images and labels of a vector layer (no matplotlib state; thread-safe).
+
+    Parameters are those of :func:`draw_layer`; ``dpi`` only decides which features are
+    large enough for a text label.
+    """
+    key = key or style.id
+    out = LayerDrawing(key, style.zorder)
+    geoms_all = np.asarray(gdf.geometry.values, dtype=object)
+    sindex = gdf.sindex if len(gdf) > 5000 and gdf.has_sindex else None
+    rows = geo.in_view(geoms_all, extent, sindex)
+    if len(rows) == 0:
+        return out
+    geoms = geo.explode_collections(geoms_all[rows])
+    is_poly, is_line = geo.kinds(geoms)
+    classes, cls = _classes(gdf, style, rows)
+    sizes = geo.size_px(geoms, pixel_size)
+    live = is_poly | is_line
+    edges = (float(np.median(sizes[live])) if live.any() else 0.0) >= style.edge_min_px
+    tiny = is_poly & (sizes < TINY_PX)
+    if tiny.sum() < TINY_BIN_MIN:
+        tiny[:] = False
+    draw_mask = (is_poly & ~tiny) | is_line
+    simple = geoms.copy()
+    simple[draw_mask] = geo.simplify_for_output(geoms[draw_mask], pixel_size)
+    collapsed = draw_mask & shapely.is_empty(simple)
+    simple[collapsed] = geoms[collapsed]  # a collapsed feature is drawn as it is (a speck)
+    n_vertices = int(shapely.get_num_coordinates(simple[draw_mask]).sum())
+    out.rasterize = rasterize_dense and n_vertices > DENSE_VERTICES
+    poly_sel = is_poly & ~tiny
+    poly_paths = geo.polygon_paths(simple[poly_sel], cls[poly_sel])
+    line_paths = geo.line_paths(simple[is_line], cls[is_line])
+    has_tiny, has_line, has_poly = (np.bincount(cls[m], minlength=len(classes)) > 0 for m in (tiny, is_line, is_poly))
+    for ci, cs in enumerate(classes):
+        drawn = bool(has_tiny[ci])
+        line_style = cs.kind == "line"
+        fill = cs.edge if line_style else cs.fill
+        face = rgba(fill, cs.alpha) if fill else "none"
+        edge = rgba(cs.edge, cs.edge_alpha) if (cs.edge and edges and not line_style) else "none"
+        if face != "none" or edge != "none" or cs.hatch:
+            for path in poly_paths.get(ci, []):
+                out.items.append(PathItem(path, face, edge, cs.width, cs))
+                drawn = True
+        for path in line_paths.get(ci, []) if cs.edge else []:
+            if cs.casing and cs.casing_width > 0:
+                out.items.append(PathItem(path, "none", rgba(cs.casing, cs.alpha), cs.width + 2 * cs.casing_width,
+                                          dataclasses.replace(cs, linestyle="-"), line=True, hatch=False, under=True))
+            out.items.append(PathItem(path, "none", rgba(cs.edge, cs.alpha if line_style else cs.edge_alpha),
+                                      cs.width, cs, line=True, hatch=False))
+            drawn = True
+        if drawn:
+            only_lines = has_line[ci] and not has_poly[ci]
+            out.entries.append(LegendEntry(key, cs, "line" if (line_style or only_lines) else "polygon", edges,
+                                           style.label if style.categorized else ""))
+    if tiny.any():
+        res = _tiny_image(geoms[tiny], classes, cls[tiny], extent, pixel_size)
+        if res is not None:
+            out.images.append((*res, f"{style.id}:subpixel"))
+    if style.label_field and style.label_field in gdf.columns:
+        out.labels = _labels(gdf, style, rows[live], extent, pixel_size, dpi)
+    return out
+
+
+def _tiny_image(geoms, classes, cls, extent, pixel_size):
+    colours = np.array([rgba(c.fill or c.edge or "#000000")[:3] for c in classes])
+    alphas = np.array([c.alpha if (c.fill or c.edge) else 0.0 for c in classes])
+    return geo.coverage_image(geoms, colours[cls], alphas[cls], extent, pixel_size)
+
+
+def _labels(gdf, style: LayerStyle, rows: np.ndarray, extent, pixel_size: float, dpi: float):
+    sub = gdf.iloc[rows]
+    geoms = np.asarray(sub.geometry.values, dtype=object)
+    # a feature narrower than two characters of its label is not labelled
+    big = geo.size_px(geoms, pixel_size) >= 2 * style.label_size * dpi / 72
+    xy = shapely.get_coordinates(shapely.point_on_surface(geoms[big]))
+    names = sub[style.label_field].astype(str).to_numpy()[big]
+    x0, y0, x1, y1 = extent
+    return [(float(x), float(y), str(n), style.label_size) for (x, y), n in zip(xy, names, strict=True)
+            if x0 < x < x1 and y0 < y < y1 and n not in ("", "nan", "None")]
+
+
+def add_drawing(ax: Axes, d: LayerDrawing) -> Axes:
+    """Add a prepared layer's artists to ``ax`` (at ``d.zorder``) and record its legend entries."""
+    from matplotlib.patches import PathPatch
+
+    from greenplan.render.decorations import outlined_text
+    from greenplan.render.images import add_image
+
+    for it in d.items:
+        s = it.style
+        hatch = it.hatch and bool(s.hatch)
+        kw: dict[str, Any] = {"hatch": s.hatch, "hatchcolor": s.hatch_color or s.edge or "#000000"} if hatch else {}
+        z = d.zorder - (0.001 if it.under else 0.0)
+        p = PathPatch(it.path, facecolor=it.face, edgecolor=it.edge, linewidth=it.width, linestyle=s.linestyle,
+                      zorder=z, fill=it.face != "none", capstyle="round" if it.line else "butt",
+                      joinstyle="round", **kw)
+        if hatch:
+            p.set_hatch_linewidth(max(0.3, 0.6 * min(s.width, 1.0)))
+        p.set_rasterized(d.rasterize)
+        p.set_gid(s.id)
+        ax.add_artist(p)  # not add_patch: its data-limit update walks every vertex in Python
+    for img, ext, gid in d.images:
+        add_image(ax, img, ext, zorder=d.zorder, gid=gid)
+    for x, y, text, size in d.labels:
+        outlined_text(ax, x, y, text, size, f"{d.key}:label", stroke="white", stroke_width=2.5, ha="center",
+                      va="center", color="#222222", zorder=d.zorder + 0.5, clip_on=True)
+    for e in d.entries:
+        record_entry(ax, e)
+    return ax
+
+
+def draw_layer(ax: Axes, gdf: gpd.GeoDataFrame, style: LayerStyle, *,
+               extent: tuple[float, float, float, float], pixel_size: float,
+               rasterize_dense: bool = True, key: str | None = None) -> Axes:
+    """Draw a vector layer with ``style`` into ``ax``.
+
+    Parameters
+    ----------
+    ax : matplotlib Axes
+        Data coordinates are the layer's CRS (metres).
+    gdf : GeoDataFrame
+        Polygons and/or lines (points are not drawn); the categorizing field of ``style``
+        when it has one (missing: every feature gets the layer's own fill).
+    style : LayerStyle
+        Resolved style (:func:`greenplan.render.styles.resolve_style`), widths in points.
+    extent : (xmin, ymin, xmax, ymax)
+        The view; features outside it are not drawn (the layer's cached spatial index is
+        used when it has one).
+    pixel_size : float
+        Output pixel size in metres: geometry is simplified to half of it, and very many
+        features smaller than a pixel are binned into an image.
+    rasterize_dense : bool
+        Mark layers of more than :data:`DENSE_VERTICES` vertices ``rasterized``.
+    key : str, optional
+        Layer key recorded for the legend (default ``style.id``).
+
+    Returns
+    -------
+    Axes
+
+    Examples
+    --------
+    >>> import geopandas as gpd, shapely
+    >>> from matplotlib.figure import Figure
+    >>> from greenplan.render.styles import resolve_style
+    >>> ax = Figure().add_subplot()
+    >>> gdf = gpd.GeoDataFrame(geometry=[shapely.box(0, 0, 100, 100)], crs="EPSG:4544")
+    >>> ax = draw_layer(ax, gdf, resolve_style("ecological_redline"), extent=(0, 0, 100, 100), pixel_size=1.0)
+    >>> [e.style.label for e in legend_entries(ax)]
+    ['生态保护红线']
+    """
+    dpi = ax.figure.dpi if ax.figure is not None else 100.0
+    return add_drawing(ax, prepare_layer(gdf, style, extent=extent, pixel_size=pixel_size,
+                                         rasterize_dense=rasterize_dense, key=key, dpi=dpi))

@@ -1,0 +1,323 @@
+"""A complete planning map sheet: map frame, legend, indicators, locator, title and footer.
+
+:func:`compose_map` builds a :class:`matplotlib.figure.Figure` (no pyplot, no Qt) laid out
+on A4-A0 paper at a round scale; :func:`greenplan.render.export.save_map` writes it.
+:func:`draw_map` draws only the layers of a theme into an Axes (the benchmark and any
+caller that lays out its own figure use it).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from greenplan.core.errors import CRSError
+from greenplan.render import decorations as deco
+from greenplan.render import panels
+from greenplan.render.draw import add_drawing, legend_entries, prepare_layer
+from greenplan.render.fonts import ensure_cjk_font, font_rc
+from greenplan.render.layout import SheetInfo, fit_extent, register_sheet, sheet_layout
+from greenplan.render.raster import RasterDrawing, add_raster, prepare_raster
+from greenplan.render.styles import scaled
+from greenplan.render.themes import Theme, indicator_labels
+
+if TYPE_CHECKING:
+    import geopandas as gpd
+    from matplotlib.axes import Axes
+    from matplotlib.figure import Figure
+
+_LAYER_Z0, _LAYER_DZ = 1.0, 0.05
+_MASK_Z = 2.3
+
+
+def draw_map(ax: Axes, layers: Mapping[str, gpd.GeoDataFrame], theme: Theme, *,
+             extent: tuple[float, float, float, float], pixel_size: float,
+             rasters: Mapping[str, Any] | None = None, styles: Mapping[str, Mapping[str, Any]] | None = None,
+             code_system: str = "sandiao", width_scale: float = 1.0, rasterize_dense: bool = True,
+             crs: Any = None) -> Axes:
+    """Draw the layers of ``theme`` (bottom to top) that ``layers`` / ``rasters`` provide.
+
+    Parameters
+    ----------
+    ax : Axes
+        Data coordinates in the working CRS (metres); limits are not changed.
+    layers : mapping of layer key -> GeoDataFrame
+        Keys are roles or analysis-result ids; all in one projected CRS.
+    theme : Theme
+    extent : (xmin, ymin, xmax, ymax)
+        The view, metres.
+    pixel_size : float
+        Ground size of one output pixel, metres.
+    rasters : mapping of key -> path, optional
+        Raster files for raster keys of the theme (``vegetation_raster`` ...).
+    styles : mapping of key -> dict, optional
+        Project style overrides per layer key (the theme's own overrides win).
+    code_system : {"sandiao", "yongdi2023"}
+    width_scale : float
+        Line widths and label sizes are multiplied by this (paper size factor).
+    rasterize_dense : bool
+        In vector output (PDF, SVG), draw every layer up to the top-most dense one as a
+        single embedded image at the save DPI (``Axes.set_rasterization_zorder``).
+
+    Returns
+    -------
+    Axes
+    """
+    import os
+    from concurrent.futures import ThreadPoolExecutor
+
+    rasters = rasters or {}
+    styles = styles or {}
+    dpi = ax.figure.dpi if ax.figure is not None else 100.0
+    jobs = []
+    for i, tl in enumerate(theme.layers):
+        key = tl.key
+        is_raster = rasters.get(key) is not None
+        if not is_raster and (layers.get(key) is None or len(layers[key]) == 0):
+            continue
+        style = theme.style_for(key, styles.get(key), code_system=code_system)
+        style = _with_z(scaled(style, width_scale), _LAYER_Z0 + i * _LAYER_DZ)
+        if is_raster:
+            jobs.append((prepare_raster, (rasters[key], extent),
+                         {"pixel_size": pixel_size, "style": style, "crs": crs, "key": key}))
+        else:
+            jobs.append((prepare_layer, (layers[key], style),
+                         {"extent": extent, "pixel_size": pixel_size, "rasterize_dense": rasterize_dense,
+                          "key": key, "dpi": dpi}))
+    # preparing (reading rasters, building paths) releases the GIL in GDAL, shapely and
+    # numpy, so layers are prepared side by side; artists are added in drawing order
+    workers = max(1, min(4, os.cpu_count() or 1, len(jobs)))
+    with ThreadPoolExecutor(max_workers=workers) as pool:
+        futures = [pool.submit(fn, *args, **kw) for fn, args, kw in jobs]
+        for fut in futures:
+            d = fut.result()
+            if isinstance(d, RasterDrawing):
+                add_raster(ax, d)
+            else:
+                add_drawing(ax, d)
+    if rasterize_dense:
+        dense = [a.get_zorder() for a in (*ax.patches, *ax.images) if a.get_rasterized()]
+        if dense:
+            ax.set_rasterization_zorder(max(dense) + 0.01)
+    return ax
+
+
+def _with_z(style, z: float):
+    import dataclasses
+
+    return dataclasses.replace(style, zorder=z, categories=tuple(dataclasses.replace(c, zorder=z) for c in style.categories))
+
+
+def describe_crs(crs: Any) -> str:
+    """Chinese description of a CRS for the footer, e.g. ``2000国家大地坐标系 高斯-克吕格投影 3度带
+    中央经线105°E（EPSG:4544）``; other CRSs by their name and code."""
+    from pyproj import CRS
+
+    if crs is None:
+        return "未定义坐标系"
+    c = CRS.from_user_input(crs)
+    epsg = c.to_epsg()
+    code = f"EPSG:{epsg}" if epsg else ""
+    datum = (c.datum.name if c.datum else "") or ""
+    if "2000" in datum and "China" in datum:
+        text = "2000国家大地坐标系"
+        params = {p.name: p.value for p in (c.coordinate_operation.params if c.coordinate_operation else [])}
+        lon0 = params.get("Longitude of natural origin")
+        if "Gauss-Kruger" in c.name and lon0 is not None:
+            band = "3度带" if "3-degree" in c.name else "6度带"  # EPSG names 6° zones without "6-degree"
+            text += f" 高斯-克吕格投影 {band} 中央经线{lon0:g}°E"
+        return f"{text}（{code}）" if code else text
+    return f"{c.name}（{code}）" if code else c.name
+
+
+def _working_crs(layers: Mapping[str, gpd.GeoDataFrame]) -> Any:
+    for gdf in layers.values():
+        if gdf is not None and gdf.crs is not None:
+            return gdf.crs
+    return None
+
+
+def _extent(layers: Mapping[str, gpd.GeoDataFrame], theme: Theme, highlight: Any) -> tuple[float, float, float, float]:
+    if highlight is not None:
+        return tuple(highlight.bounds)  # type: ignore[return-value]
+    keys = [k for k in ("admin_units",) if k in layers and layers[k] is not None and len(layers[k])]
+    keys = keys or [k for k in theme.layer_keys if k in layers and layers[k] is not None and len(layers[k])]
+    if not keys:
+        raise CRSError("Nothing to draw: none of the theme's layers was given.", "没有可绘制的内容：未提供该专题的任何图层。",
+                       hint_en="Check the project's layers and roles.", hint_zh="请检查项目中的图层及其角色设置。")
+    b = np.array([layers[k].total_bounds for k in keys])
+    return (float(np.nanmin(b[:, 0])), float(np.nanmin(b[:, 1])), float(np.nanmax(b[:, 2])), float(np.nanmax(b[:, 3])))
+
+
+def _align(layers: Mapping[str, gpd.GeoDataFrame], crs: Any) -> dict[str, gpd.GeoDataFrame]:
+    out = {}
+    for k, gdf in layers.items():
+        if gdf is not None and crs is not None and gdf.crs is not None and gdf.crs != crs:
+            gdf = gdf.to_crs(crs)
+        out[k] = gdf
+    return out
+
+
+def compose_map(layers: Mapping[str, gpd.GeoDataFrame], theme: Theme, *,
+                extent: tuple[float, float, float, float] | None = None, paper: str | tuple[float, float] = "A3",
+                orientation: str = "landscape", dpi: float = 300, title: str | None = None,
+                subtitle: str | None = None, metadata: Mapping[str, Any] | None = None,
+                crs_label: str | None = None, indicators: Mapping[str, Any] | None = None,
+                highlight: Any = None, rasters: Mapping[str, Any] | None = None,
+                locator: gpd.GeoDataFrame | None = None, styles: Mapping[str, Mapping[str, Any]] | None = None,
+                code_system: str = "sandiao", rasterize_dense: bool = True) -> Figure:
+    """Lay out a planning map sheet (图名, map at a round scale, 图例, 指标, 区位图, 图廓, footer).
+
+    Parameters
+    ----------
+    layers : mapping of layer key -> GeoDataFrame
+        Role or analysis-result layers, in one projected CRS (others are reprojected to
+        the first one's); the keys the theme lists are drawn.
+    theme : Theme
+        From :func:`greenplan.render.themes.get_theme`.
+    extent : (xmin, ymin, xmax, ymax), optional
+        Ground to show (metres); default: ``highlight``'s bounds, else the admin units,
+        else every drawn layer. It is widened to fill the frame at a round scale 1:N.
+    paper : "A4" | "A3" | "A2" | "A1" | "A0" or (width_mm, height_mm)
+    orientation : "landscape" | "portrait"
+    dpi : float
+        Output resolution; geometry is simplified to half an output pixel.
+    title, subtitle : str, optional
+        Default title: ``metadata["project_name"]`` + the theme title; subtitle: the theme's.
+    metadata : mapping
+        ``organisation``, ``date``, ``data_source``, ``coordinate_system``,
+        ``height_datum``, ``map_review_no`` (审图号), ``project_name`` (all optional).
+    crs_label : str, optional
+        Added to the footer's coordinate system text (e.g. ``EPSG:4544``) if not in it.
+    indicators : mapping, optional
+        ``indicators.json`` content (or its ``indicators`` table): ``{key: {value, unit,
+        grade, pass, baseline?}}``; the theme's keys present are tabulated.
+    highlight : shapely geometry, optional
+        A township (in the layers' CRS): outlined, everything else behind a white veil.
+    rasters : mapping of key -> path, optional
+    locator : GeoDataFrame, optional
+        County outline for the locator inset.
+    styles : mapping of key -> dict, optional
+        Project style overrides per layer key.
+    code_system : {"sandiao", "yongdi2023"}
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        With a canvas attached (Agg); :func:`~greenplan.render.layout.sheet_info` gives
+        its scale, extent and CRS.
+
+    Raises
+    ------
+    CRSError
+        The layers are in a geographic CRS (degrees) or nothing can be drawn.
+    """
+    import matplotlib
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+
+    ensure_cjk_font()
+    metadata = dict(metadata or {})
+    crs = _working_crs(layers)
+    if crs is not None and not crs.is_projected:
+        raise CRSError("The map layers are in a geographic CRS (degrees); maps need metres.",
+                       "图层为地理坐标系（单位为度），制图需要投影坐标系（米）。", hint_en="Set the project's working CRS, e.g. EPSG:4544.",
+                       hint_zh="请设置项目工作坐标系，例如 EPSG:4544。")
+    layers = _align(layers, crs)
+    if locator is not None:
+        locator = _align({"locator": locator}, crs)["locator"]
+    subtitle = subtitle if subtitle is not None else (theme.subtitle or None)
+    title = title or f"{metadata.get('project_name', '')}{theme.title}"
+    lay = sheet_layout(paper, orientation, subtitle=bool(subtitle))
+    ext, scale = fit_extent(extent or _extent(layers, theme, highlight), lay.frame.w, lay.frame.h)
+    pixel_size = scale / 1000.0 * 25.4 / dpi
+    with matplotlib.rc_context(font_rc()):
+        fig = Figure(figsize=(lay.width / 25.4, lay.height / 25.4), dpi=dpi, facecolor="white")
+        FigureCanvasAgg(fig)
+        sheet = fig.add_axes((0, 0, 1, 1), label="sheet", zorder=0)
+        sheet.set_xlim(0, lay.width)
+        sheet.set_ylim(0, lay.height)
+        sheet.set_axis_off()
+        fr = lay.frame
+        ax = fig.add_axes((fr.x / lay.width, fr.y / lay.height, fr.w / lay.width, fr.h / lay.height),
+                          label="map", zorder=1)
+        ax.set_xlim(ext[0], ext[2])
+        ax.set_ylim(ext[1], ext[3])
+        ax.set_autoscale_on(False)
+        draw_map(ax, layers, theme, extent=ext, pixel_size=pixel_size, rasters=rasters, styles=styles,
+                 code_system=code_system, width_scale=lay.f, rasterize_dense=rasterize_dense, crs=crs)
+        if highlight is not None:
+            _draw_highlight(ax, highlight, ext, lay.f)
+        deco.draw_grid(ax, ext, lay.f)
+        deco.draw_scale_bar(ax, ext, scale, lay.f)
+        deco.draw_north_arrow(ax, ext, scale, lay.f)
+        deco.draw_border(sheet, lay)
+        deco.draw_title(sheet, lay, title, subtitle)
+        crs_text = metadata.get("coordinate_system") or describe_crs(crs)
+        if crs_label and crs_label not in crs_text:
+            crs_text += f"（{crs_label}）"
+        if metadata.get("height_datum") and metadata["height_datum"] not in crs_text:
+            crs_text += f"，{metadata['height_datum']}"
+        deco.draw_footer(sheet, lay, metadata, crs_text)
+        _draw_panel(fig, sheet, lay, ax, theme, indicators, locator, ext, highlight)
+    register_sheet(fig, SheetInfo(ext, scale, crs.to_wkt() if crs is not None else None, float(dpi), title,
+                                  str(metadata.get("organisation", ""))))
+    return fig
+
+
+def _draw_highlight(ax: Axes, highlight: Any, ext, f: float) -> None:
+    import shapely
+    from matplotlib.patches import PathPatch
+
+    from greenplan.render.geometry import polygon_path
+
+    veil = shapely.difference(shapely.box(*ext), highlight)
+    for geom, kw in ((veil, {"facecolor": (1, 1, 1, 0.6), "edgecolor": "none"}),
+                     (highlight, {"facecolor": "none", "edgecolor": "#c00000", "linewidth": 2.2 * f})):
+        path = polygon_path(np.asarray(shapely.get_parts([geom]), dtype=object))
+        if path is not None:
+            p = PathPatch(path, zorder=_MASK_Z, **kw)
+            p.set_gid("highlight")
+            ax.add_artist(p)
+
+
+def _draw_panel(fig: Figure, sheet: Axes, lay, ax: Axes, theme: Theme, indicators, locator, ext, highlight) -> None:
+    from greenplan.render.layout import Box
+
+    f, box = lay.f, lay.panel
+    gap = 3.0 * f
+    rows = panels.indicator_rows(indicators, theme.indicators)
+    entries = legend_entries(ax)
+    has_loc = locator is not None and len(locator) > 0
+    if lay.landscape:
+        h_tab = min(panels.table_height(len(rows), f), box.h * 0.4)
+        free = box.h - h_tab - gap * (has_loc + (h_tab > 0))
+        need = panels.legend_height(entries, f)
+        if has_loc:
+            # the legend gets what it needs (at least half the rest if it is long), the
+            # locator the remainder up to a square-ish box, the legend any surplus
+            h_loc = max(min(box.w * 1.05, free - need, free * 0.5), min(box.w * 0.6, free * 0.35))
+        else:
+            h_loc = 0.0
+        h_leg = free - h_loc
+        y = box.y1 - h_leg
+        panels.draw_legend(sheet, Box(box.x, y, box.w, h_leg), entries, f)
+        if h_tab:
+            y -= gap + h_tab
+            panels.draw_indicator_table(sheet, Box(box.x, y, box.w, h_tab), rows, indicator_labels(), f)
+        if has_loc:
+            panels.draw_locator(fig, sheet, Box(box.x, box.y, box.w, h_loc), lay, locator, ext, highlight)
+        return
+    shares = [0.45, 0.33 if rows else 0.0, 0.22 if has_loc else 0.0]
+    total = sum(shares)
+    widths = [(box.w - gap * (sum(s > 0 for s in shares) - 1)) * s / total for s in shares]
+    x = box.x
+    panels.draw_legend(sheet, Box(x, box.y, widths[0], box.h), entries, f)
+    x += widths[0] + gap
+    if rows:  # full height, like its neighbours; rows from the top
+        panels.draw_indicator_table(sheet, Box(x, box.y, widths[1], box.h), rows, indicator_labels(), f)
+        x += widths[1] + gap
+    if has_loc:
+        panels.draw_locator(fig, sheet, Box(x, box.y, widths[2], box.h), lay, locator, ext, highlight)

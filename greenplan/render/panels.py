@@ -1,0 +1,307 @@
+"""The sheet's side panel: legend (图例), indicator table (主要指标) and locator inset (区位图).
+
+All placed in paper millimetres on the sheet Axes. The legend lists what
+:mod:`greenplan.render.draw` recorded as drawn, so a layer missing from the data, or a
+land-use class with no parcel in view, is not listed.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from greenplan.render.decorations import fit_size, outlined_text
+from greenplan.render.decorations import text as _text
+from greenplan.render.draw import LegendEntry
+from greenplan.render.layout import Box, SheetLayout
+from greenplan.render.styles import rgba
+
+if TYPE_CHECKING:
+    import geopandas as gpd
+    from matplotlib.axes import Axes
+    from matplotlib.figure import Figure
+
+_PASS, _FAIL, _GREY = "#1a7f37", "#c62828", "#555555"
+_GRADES = {"I": "Ⅰ级", "II": "Ⅱ级", "III": "Ⅲ级", "IV": "Ⅳ级", "1": "Ⅰ级", "2": "Ⅱ级", "3": "Ⅲ级"}
+
+
+
+
+def _section(sheet: Axes, box: Box, title: str, f: float) -> float:
+    """Frame and header of a panel section; returns the y below the header (mm)."""
+    from matplotlib.patches import Rectangle
+
+    r = Rectangle((box.x, box.y), box.w, box.h, fill=False, linewidth=0.6 * f, edgecolor="#333333")
+    r.set_gid("panel-frame")
+    sheet.add_patch(r)
+    outlined_text(sheet, box.x + box.w / 2, box.y1 - 4.5 * f, title, 10.5 * f, "panel-title", stroke="black",
+                  stroke_width=0.35 * f, ha="center", va="center")
+    return box.y1 - 9.0 * f
+
+
+# ----------------------------------------------------------------------------- legend
+def _swatch(sheet: Axes, e: LegendEntry, x: float, y: float, w: float, h: float, f: float) -> None:
+    from matplotlib.lines import Line2D
+    from matplotlib.patches import Rectangle
+
+    s = e.style
+    if e.kind == "raster":
+        grad = np.linspace(0, 1, 64)[None, :]
+        im = sheet.imshow(grad, extent=(x, x + w, y, y + h), cmap=s.cmap, aspect="auto", zorder=3,
+                          interpolation="bilinear")
+        im.set_gid("legend-swatch")
+        sheet.add_patch(Rectangle((x, y), w, h, fill=False, linewidth=0.3 * f, edgecolor="#666666", zorder=4))
+        return
+    if e.kind == "line":
+        ym = y + h / 2
+        lw = min(max(s.width, 0.6), 3.0 * f)
+        if s.casing and s.casing_width > 0:
+            sheet.add_line(Line2D([x, x + w], [ym, ym], color=s.casing, linewidth=lw + 2 * min(s.casing_width, 0.8 * f),
+                                  solid_capstyle="butt", zorder=3))
+        ln = Line2D([x, x + w], [ym, ym], color=rgba(s.edge, s.alpha), linewidth=lw, linestyle=s.linestyle,
+                    solid_capstyle="butt", zorder=4)
+        ln.set_gid("legend-swatch")
+        sheet.add_line(ln)
+        return
+    face = rgba(s.fill, s.alpha) if s.fill else "none"
+    edge = s.edge if (s.edge and (e.edges or not s.fill)) else "none"
+    if face == "none" and edge == "none":
+        edge = "#999999"
+    kw: dict[str, Any] = {}
+    if s.hatch:
+        kw = {"hatch": s.hatch, "hatchcolor": s.hatch_color or s.edge or "#000000"}
+    r = Rectangle((x, y), w, h, facecolor=face, edgecolor=edge, linewidth=min(max(s.width, 0.4), 1.8 * f),
+                  linestyle=s.linestyle if edge != "none" else "-", zorder=3, **kw)
+    if s.hatch:
+        r.set_hatch_linewidth(0.5)
+    if face != "none" and edge == "none" and sum(face[:3]) / 3 * face[3] + (1 - face[3]) > 0.9:
+        r.set_edgecolor("#b0b0b0")  # a pale fill (耕地, 留白) needs a rim to show on white paper
+        r.set_linewidth(0.3 * f)
+    r.set_gid("legend-swatch")
+    sheet.add_patch(r)
+
+
+def legend_rows(entries: Sequence[LegendEntry]) -> list[LegendEntry | str]:
+    """Legend lines, top layer first: single-symbol layers as one line, a categorized layer as
+    its label (a heading, ``str``) followed by its classes in palette order."""
+    groups: dict[str, list[LegendEntry]] = {}
+    for e in entries:
+        groups.setdefault(e.key, []).append(e)
+    rows: list[LegendEntry | str] = []
+    for items in reversed(list(groups.values())):
+        if items[0].group and (len(items) > 1 or items[0].style.label != items[0].group):
+            rows.append(items[0].group)
+        rows.extend(items)
+    return rows
+
+
+def legend_height(entries: Sequence[LegendEntry], f: float) -> float:
+    """Height (mm) a one-column legend of ``entries`` needs."""
+    return 9.0 * f + max(len(legend_rows(entries)), 1) * 6.2 * f + 4.0 * f
+
+
+def draw_legend(sheet: Axes, box: Box, entries: Sequence[LegendEntry], f: float) -> Axes:
+    """The legend in ``box``: a swatch and the Chinese label of every drawn style class.
+
+    Layers are listed top layer first (``entries`` is in drawing order); the classes of a
+    categorized layer follow a heading with the layer's name. Columns are added (and, past
+    two, the rows shrunk) until everything fits; labels shrink to their column if needed.
+    """
+    top = _section(sheet, box, "图　例", f)
+    rows = legend_rows(entries)
+    if not rows:
+        return sheet
+    pad = 3.0 * f
+    avail_h = top - (box.y + pad)
+    avail_w = box.w - 2 * pad
+    k = 1.0
+    while True:
+        row_h = 6.2 * f * k
+        per_col = max(2, int(avail_h // row_h))
+        cols = _columns(rows, per_col)
+        if len(cols) <= 2 or k <= 0.55:
+            break
+        k *= 0.9
+    col_w = avail_w / len(cols)
+    size = 8.0 * f * k
+    sw = 8.0 * f * k
+    for c, col in enumerate(cols):
+        x = box.x + pad + c * col_w
+        for r, item in enumerate(col):
+            y = top - (r + 1) * row_h
+            if isinstance(item, str):
+                outlined_text(sheet, x, y + 0.42 * row_h, item, fit_size(item, size * 0.95, col_w - 2 * f),
+                              "legend-group", stroke="#333333", stroke_width=0.25 * f, va="center", color="#333333")
+                continue
+            _swatch(sheet, item, x, y + 0.18 * row_h, sw, 0.62 * row_h, f)
+            label = item.style.label
+            _text(sheet, x + sw + 1.8 * f, y + 0.49 * row_h, label, fit_size(label, size, col_w - sw - 2.5 * f),
+                  "legend-label", va="center")
+    return sheet
+
+
+def _columns(rows: list, per_col: int) -> list[list]:
+    """Fill columns top to bottom; a heading never ends a column."""
+    cols: list[list] = [[]]
+    group = ""  # heading of the layer being listed, repeated as "…（续）" atop a new column
+    for i, item in enumerate(rows):
+        col = cols[-1]
+        if isinstance(item, str):
+            group = item
+        elif item.group != group:
+            group = ""
+        heading_at_end = isinstance(item, str) and len(col) == per_col - 1 and i + 1 < len(rows)
+        if len(col) >= per_col or heading_at_end:
+            cols.append([f"{group}（续）"] if group and not isinstance(item, str) else [])
+        cols[-1].append(item)
+    return cols
+
+
+# ----------------------------------------------------------------------------- indicators
+def format_indicator(obj: Mapping[str, Any]) -> tuple[str, str, str]:
+    """(value text, evaluation text, evaluation colour) of one ``indicators.json`` object.
+
+    Examples
+    --------
+    >>> format_indicator({"value": 0.2406, "unit": "ratio", "grade": None, "pass": False})
+    ('24.1%', '未达标', '#c62828')
+    >>> format_indicator({"value": 35000.0, "unit": "m²", "pass": True})
+    ('3.50 公顷', '达标', '#1a7f37')
+    """
+    return _fmt_value(obj.get("value"), obj.get("unit")), *_evaluation(obj)
+
+
+def _fmt_value(v: Any, unit: Any) -> str:
+    if v is None or (isinstance(v, float) and math.isnan(v)):
+        return "—"
+    unit = str(unit or "")
+    if unit == "ratio":
+        return f"{v * 100:.1f}%"
+    if unit in ("m²", "m2", "m^2"):
+        return f"{v / 10_000:,.2f} 公顷" if abs(v) >= 10_000 else f"{v:,.0f} m²"
+    if unit in ("m²/person", "m2/person"):
+        return f"{v:.2f} m²/人"
+    if unit == "count":
+        return f"{int(v)}"
+    if isinstance(v, float):
+        return f"{v:,.2f} {unit}".strip()
+    return f"{v} {unit}".strip()
+
+
+def _evaluation(obj: Mapping[str, Any]) -> tuple[str, str]:
+    ok = obj.get("pass")
+    grade = obj.get("grade")
+    if grade and ok is not False:
+        return _GRADES.get(str(grade), str(grade)), _PASS
+    if ok is True:
+        return "达标", _PASS
+    if ok is False:
+        return "未达标", _FAIL
+    return "—", _GREY
+
+
+def indicator_rows(indicators: Mapping[str, Any] | None, keys: Sequence[str]) -> list[tuple[str, Mapping[str, Any]]]:
+    """(key, object) of each of ``keys`` present in ``indicators`` (an indicators.json dict)."""
+    if not indicators:
+        return []
+    ind = indicators.get("indicators", indicators)
+    return [(k, ind[k]) for k in keys if isinstance(ind.get(k), Mapping)]
+
+
+def table_height(n_rows: int, f: float) -> float:
+    return 9.0 * f + (n_rows + 1) * 6.0 * f + 3.0 * f if n_rows else 0.0
+
+
+def draw_indicator_table(sheet: Axes, box: Box, rows: Sequence[tuple[str, Mapping[str, Any]]],
+                         labels: Mapping[str, str], f: float) -> Axes:
+    """Indicator table: name | (现状) | value | evaluation; a 现状 column appears when any row
+    carries a ``baseline`` value (scenario maps)."""
+    from matplotlib.patches import Rectangle
+
+    top = _section(sheet, box, "主要指标", f)
+    pad = 2.5 * f
+    with_base = any("baseline" in obj for _, obj in rows)
+    fr = (0.44, 0.19, 0.19, 0.18) if with_base else (0.52, 0.27, 0.21)
+    heads = ("指标", "现状", "方案", "评价") if with_base else ("指标", "数值", "评价")
+    widths = [(box.w - 2 * pad) * v for v in fr]
+    xs = np.cumsum([box.x + pad, *widths[:-1]])
+    lines: list[list[tuple[str, str]]] = [[(h, "#000000") for h in heads]]
+    for key, obj in rows:
+        value, ev, colour = format_indicator(obj)
+        cells = [(labels.get(key, key), "#000000")]
+        if with_base:
+            cells.append((_fmt_value(obj.get("baseline"), obj.get("unit")), "#000000"))
+        lines.append([*cells, (value, "#000000"), (ev, colour)])
+    # rows shrink (with their text) when the box is too short for all of them
+    row_h = min(6.0 * f, (top - box.y - pad) / len(lines))
+    size = 7.5 * f * row_h / (6.0 * f)
+    for r, cells in enumerate(lines):
+        y = top - (r + 1) * row_h
+        if r == 0 or r % 2 == 0:
+            bg = Rectangle((box.x + pad, y), box.w - 2 * pad, row_h, facecolor="#e8eef4" if r == 0 else "#f5f5f5",
+                           edgecolor="none", zorder=1)
+            sheet.add_patch(bg)
+        for c, (s, colour) in enumerate(cells):
+            w = widths[c] - 1.5 * f
+            ha = "left" if c == 0 else "center"
+            x = xs[c] + (0.8 * f if c == 0 else widths[c] / 2)
+            _text(sheet, x, y + row_h / 2, s, fit_size(s, size, w), "indicator-head" if r == 0 else f"indicator-{c}",
+                  ha=ha, va="center", color=colour, zorder=2)
+    return sheet
+
+
+# ----------------------------------------------------------------------------- locator
+def draw_locator(fig: Figure, sheet: Axes, box: Box, lay: SheetLayout, locator: gpd.GeoDataFrame,
+                 extent: tuple[float, float, float, float], highlight: Any = None) -> Axes:
+    """Locator inset: the county (``locator``) in grey, the map's extent (or ``highlight``) in red.
+
+    Returns the inset Axes (label ``locator``).
+    """
+    import shapely
+    from matplotlib.patches import PathPatch, Rectangle
+
+    from greenplan.render.geometry import polygon_path
+
+    top = _section(sheet, box, "区位图", lay.f)
+    pad = 3.0 * lay.f
+    rect = [(box.x + pad) / lay.width, (box.y + pad) / lay.height, (box.w - 2 * pad) / lay.width,
+            (top - box.y - 2 * pad) / lay.height]
+    ax = fig.add_axes(rect, label="locator", zorder=2)
+    ax.set_axis_off()
+    geoms = np.asarray(locator.geometry.values, dtype=object)
+    path = polygon_path(geoms[~shapely.is_empty(geoms)])
+    if path is not None:
+        ax.add_artist(PathPatch(path, facecolor="#eeeeee", edgecolor="#444444", linewidth=0.5 * lay.f))
+    x0, y0, x1, y1 = extent
+    if highlight is not None:
+        hp = polygon_path(np.asarray(shapely.get_parts([highlight]), dtype=object))
+        if hp is not None:
+            ax.add_artist(PathPatch(hp, facecolor=(0.85, 0.1, 0.1, 0.55), edgecolor="#c00000", linewidth=0.8 * lay.f))
+    frame = Rectangle((x0, y0), x1 - x0, y1 - y0, fill=False, edgecolor="#e00000", linewidth=1.0 * lay.f)
+    frame.set_gid("locator-extent")
+    ax.add_artist(frame)
+    lb = locator.total_bounds
+    whole = x0 <= lb[0] and y0 <= lb[1] and x1 >= lb[2] and y1 >= lb[3]
+    if whole:  # the map shows all of it: the inset shows the shape, no extent box
+        frame.set_visible(False)
+        gx0, gy0, gx1, gy1 = lb
+    else:
+        gx0, gy0 = min(lb[0], x0), min(lb[1], y0)
+        gx1, gy1 = max(lb[2], x1), max(lb[3], y1)
+    m = 0.04 * max(gx1 - gx0, gy1 - gy0)
+    gx0, gy0, gx1, gy1 = gx0 - m, gy0 - m, gx1 + m, gy1 + m
+    # widen the shorter side so that one metre is as long across as up (box aspect)
+    box_aspect = (rect[2] * lay.width) / (rect[3] * lay.height)
+    cx, cy = (gx0 + gx1) / 2, (gy0 + gy1) / 2
+    hw, hh = (gx1 - gx0) / 2, (gy1 - gy0) / 2
+    if hw / hh < box_aspect:
+        hw = hh * box_aspect
+    else:
+        hh = hw / box_aspect
+    ax.set_xlim(cx - hw, cx + hw)
+    ax.set_ylim(cy - hh, cy + hh)
+    return ax
+

@@ -1,0 +1,315 @@
+"""Layer styles: one definition, two renderers (map export and the desktop canvas).
+
+A :class:`LayerStyle` says how a layer (by role, or an analysis-result layer such as
+``redline_occupation``) is drawn: fill, outline, width, opacity, line style, hatch, drawing
+priority and the Chinese legend label; categorized layers (land use by code, green space by
+class, roads by class) carry one :class:`LayerStyle` per category. Defaults ship in
+``resources/styles/default_styles.toml``; a project overrides any key per layer.
+
+This module is plain Python (no matplotlib at import, no Qt) so that the Qt canvas resolves
+styles exactly as the map export does; colours are ``"#rrggbb"`` strings or None.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from greenplan.core.errors import ProjectFileError
+from greenplan.core.resources import load_resource_toml
+
+STYLE_FILE = ("styles", "default_styles.toml")
+CODE_SYSTEMS = ("sandiao", "yongdi2023")
+
+_HEX = re.compile(r"^#(?:[0-9a-fA-F]{3}|[0-9a-fA-F]{6})$")
+_LINESTYLES = {"-": "-", "--": "--", "-.": "-.", ":": ":", "solid": "-", "dashed": "--",
+               "dashdot": "-.", "dotted": ":"}
+_COLOUR_KEYS = ("fill", "edge", "hatch_color", "casing")
+_FLOAT_KEYS = ("width", "alpha", "edge_alpha", "zorder", "edge_min_px", "casing_width",
+               "label_size")
+_STR_KEYS = ("label", "hatch", "label_field", "other_label", "cmap", "field")
+
+
+@dataclass(frozen=True)
+class LayerStyle:
+    """How one layer, or one category of a layer, is drawn.
+
+    Widths are in points (1 pt = 0.353 mm) at A3 and grow with the paper; colours are
+    ``"#rrggbb"`` or None (not drawn). ``alpha`` is the opacity of the fill (of the line
+    for line layers); outlines use ``edge_alpha``.
+    """
+
+    id: str
+    label: str
+    kind: str = "polygon"  # polygon | line | raster
+    fill: str | None = None
+    edge: str | None = "#555555"
+    width: float = 0.5
+    alpha: float = 1.0
+    edge_alpha: float = 1.0
+    linestyle: str = "-"
+    hatch: str = ""
+    hatch_color: str | None = None
+    zorder: float = 10.0
+    legend: bool = True
+    edge_min_px: float = 0.0
+    casing: str | None = None
+    casing_width: float = 0.0
+    label_field: str = ""
+    label_size: float = 9.0
+    other_label: str = "其他"
+    #: categorized layers: the attribute, the matching rule and the categories
+    field: str = ""
+    match: str = "exact"
+    categories: tuple[LayerStyle, ...] = ()
+    #: a category's attribute values (codes, or code prefixes when match == "prefix")
+    values: tuple[str, ...] = ()
+    #: rasters
+    cmap: str = "viridis"
+    vmin: float | None = None
+    vmax: float | None = None
+
+    @property
+    def categorized(self) -> bool:
+        return bool(self.field and self.categories)
+
+    def other(self) -> LayerStyle:
+        """The style of features that match no category (the layer's own fill)."""
+        return dataclasses.replace(self, id=f"{self.id}:other", label=self.other_label,
+                                   categories=(), values=())
+
+    def classify(self, values: Sequence[Any] | np.ndarray) -> np.ndarray:
+        """Category index of each value (``-1``: no category), vectorized over unique values.
+
+        Examples
+        --------
+        >>> s = resolve_style("land_use")
+        >>> [s.categories[i].label for i in s.classify(["0101", "0301K", "0810"])]
+        ['耕地', '林地', '公园绿地']
+        >>> int(s.classify(["XX"])[0])
+        -1
+        """
+        import pandas as pd
+
+        codes, uniques = pd.factorize(pd.Series(np.asarray(values, dtype=object)), use_na_sentinel=True)
+        lut = np.array([self._category_of(u) for u in uniques] + [-1], dtype=np.int64)
+        return lut[codes]  # codes == -1 (missing) picks the trailing -1
+
+    def _category_of(self, value: Any) -> int:
+        text = str(value).strip().upper()
+        if self.match == "prefix" and text.isdigit() and len(text) % 2:
+            text = "0" + text  # a code stored as a number lost its leading zero (101 -> 0101)
+        best, best_len = -1, -1
+        for i, cat in enumerate(self.categories):
+            for v in cat.values:
+                v = v.upper()
+                if self.match == "prefix":
+                    if text.startswith(v) and len(v) > best_len:
+                        best, best_len = i, len(v)
+                elif text == v:
+                    return i
+        return best
+
+
+def rgba(colour: str | None, alpha: float = 1.0) -> tuple[float, float, float, float]:
+    """``(r, g, b, a)`` in 0-1 from ``"#rrggbb"``; None gives fully transparent.
+
+    Examples
+    --------
+    >>> rgba("#ff8000", 0.5)
+    (1.0, 0.5019607843137255, 0.0, 0.5)
+    """
+    if colour is None:
+        return (0.0, 0.0, 0.0, 0.0)
+    h = colour.lstrip("#")
+    return (int(h[0:2], 16) / 255, int(h[2:4], 16) / 255, int(h[4:6], 16) / 255, float(alpha))
+
+
+def _bad(key: str, value: Any, en: str, zh: str) -> ProjectFileError:
+    return ProjectFileError(
+        f"Style key '{key}' has a bad value {value!r}: {en}",
+        f"样式项“{key}”的值 {value!r} 无效：{zh}",
+        key=f"style.{key}",
+        hint_en="Fix the value in the project file's layer style or theme style.",
+        hint_zh="请在项目文件的图层样式或专题样式中更正该值。",
+    )
+
+
+def normalize_colour(value: Any, key: str = "colour") -> str | None:
+    """``"#rrggbb"`` for a hex string, a matplotlib colour name or ``[r, g, b]`` (0-255);
+    None for ``"none"``/``""``.
+
+    Raises
+    ------
+    ProjectFileError
+        The value is not a colour (the message names the style key).
+
+    Examples
+    --------
+    >>> normalize_colour("#0B5"), normalize_colour([0, 176, 80]), normalize_colour("none")
+    ('#00bb55', '#00b050', None)
+    """
+    if value is None or (isinstance(value, str) and value.strip().lower() in ("", "none")):
+        return None
+    if isinstance(value, (list, tuple)) and len(value) in (3, 4):
+        try:
+            r, g, b = (int(v) for v in value[:3])
+        except (TypeError, ValueError):
+            raise _bad(key, value, "expected [r, g, b] with 0-255 integers.", "应为 0-255 的 [红, 绿, 蓝]。") from None
+        if not all(0 <= v <= 255 for v in (r, g, b)):
+            raise _bad(key, value, "expected [r, g, b] with 0-255 integers.", "应为 0-255 的 [红, 绿, 蓝]。")
+        return f"#{r:02x}{g:02x}{b:02x}"
+    if isinstance(value, str):
+        v = value.strip()
+        if _HEX.match(v):
+            v = v.lower()
+            return v if len(v) == 7 else "#" + "".join(c * 2 for c in v[1:])
+        from matplotlib.colors import to_hex
+
+        try:
+            return to_hex(v, keep_alpha=False)
+        except ValueError:
+            pass
+    raise _bad(key, value, "expected a colour such as \"#00b050\", \"red\", [0, 176, 80] or \"none\".",
+               "应为颜色，例如 \"#00b050\"、\"red\"、[0, 176, 80] 或 \"none\"。")
+
+
+def _apply(base: dict[str, Any], overrides: Mapping[str, Any]) -> dict[str, Any]:
+    """Validate ``overrides`` and merge them into the keyword dict ``base``."""
+    out = dict(base)
+    for key, value in overrides.items():
+        if key in ("categories", "values", "id", "kind", "match"):
+            out[key] = value  # checked by the caller
+        elif key in _COLOUR_KEYS:
+            out[key] = normalize_colour(value, key)
+        elif key in _FLOAT_KEYS:
+            if isinstance(value, bool) or not isinstance(value, (int, float)):
+                raise _bad(key, value, "expected a number.", "应为数值。")
+            if key in ("alpha", "edge_alpha") and not 0 <= value <= 1:
+                raise _bad(key, value, "expected a number from 0 to 1.", "应为 0 到 1 之间的数值。")
+            if key != "zorder" and value < 0:
+                raise _bad(key, value, "expected a positive number.", "应为非负数。")
+            out[key] = float(value)
+        elif key in ("vmin", "vmax"):
+            out[key] = None if value is None else float(value)
+        elif key == "linestyle":
+            if str(value) not in _LINESTYLES:
+                raise _bad(key, value, "expected one of - -- -. : solid dashed dashdot dotted.",
+                           "应为 - -- -. : solid dashed dashdot dotted 之一。")
+            out[key] = _LINESTYLES[str(value)]
+        elif key == "legend":
+            if not isinstance(value, bool):
+                raise _bad(key, value, "expected true or false.", "应为 true 或 false。")
+            out[key] = value
+        elif key in _STR_KEYS:
+            out[key] = str(value)
+        else:
+            valid = ", ".join(sorted(set(_COLOUR_KEYS + _FLOAT_KEYS + _STR_KEYS) | {
+                "linestyle", "legend", "vmin", "vmax", "categories"}))
+            raise _bad(key, value, f"unknown style key; valid keys: {valid}.", f"未知的样式项；可用的样式项：{valid}。")
+    return out
+
+
+def _style_table() -> dict[str, Any]:
+    return load_resource_toml(*STYLE_FILE)
+
+
+def _landuse_categories(code_system: str) -> list[dict[str, Any]]:
+    table = _style_table()["landuse"]
+    if code_system not in table:
+        raise _bad("code_system", code_system, f"expected one of {', '.join(CODE_SYSTEMS)}.",
+                   f"应为 {'、'.join(CODE_SYSTEMS)} 之一。")
+    by_class: dict[str, list[str]] = {}
+    for prefix, cls in table[code_system].items():
+        by_class.setdefault(cls, []).append(prefix)
+    return [{"id": cls, "values": by_class[cls], **table["classes"][cls]}
+            for cls in table["order"] if cls in by_class]
+
+
+def resolve_style(role: str, project_style: Mapping[str, Any] | None = None, *,
+                  code_system: str = "sandiao") -> LayerStyle:
+    """The style of a layer: shipped default for ``role``, then the project's overrides.
+
+    Parameters
+    ----------
+    role : str
+        A layer role (``ecological_redline`` ...), an analysis-result layer id
+        (``redline_occupation`` ...), or any other name (a reference layer: grey outline).
+    project_style : mapping, optional
+        Overrides from the project file (keys as in ``default_styles.toml``). For a
+        categorized layer ``fill`` colours the features of no category; a ``categories``
+        table ``{id: {key: value}}`` overrides single categories.
+    code_system : {"sandiao", "yongdi2023"}
+        Which code table colours ``land_use``.
+
+    Raises
+    ------
+    ProjectFileError
+        An unknown style key or a bad value (the message names the key).
+
+    Examples
+    --------
+    >>> s = resolve_style("ecological_redline", {"alpha": 0.3})
+    >>> s.label, s.fill, s.edge, s.alpha
+    ('生态保护红线', '#00b050', '#006400', 0.3)
+    >>> resolve_style("land_use", code_system="yongdi2023").categories[0].label
+    '耕地'
+    """
+    table = _style_table()
+    defaults = _apply({}, {k: v for k, v in table["defaults"].items()})
+    raw = dict(table["styles"].get(role, {"label": role, "edge": "#555555", "width": 0.6}))
+    base = _apply(defaults, raw)
+    project_style = dict(project_style or {})
+    cat_overrides = project_style.pop("categories", None)
+    merged = _apply(base, project_style)
+    raw_cats = merged.pop("categories", None)
+    if raw_cats == "landuse":
+        raw_cats = _landuse_categories(code_system)
+    cats: list[LayerStyle] = []
+    shared = {k: v for k, v in merged.items() if k not in ("label", "fill", "categories", "values", "id")}
+    if isinstance(cat_overrides, Mapping):
+        extra = {str(k): v for k, v in cat_overrides.items()}
+    elif cat_overrides is None:
+        extra = {}
+    else:
+        raise _bad("categories", cat_overrides, "expected a table {category id: {key: value}}.",
+                   "应为表 {类别: {样式项: 值}}。")
+    for c in raw_cats or []:
+        c = dict(c)
+        cid = str(c.pop("id"))
+        values = tuple(str(v) for v in c.pop("values", (cid,)))
+        kw = _apply({**shared, "fill": merged.get("fill")}, c)
+        kw = _apply(kw, extra.pop(cid, {}))
+        cats.append(LayerStyle(id=f"{role}:{cid}", values=values, **kw))
+    for cid, over in extra.items():  # a project may add categories
+        over = dict(over)
+        values = tuple(str(v) for v in over.pop("values", (cid,)))
+        kw = _apply({**shared, "fill": merged.get("fill"), "label": cid}, over)
+        cats.append(LayerStyle(id=f"{role}:{cid}", values=values, **kw))
+    if merged.get("match", "exact") not in ("exact", "prefix"):
+        raise _bad("match", merged["match"], "expected exact or prefix.", "应为 exact 或 prefix。")
+    return LayerStyle(id=role, categories=tuple(cats), **merged)
+
+
+def style_ids() -> list[str]:
+    """Ids of every shipped style (roles and analysis-result layers)."""
+    return list(_style_table()["styles"])
+
+
+def scaled(style: LayerStyle, factor: float) -> LayerStyle:
+    """``style`` with widths and label size multiplied by ``factor`` (paper size)."""
+    if factor == 1.0:
+        return style
+    return dataclasses.replace(
+        style, width=style.width * factor, casing_width=style.casing_width * factor,
+        label_size=style.label_size * factor,
+        categories=tuple(scaled(c, factor) for c in style.categories))
+
+
+__all__ = ["LayerStyle", "resolve_style", "normalize_colour", "rgba", "style_ids", "scaled",
+           "CODE_SYSTEMS"]
