@@ -17,6 +17,7 @@ COMMANDS = {
     "check": "greenplan.cli.check",
     "sample": "greenplan.cli.sample",
     "analyze": "greenplan.cli.analyze",
+    "gui": "greenplan.cli.gui",
 }
 
 

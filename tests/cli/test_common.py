@@ -52,3 +52,17 @@ def test_guarded_turns_errors_into_exit_codes(
     assert "internal error" in err and "Traceback" not in err
     (log,) = (tmp_path / "用户 数据" / "logs").iterdir()
     assert "ZeroDivisionError: boom" in log.read_text(encoding="utf-8")  # the traceback goes to the log
+
+
+def test_command_line_does_not_import_qt() -> None:
+    """The CLI (every command registered) runs on machines without Qt libraries."""
+    import subprocess
+    import sys
+
+    code = (
+        "import sys; from greenplan.cli.main import build_parser; build_parser(); "
+        "bad = [m for m in sys.modules if m.split('.')[0] in ('PySide6', 'shiboken6')]; "
+        "print(bad); raise SystemExit(1 if bad else 0)"
+    )
+    res = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert res.returncode == 0, res.stdout + res.stderr

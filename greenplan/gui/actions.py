@@ -1,0 +1,194 @@
+"""Every command of the application, declared once: id, title, callback, enabled-when.
+
+Menus, the toolbar and the layer panel's context menu are built from this table
+(napari ``_app_model/actions``). A callback takes the main window and calls one plain
+function (a :class:`ProjectModel` method, a project operation, a canvas method). Titles
+are English source strings marked for translation (``QT_TRANSLATE_NOOP``), translated
+when the actions are built and again when the language changes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from PySide6.QtCore import QT_TRANSLATE_NOOP
+from PySide6.QtGui import QAction, QActionGroup, QKeySequence
+
+from greenplan.gui.i18n import translate
+from greenplan.gui.icons import icon
+
+CTX = "Actions"
+
+
+def _has_layer(w: Any) -> bool:
+    return bool(w.layer_panel.current_key())
+
+
+def _has_vector(w: Any) -> bool:
+    key = w.layer_panel.current_key()
+    return bool(key) and w.model.entry(key).gdf is not None
+
+
+def _has_drawable(w: Any) -> bool:
+    key = w.layer_panel.current_key()
+    return bool(key) and w.model.entry(key).display is not None and w.model.layer_bounds(key) is not None
+
+
+def _has_data(w: Any) -> bool:
+    return w.model.full_bounds() is not None
+
+
+def _idle(w: Any) -> bool:
+    return not w.busy()
+
+
+@dataclass(frozen=True)
+class ActionSpec:
+    """One command. ``menu``: menu id; ``toolbar``: shown on the toolbar; ``tool``: canvas tool."""
+
+    id: str
+    title: str
+    callback: Callable[[Any], Any]
+    menu: str
+    shortcut: str | QKeySequence.StandardKey | None = None
+    icon: str | None = None
+    toolbar: bool = False
+    enabled_when: Callable[[Any], bool] | None = None
+    tool: str | None = None
+    tip: str | None = None
+
+
+MENUS = {
+    "file": QT_TRANSLATE_NOOP("Actions", "&File"),
+    "view": QT_TRANSLATE_NOOP("Actions", "&View"),
+    "layer": QT_TRANSLATE_NOOP("Actions", "&Layer"),
+    "analysis": QT_TRANSLATE_NOOP("Actions", "&Analysis"),
+    "help": QT_TRANSLATE_NOOP("Actions", "&Help"),
+    "recent": QT_TRANSLATE_NOOP("Actions", "Recent Projects"),
+    "language": QT_TRANSLATE_NOOP("Actions", "Language"),
+}
+
+K = QKeySequence.StandardKey
+ACTIONS: list[ActionSpec] = [
+    ActionSpec("file.new", QT_TRANSLATE_NOOP("Actions", "&New Project"), lambda w: w.ops.new_project(), "file", K.New, "new"),
+    ActionSpec("file.open", QT_TRANSLATE_NOOP("Actions", "&Open Project…"), lambda w: w.ops.open_dialog(), "file", K.Open,
+               "open", toolbar=True),
+    ActionSpec("file.save", QT_TRANSLATE_NOOP("Actions", "&Save"), lambda w: w.ops.save(), "file", K.Save, "save",
+               toolbar=True),
+    ActionSpec("file.save_as", QT_TRANSLATE_NOOP("Actions", "Save &As…"), lambda w: w.ops.save_as(), "file", "Ctrl+Shift+S"),
+    ActionSpec("file.quit", QT_TRANSLATE_NOOP("Actions", "&Quit"), lambda w: w.close(), "file", "Ctrl+Q"),
+    ActionSpec("layer.add", QT_TRANSLATE_NOOP("Actions", "&Add Layer…"), lambda w: w.ops.add_layer_dialog(), "layer",
+               "Ctrl+L", "add_layer", toolbar=True),
+    ActionSpec("layer.style", QT_TRANSLATE_NOOP("Actions", "Layer &Style…"), lambda w: w.show_style_editor(), "layer",
+               None, "style", enabled_when=_has_drawable),
+    ActionSpec("layer.table", QT_TRANSLATE_NOOP("Actions", "Attribute &Table"), lambda w: w.open_attribute_table(), "layer",
+               "Ctrl+T", "table", enabled_when=_has_vector),
+    ActionSpec("layer.zoom", QT_TRANSLATE_NOOP("Actions", "&Zoom to Layer"), lambda w: w.zoom_to_layer(), "layer", None,
+               "zoom_layer", enabled_when=_has_drawable),
+    ActionSpec("layer.role", QT_TRANSLATE_NOOP("Actions", "Set &Role…"), lambda w: w.ops.choose_role(), "layer", None,
+               enabled_when=_has_layer),
+    ActionSpec("layer.rename", QT_TRANSLATE_NOOP("Actions", "Re&name…"), lambda w: w.ops.rename_layer(), "layer", "F2",
+               enabled_when=_has_layer),
+    ActionSpec("layer.remove", QT_TRANSLATE_NOOP("Actions", "&Remove Layer"), lambda w: w.ops.remove_layer(), "layer",
+               None, "remove", enabled_when=_has_layer),
+    ActionSpec("view.full", QT_TRANSLATE_NOOP("Actions", "Zoom to &Full Extent"), lambda w: w.zoom_full(), "view",
+               "Ctrl+0", "zoom_full", toolbar=True, enabled_when=_has_data),
+    ActionSpec("view.zoom_in", QT_TRANSLATE_NOOP("Actions", "Zoom &In"), lambda w: w.canvas.zoom_by(2.0), "view",
+               K.ZoomIn, "zoom_in", toolbar=True, enabled_when=_has_data),
+    ActionSpec("view.zoom_out", QT_TRANSLATE_NOOP("Actions", "Zoom &Out"), lambda w: w.canvas.zoom_by(0.5), "view",
+               K.ZoomOut, "zoom_out", toolbar=True, enabled_when=_has_data),
+    ActionSpec("tool.pan", QT_TRANSLATE_NOOP("Actions", "&Pan"), lambda w: w.set_tool("pan"), "view", "P", "pan",
+               toolbar=True, tool="pan"),
+    ActionSpec("tool.zoom_box", QT_TRANSLATE_NOOP("Actions", "Zoom to &Rectangle"), lambda w: w.set_tool("zoom_box"),
+               "view", "Z", "zoom_box", toolbar=True, tool="zoom_box"),
+    ActionSpec("tool.identify", QT_TRANSLATE_NOOP("Actions", "&Identify Feature"), lambda w: w.set_tool("identify"),
+               "view", "I", "identify", toolbar=True, tool="identify"),
+    ActionSpec("tool.measure_distance", QT_TRANSLATE_NOOP("Actions", "Measure &Distance"),
+               lambda w: w.set_tool("measure_distance"), "view", "M", "measure_distance", toolbar=True,
+               tool="measure_distance"),
+    ActionSpec("tool.measure_area", QT_TRANSLATE_NOOP("Actions", "Measure &Area"), lambda w: w.set_tool("measure_area"),
+               "view", "Shift+M", "measure_area", toolbar=True, tool="measure_area"),
+    ActionSpec("analysis.check", QT_TRANSLATE_NOOP("Actions", "&Check Data…"), lambda w: w.run_check(), "analysis",
+               "F6", "check", toolbar=True, enabled_when=_idle),
+    ActionSpec("analysis.indicators", QT_TRANSLATE_NOOP("Actions", "Compute &Indicators"), lambda w: w.run_indicators(),
+               "analysis", "F5", "indicators", toolbar=True, enabled_when=_idle),
+    ActionSpec("lang.zh", "中文", lambda w: w.set_language("zh"), "language"),
+    ActionSpec("lang.en", "English", lambda w: w.set_language("en"), "language"),
+    ActionSpec("help.log", QT_TRANSLATE_NOOP("Actions", "Open &Log Folder"), lambda w: w.open_log_folder(), "help"),
+    ActionSpec("help.about", QT_TRANSLATE_NOOP("Actions", "&About GreenPlan"), lambda w: w.show_about(), "help", None,
+               "about"),
+]
+
+#: menu contents in order (action ids, "-" separators, "@menu" submenus)
+MENU_LAYOUT = {
+    "file": ["file.new", "file.open", "@recent", "-", "file.save", "file.save_as", "-", "file.quit"],
+    "view": ["view.full", "view.zoom_in", "view.zoom_out", "-", "tool.pan", "tool.zoom_box", "tool.identify",
+             "tool.measure_distance", "tool.measure_area", "-", "@docks", "@language"],
+    "layer": ["layer.add", "-", "layer.style", "layer.table", "layer.zoom", "layer.role", "layer.rename", "-",
+              "layer.remove"],
+    "analysis": ["analysis.check", "analysis.indicators"],
+    "help": ["help.log", "-", "help.about"],
+}
+TOOLBAR = ["file.open", "file.save", "layer.add", "-", "tool.pan", "tool.zoom_box", "tool.identify",
+           "tool.measure_distance", "tool.measure_area", "-", "view.zoom_in", "view.zoom_out", "view.full", "-",
+           "analysis.check", "analysis.indicators"]
+CONTEXT = ["layer.zoom", "layer.style", "layer.table", None, "layer.role", "layer.rename", None, "layer.remove"]
+
+
+def spec(action_id: str) -> ActionSpec:
+    for a in ACTIONS:
+        if a.id == action_id:
+            return a
+    raise KeyError(action_id)
+
+
+def build_actions(window: Any) -> dict[str, QAction]:
+    """One ``QAction`` per :data:`ACTIONS` entry, parented to ``window``."""
+    out: dict[str, QAction] = {}
+    tools = QActionGroup(window)
+    tools.setExclusive(True)
+    langs = QActionGroup(window)
+    langs.setExclusive(True)
+    for a in ACTIONS:
+        act = QAction(window)
+        act.setObjectName(a.id)
+        if a.icon:
+            act.setIcon(icon(a.icon))
+        if a.shortcut is not None:
+            act.setShortcut(QKeySequence(a.shortcut))
+        if a.tool:
+            act.setCheckable(True)
+            tools.addAction(act)
+        if a.menu == "language":
+            act.setCheckable(True)
+            langs.addAction(act)
+        act.triggered.connect(lambda _checked=False, cb=a.callback: cb(window))
+        out[a.id] = act
+    retranslate_actions(out)
+    return out
+
+
+def retranslate_actions(actions: dict[str, QAction]) -> None:
+    for a in ACTIONS:
+        act = actions.get(a.id)
+        if act is None:
+            continue
+        text = a.title if a.menu == "language" else translate(CTX, a.title)
+        act.setText(text)
+        plain = text.replace("&", "").rstrip("…")
+        tip = plain + (f" ({act.shortcut().toString()})" if not act.shortcut().isEmpty() else "")
+        act.setToolTip(tip)
+        act.setStatusTip(plain)
+
+
+def update_enabled(actions: dict[str, QAction], window: Any) -> None:
+    """Re-evaluate every ``enabled_when`` (after a selection or project change)."""
+    for a in ACTIONS:
+        if a.enabled_when is not None and a.id in actions:
+            actions[a.id].setEnabled(bool(a.enabled_when(window)))
+
+
+def menu_title(menu_id: str) -> str:
+    return translate(CTX, MENUS[menu_id])

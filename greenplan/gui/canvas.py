@@ -1,0 +1,340 @@
+"""The map canvas: pan, wheel zoom, identify, measure, selection highlight.
+
+Drawing happens in :class:`~greenplan.gui.map_renderer.RenderThread`; the widget only
+paints the last rendered image. When the view changes, the old image is painted moved
+and scaled to the new view at once (the cached preview) and a new render is asked for;
+when it arrives it replaces the preview. Highlights and the measure line are drawn on
+top in the paint event (they are small).
+"""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+import numpy as np
+from PySide6.QtCore import QPointF, QRectF, Qt, Signal
+from PySide6.QtGui import QColor, QPainter, QPainterPath, QPen, QPolygonF, QTransform
+from PySide6.QtWidgets import QWidget
+
+from greenplan.gui.map_renderer import RenderLayer, RenderRequest, RenderThread, elements_to_path
+from greenplan.gui.map_tools import measure_area_m2, measure_length_m
+from greenplan.gui.map_view import MapView, fit_bounds
+from greenplan.gui.render_cache import Elements, PreparedLayer
+
+TOOLS = ("pan", "identify", "measure_distance", "measure_area", "zoom_box")
+HIGHLIGHT = QColor(0, 200, 255)
+WHEEL_STEP = 1.25
+
+
+def map_path(geoms) -> QPainterPath:
+    """One path (map coordinates) of all rings and lines of ``geoms`` (no feature loop)."""
+    prep = PreparedLayer(np.asarray(geoms, dtype=object))
+    parts = []
+    for block in (prep.polys, prep.lines):
+        if not block.empty:
+            parts.append(Elements(block.coords[:, 0], block.coords[:, 1], block.starts))
+    path = QPainterPath()
+    for el in parts:
+        path.addPath(elements_to_path(el))
+    pts = prep.points.coords
+    for x, y in pts[:5000]:  # points: a handful at most (no point roles)
+        path.addEllipse(QPointF(x, y), 0.5, 0.5)
+    return path
+
+
+class MapCanvas(QWidget):
+    """Shows the project's layers; see module docstring.
+
+    Signals
+    -------
+    cursor_moved(float, float)
+        Map coordinates under the mouse.
+    view_changed(object)
+        The new :class:`MapView` (the status bar shows its scale).
+    identify_requested(float, float, float)
+        Map x, y and a search tolerance in map units (3 pixels).
+    measured(str, float, bool)
+        Kind (``distance``/``area``), value in m or m², and whether the measure is finished.
+    rendered(float)
+        Seconds the last render took.
+    """
+
+    cursor_moved = Signal(float, float)
+    view_changed = Signal(object)
+    identify_requested = Signal(float, float, float)
+    measured = Signal(str, float, bool)
+    rendered = Signal(float)
+    render_failed = Signal(object)
+
+    def __init__(self, parent=None) -> None:
+        super().__init__(parent)
+        self.setObjectName("mapCanvas")
+        self.setMouseTracking(True)
+        self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+        self.setMinimumSize(200, 150)
+        self.setAttribute(Qt.WidgetAttribute.WA_OpaquePaintEvent)
+        self.view: MapView | None = None
+        self.layers: list[RenderLayer] = []
+        self.tool = "pan"
+        self.cache: Any = None  # RenderResult
+        self.generation = 0
+        self.last_paint_s = 0.0
+        self.last_render_s = 0.0
+        self._drag: tuple[float, float] | None = None
+        self._drag_view: MapView | None = None
+        self._press_pos: tuple[float, float] | None = None
+        self._box: tuple[float, float, float, float] | None = None
+        self.measure_points: list[tuple[float, float]] = []
+        self._measure_cursor: tuple[float, float] | None = None
+        self._measure_done = False
+        self._selection_path: QPainterPath | None = None
+        self._highlight_path: QPainterPath | None = None
+        self._thread = RenderThread(self)
+        self._thread.rendered.connect(self._on_rendered)
+        self._thread.failed.connect(self.render_failed)
+
+    # ------------------------------------------------------------------ content
+    def set_layers(self, layers: list[RenderLayer]) -> None:
+        """Layers to draw, bottom first; re-renders the current view."""
+        self.layers = list(layers)
+        self.request_render()
+
+    def set_selection_geometries(self, geoms) -> None:
+        self._selection_path = map_path(geoms) if geoms is not None and len(geoms) else None
+        self.update()
+
+    def set_highlight_geometries(self, geoms) -> None:
+        self._highlight_path = map_path(geoms) if geoms is not None and len(geoms) else None
+        self.update()
+
+    def set_tool(self, tool: str) -> None:
+        if tool not in TOOLS:
+            raise ValueError(tool)
+        self.tool = tool
+        self.clear_measure()
+        cursors = {"pan": Qt.CursorShape.OpenHandCursor, "identify": Qt.CursorShape.WhatsThisCursor,
+                   "zoom_box": Qt.CursorShape.CrossCursor}
+        self.setCursor(cursors.get(tool, Qt.CursorShape.CrossCursor))
+
+    def reset(self) -> None:
+        """Forget the view and the image (a new project is being opened)."""
+        self.view = None
+        self.cache = None
+        self.generation += 1
+        self._selection_path = self._highlight_path = None
+        self.clear_measure()
+
+    def shutdown(self) -> None:
+        """Stop the render thread (call before the canvas is destroyed)."""
+        self._thread.stop()
+
+    # ------------------------------------------------------------------ view
+    def set_view(self, view: MapView) -> None:
+        self.view = view.resized(self.width(), self.height())
+        self.view_changed.emit(self.view)
+        self.update()
+        self.request_render()
+
+    def zoom_to_bounds(self, bounds, margin: float = 0.03) -> None:
+        if bounds is None:
+            return
+        xmin, ymin, xmax, ymax = bounds
+        if xmax - xmin <= 0 and ymax - ymin <= 0:  # a point: show 200 m around it
+            bounds = (xmin - 100, ymin - 100, xmax + 100, ymax + 100)
+        self.set_view(fit_bounds(bounds, self.width(), self.height(), margin))
+
+    def zoom_by(self, factor: float, px: float | None = None, py: float | None = None) -> None:
+        if self.view is None:
+            return
+        px = self.width() / 2 if px is None else px
+        py = self.height() / 2 if py is None else py
+        self.set_view(self.view.zoomed_at(px, py, factor))
+
+    def request_render(self) -> None:
+        if self.view is None:
+            return
+        self.generation += 1
+        self._thread.submit(RenderRequest(self.generation, self.view, list(self.layers), self.devicePixelRatioF()))
+
+    def _on_rendered(self, result) -> None:
+        if result.generation != self.generation:
+            return  # an older view; the newer one is on its way
+        self.cache = result
+        self.last_render_s = result.elapsed_s
+        self.update()
+        self.rendered.emit(result.elapsed_s)
+
+    def is_current(self) -> bool:
+        """True when the image shown was rendered for the current view and layers."""
+        return self.cache is not None and self.cache.generation == self.generation
+
+    # ------------------------------------------------------------------ painting
+    def paintEvent(self, event) -> None:  # noqa: N802 - Qt
+        t0 = time.perf_counter()
+        p = QPainter(self)
+        p.fillRect(self.rect(), QColor(255, 255, 255))
+        if self.cache is not None and self.view is not None:
+            old = self.cache.view
+            if old == self.view:
+                p.drawImage(QPointF(0, 0), self.cache.image)
+            else:  # cached preview: the last image moved and scaled onto the new view
+                s, dx, dy = self.view.transform_from(old)
+                p.drawImage(QRectF(dx, dy, old.width * s, old.height * s), self.cache.image)
+        if self.view is not None:
+            self._paint_overlays(p)
+        p.end()
+        self.last_paint_s = time.perf_counter() - t0
+
+    def map_transform(self) -> QTransform:
+        """Map coordinates -> widget pixels for the current view."""
+        v = self.view
+        xmin, _, _, ymax = v.extent()
+        return QTransform(1.0 / v.res, 0.0, 0.0, -1.0 / v.res, -xmin / v.res, ymax / v.res)
+
+    def _paint_overlays(self, p: QPainter) -> None:
+        p.setRenderHint(QPainter.RenderHint.Antialiasing, True)
+        t = self.map_transform()
+        for path, color in ((self._highlight_path, QColor(255, 60, 0)), (self._selection_path, HIGHLIGHT)):
+            if path is None:
+                continue
+            fill = QColor(color)
+            fill.setAlpha(70)
+            pen = QPen(color, 2.5)
+            pen.setCosmetic(True)
+            p.setPen(pen)
+            p.setBrush(fill)
+            p.drawPath(t.map(path))
+        if self.measure_points:
+            pts = [QPointF(*self.view.to_pixel(x, y)) for x, y in self.measure_points]
+            if self._measure_cursor is not None and not self._measure_done:
+                pts.append(QPointF(*self.view.to_pixel(*self._measure_cursor)))
+            pen = QPen(QColor(220, 0, 120), 2, Qt.PenStyle.DashLine)
+            p.setPen(pen)
+            if self.tool == "measure_area" and len(pts) >= 3:
+                p.setBrush(QColor(220, 0, 120, 50))
+                p.drawPolygon(QPolygonF(pts))
+            else:
+                p.setBrush(Qt.BrushStyle.NoBrush)
+                p.drawPolyline(QPolygonF(pts))
+        if self._box is not None:
+            x0, y0, x1, y1 = self._box
+            p.setPen(QPen(QColor(0, 90, 200), 1, Qt.PenStyle.DashLine))
+            p.setBrush(QColor(0, 90, 200, 40))
+            p.drawRect(QRectF(min(x0, x1), min(y0, y1), abs(x1 - x0), abs(y1 - y0)))
+
+    # ------------------------------------------------------------------ events
+    def resizeEvent(self, event) -> None:  # noqa: N802
+        if self.view is not None:
+            self.view = self.view.resized(self.width(), self.height())
+            self.view_changed.emit(self.view)
+            self.request_render()
+        super().resizeEvent(event)
+
+    def wheelEvent(self, event) -> None:  # noqa: N802
+        steps = event.angleDelta().y() / 120.0
+        if steps and self.view is not None:
+            pos = event.position()
+            self.zoom_by(WHEEL_STEP ** steps, pos.x(), pos.y())
+        event.accept()
+
+    def mousePressEvent(self, event) -> None:  # noqa: N802
+        pos = event.position()
+        self._press_pos = (pos.x(), pos.y())
+        pan = event.button() == Qt.MouseButton.MiddleButton or (
+            event.button() == Qt.MouseButton.LeftButton and self.tool in ("pan", "identify"))
+        if pan and self.view is not None:
+            self._drag, self._drag_view = (pos.x(), pos.y()), self.view
+        elif event.button() == Qt.MouseButton.LeftButton and self.tool == "zoom_box":
+            self._box = (pos.x(), pos.y(), pos.x(), pos.y())
+        event.accept()
+
+    def mouseMoveEvent(self, event) -> None:  # noqa: N802
+        pos = event.position()
+        if self.view is None:
+            return
+        x, y = self.view.to_map(pos.x(), pos.y())
+        self.cursor_moved.emit(x, y)
+        if self._drag is not None and self._drag_view is not None:
+            dx, dy = pos.x() - self._drag[0], pos.y() - self._drag[1]
+            if self.tool == "identify" and abs(dx) + abs(dy) < 4:
+                return
+            self.view = self._drag_view.panned(dx, dy)
+            self.view_changed.emit(self.view)
+            self.update()  # the preview follows the mouse at once
+            self.request_render()
+        elif self._box is not None:
+            self._box = (self._box[0], self._box[1], pos.x(), pos.y())
+            self.update()
+        elif self.tool.startswith("measure") and self.measure_points and not self._measure_done:
+            self._measure_cursor = (x, y)
+            self.update()
+
+    def mouseReleaseEvent(self, event) -> None:  # noqa: N802
+        pos = event.position()
+        moved = self._press_pos is not None and abs(pos.x() - self._press_pos[0]) + abs(pos.y() - self._press_pos[1]) >= 4
+        self._drag = self._drag_view = None
+        if self.view is None:
+            return
+        if event.button() == Qt.MouseButton.LeftButton:
+            if self._box is not None:
+                x0, y0, x1, y1 = self._box
+                self._box = None
+                if abs(x1 - x0) > 4 and abs(y1 - y0) > 4:
+                    self.set_view(self.view.zoom_box(x0, y0, x1, y1))
+                else:
+                    self.zoom_by(2.0, pos.x(), pos.y())
+            elif self.tool == "identify" and not moved:
+                x, y = self.view.to_map(pos.x(), pos.y())
+                self.identify_requested.emit(x, y, 3.0 * self.view.res)
+            elif self.tool.startswith("measure"):
+                self.add_measure_point(*self.view.to_map(pos.x(), pos.y()))
+        elif event.button() == Qt.MouseButton.RightButton and self.tool.startswith("measure"):
+            self.finish_measure()
+
+    def mouseDoubleClickEvent(self, event) -> None:  # noqa: N802
+        if self.tool.startswith("measure"):
+            self.finish_measure()
+
+    def keyPressEvent(self, event) -> None:  # noqa: N802
+        key = event.key()
+        if key == Qt.Key.Key_Escape:
+            self.clear_measure()
+        elif key in (Qt.Key.Key_Plus, Qt.Key.Key_Equal):
+            self.zoom_by(2.0)
+        elif key == Qt.Key.Key_Minus:
+            self.zoom_by(0.5)
+        elif self.view is not None and key in (Qt.Key.Key_Left, Qt.Key.Key_Right, Qt.Key.Key_Up, Qt.Key.Key_Down):
+            step = self.width() / 4
+            dx = {Qt.Key.Key_Left: step, Qt.Key.Key_Right: -step}.get(key, 0)
+            dy = {Qt.Key.Key_Up: step, Qt.Key.Key_Down: -step}.get(key, 0)
+            self.set_view(self.view.panned(dx, dy))
+        else:
+            super().keyPressEvent(event)
+
+    # ------------------------------------------------------------------ measuring
+    def add_measure_point(self, x: float, y: float) -> None:
+        if self._measure_done:
+            self.measure_points = []
+            self._measure_done = False
+        self.measure_points.append((x, y))
+        self._emit_measure(False)
+        self.update()
+
+    def finish_measure(self) -> None:
+        if self.measure_points:
+            self._measure_done = True
+            self._emit_measure(True)
+            self.update()
+
+    def clear_measure(self) -> None:
+        self.measure_points = []
+        self._measure_cursor = None
+        self._measure_done = False
+        self.update()
+
+    def _emit_measure(self, done: bool) -> None:
+        if self.tool == "measure_area":
+            self.measured.emit("area", measure_area_m2(self.measure_points), done)
+        else:
+            self.measured.emit("distance", measure_length_m(self.measure_points), done)

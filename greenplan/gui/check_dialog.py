@@ -1,0 +1,90 @@
+"""Results of the data check (``greenplan check``) in a dialog: a list of findings and the text."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QEvent
+from PySide6.QtGui import QColor, QFont, QFontDatabase
+from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
+    QLabel,
+    QPlainTextEdit,
+    QTabWidget,
+    QTreeWidget,
+    QTreeWidgetItem,
+    QVBoxLayout,
+)
+
+from greenplan.gui.i18n import current_language
+
+LEVEL_COLORS = {"error": QColor(190, 0, 0), "problem": QColor(200, 100, 0), "warning": QColor(150, 120, 0),
+                "info": QColor(90, 90, 90)}
+LEVEL_NAMES = {"error": ("错误", "error"), "problem": ("问题", "problem"), "warning": ("警告", "warning"),
+               "info": ("信息", "info")}
+
+
+class CheckDialog(QDialog):
+    """Shows a :class:`~greenplan.jobs.check.CheckReport` (findings by layer, then the text report)."""
+
+    def __init__(self, report, parent=None) -> None:
+        super().__init__(parent)
+        self.setObjectName("checkDialog")
+        self.report = report
+        self.doc = report.to_dict()
+        self.summary = QLabel(objectName="checkSummary")
+        self.summary.setWordWrap(True)
+        self.tree = QTreeWidget(objectName="checkTree")
+        self.tree.setColumnCount(2)
+        self.text = QPlainTextEdit(objectName="checkText")
+        self.text.setReadOnly(True)
+        self.text.setFont(QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont))
+        self.tabs = QTabWidget()
+        self.tabs.addTab(self.tree, "")
+        self.tabs.addTab(self.text, "")
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        buttons.rejected.connect(self.reject)
+        lay = QVBoxLayout(self)
+        lay.addWidget(self.summary)
+        lay.addWidget(self.tabs)
+        lay.addWidget(buttons)
+        self.resize(900, 600)
+        self.retranslate()
+
+    def retranslate(self) -> None:
+        from greenplan.jobs.check import format_check
+
+        lang = current_language()
+        zh = lang == "zh"
+        self.setWindowTitle(self.tr("Data check"))
+        self.tabs.setTabText(0, self.tr("Findings"))
+        self.tabs.setTabText(1, self.tr("Report"))
+        self.tree.setHeaderLabels([self.tr("Layer / level"), self.tr("Finding")])
+        s = self.doc["summary"]
+        status = {"ok": self.tr("No problems found."), "problems": self.tr("Problems were found in the data."),
+                  "unusable": self.tr("Some input cannot be used.")}[self.doc["status"]]
+        self.summary.setText(f"<b>{status}</b> " + self.tr(
+            "{0} layers, {1} errors, {2} problems, {3} warnings. Working CRS: {4}.").format(
+            s["layers"], s["errors"], s["problems"], s["warnings"], self.doc.get("crs") or "—"))
+        self.tree.clear()
+        bold = QFont()
+        bold.setBold(True)
+        groups = [(self.tr("Project"), [i for i in self.report.project_issues])]
+        groups += [(lyr.name, lyr.issues) for lyr in self.report.layers]
+        for title, issues in groups:
+            top = QTreeWidgetItem([title, self.tr("{0} findings").format(len(issues)) if issues else self.tr("OK")])
+            top.setFont(0, bold)
+            self.tree.addTopLevelItem(top)
+            for issue in issues:
+                zh_level, en_level = LEVEL_NAMES.get(issue.level, (issue.level, issue.level))
+                item = QTreeWidgetItem([zh_level if zh else en_level, issue.message(lang)])
+                item.setForeground(0, LEVEL_COLORS.get(issue.level, QColor(0, 0, 0)))
+                item.setToolTip(1, issue.message(lang))
+                top.addChild(item)
+            top.setExpanded(any(i.level in ("error", "problem") for i in issues))
+        self.tree.resizeColumnToContents(0)
+        self.text.setPlainText(format_check(self.report, lang))
+
+    def changeEvent(self, event) -> None:  # noqa: N802
+        if event.type() == QEvent.Type.LanguageChange:
+            self.retranslate()
+        super().changeEvent(event)

@@ -1,0 +1,177 @@
+"""Load a project for display: the loader's layers plus what the canvas needs to draw them.
+
+Runs in the load worker: ``load_project_lenient`` (the same loader the analyses and the
+CLI use; a broken layer is reported, not fatal), then per layer the shared style, the
+style class of each feature and the prepared coordinates (:mod:`render_cache`). The two
+big steps per layer release the interpreter lock inside shapely and numpy, so layers are
+prepared two at a time.
+"""
+
+from __future__ import annotations
+
+import logging
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from greenplan.core.feedback import Feedback, SubFeedback
+from greenplan.core.project import LayerSpec, Project
+from greenplan.gui.render_cache import PreparedLayer
+from greenplan.gui.render_styles import DrawStyle, draw_style, feature_classes, resolve_layer_style
+
+log = logging.getLogger("greenplan.gui")
+
+
+@dataclass
+class LayerDisplay:
+    """A loaded layer ready to draw.
+
+    Attributes
+    ----------
+    spec : LayerSpec
+    loaded : greenplan.io.loader.LoadedLayer or None
+    prepared : PreparedLayer or None
+        Vector layers (None for rasters and layers that failed to load).
+    raster : RasterDrawer or None
+    style : DrawStyle
+    error : str or None
+        Why the layer cannot be drawn (bilingual), for the layer panel.
+    """
+
+    spec: LayerSpec
+    loaded: Any
+    prepared: PreparedLayer | None
+    raster: Any
+    style: DrawStyle
+    error: str | None = None
+    #: place-name labels: (x, y map coordinates (n, 2), texts, feature sizes in map units, points)
+    labels: tuple | None = None
+
+    @property
+    def gdf(self):
+        return getattr(self.loaded, "gdf", None)
+
+
+def style_for(spec: LayerSpec, gdf: Any = None, code_system: str = "sandiao") -> tuple[DrawStyle, np.ndarray | None]:
+    """Screen style of a layer (from the shared style) and the style class of each feature.
+
+    Raises
+    ------
+    ProjectFileError
+        The layer's style has an unknown key or a bad value.
+    """
+    shared = resolve_layer_style(spec.role, spec.style, code_system)
+    return draw_style(shared), feature_classes(gdf, shared)
+
+
+def shared_style(spec: LayerSpec, code_system: str = "sandiao") -> Any:
+    return resolve_layer_style(spec.role, spec.style, code_system)
+
+
+def prepare_layer(spec: LayerSpec, loaded: Any, working_crs: Any, code_system: str = "sandiao") -> LayerDisplay:
+    """Everything needed to draw one loaded layer (vector or raster)."""
+    from greenplan.core.errors import GreenplanError
+    from greenplan.gui.raster_view import RasterDrawer
+
+    gdf = getattr(loaded, "gdf", None)
+    raster = getattr(loaded, "raster", None)
+    error = None
+    try:
+        style, classes = style_for(spec, gdf, code_system)
+    except GreenplanError as exc:  # a bad style key: drawn plainly, the panel says why
+        style, classes = DrawStyle(), None
+        error = exc.bilingual()
+    report = getattr(loaded, "report", None)
+    if error is None and report is not None and getattr(report, "error", None):
+        err = report.error
+        error = f"{err.get('message_zh', '')}\n{err.get('message_en', '')}".strip()
+    prepared = None
+    drawer = None
+    labels = None
+    if gdf is not None:
+        prepared = PreparedLayer(np.asarray(gdf.geometry.array), classes)
+        if error is None:
+            labels = layer_labels(gdf, shared_style(spec, code_system), prepared)
+    elif raster is not None:
+        drawer = RasterDrawer(raster, working_crs, shared_style(spec, code_system) if error is None else None)
+    elif error is None:
+        error = "无法读取该图层 / the layer could not be read"
+    return LayerDisplay(spec, loaded, prepared, drawer, style, error, labels)
+
+
+#: layers with more features than this get no labels on screen (labels are for place names)
+MAX_LABELS = 5000
+
+
+def layer_labels(gdf: Any, style: Any, prepared: PreparedLayer) -> tuple | None:
+    """Label points and texts of a layer whose style names a ``label_field`` (as the maps do)."""
+    import shapely
+
+    field = getattr(style, "label_field", "")
+    if not field or field not in gdf.columns or len(gdf) > MAX_LABELS or len(gdf) == 0:
+        return None
+    texts = gdf[field].astype("string").fillna("").to_numpy(dtype=object)
+    keep = np.array([bool(t) and t not in ("nan", "None") for t in texts])  # a few hundred names
+    xy = shapely.get_coordinates(shapely.point_on_surface(np.asarray(gdf.geometry.array)[keep]))
+    return xy, texts[keep], prepared.size[keep], float(getattr(style, "label_size", 9.0))
+
+
+@dataclass
+class DisplayProject:
+    """The loader's result and one :class:`LayerDisplay` per project layer (same order)."""
+
+    loaded: Any
+    layers: list[LayerDisplay]
+
+    @property
+    def crs(self):
+        return self.loaded.crs
+
+
+def load_for_display(project: Project, feedback: Feedback | None = None, specs: list[LayerSpec] | None = None,
+                     crs: str | None = None) -> DisplayProject:
+    """Load ``project`` (or only ``specs``, in the CRS ``crs``) and prepare every layer.
+
+    Parameters
+    ----------
+    project : Project
+    feedback : Feedback, optional
+        Progress: loading 0-70 %, preparing 70-100 %; cancel is checked per layer.
+    specs : list of LayerSpec, optional
+        Layers to load (default: all); used when layers are added to an open project.
+    crs : str, optional
+        Working CRS to load into (the open project's), instead of choosing one.
+    """
+    from greenplan.io.loader import load_project_lenient
+
+    feedback = feedback or Feedback()
+    sub = project
+    if specs is not None or crs is not None:
+        sub = Project(name=project.name, crs=crs or project.crs, layers=list(specs if specs is not None else project.layers),
+                      settings=project.settings, path=project.path)
+    loaded = load_project_lenient(sub, feedback=SubFeedback(feedback, 0, 70), scan=False)
+    by_spec = {id(lyr.spec): lyr for lyr in loaded.layers}
+    todo = [(s, by_spec.get(id(s))) for s in sub.layers]
+    feedback.step(70, 100, "准备绘制 / preparing to draw")
+    out: list[LayerDisplay | None] = [None] * len(todo)
+    done = 0
+
+    def one(i: int) -> int:
+        spec, lyr = todo[i]
+        feedback.check()
+        out[i] = prepare_layer(spec, lyr, loaded.crs, project.settings.code_system)
+        return i
+
+    order = sorted(range(len(todo)), key=lambda i: -_weight(todo[i][1]))  # biggest first
+    with ThreadPoolExecutor(max_workers=2, thread_name_prefix="gp-prepare") as pool:
+        for _ in pool.map(one, order):
+            done += 1
+            feedback.set_progress(70 + 30 * done / max(len(todo), 1))
+    return DisplayProject(loaded, [d for d in out if d is not None])
+
+
+def _weight(lyr: Any) -> int:
+    gdf = getattr(lyr, "gdf", None)
+    return 0 if gdf is None else len(gdf)

@@ -1,0 +1,255 @@
+"""The indicators dock: run the analysis in a worker and show every indicator.
+
+"Compute" runs ``jobs.analyze.compute_project_indicators`` (what ``greenplan analyze``
+runs) in a worker with progress and cancel. The overview lists each indicator with its
+value, threshold and grade, coloured pass/fail; the township tab shows them per unit;
+the conflicts tab lists the red-line occupation, control-line overlaps, farmland
+conflicts and idle parcels. Clicking a conflict (or an indicator that has conflicts)
+zooms the map to the features and highlights them.
+"""
+
+from __future__ import annotations
+
+import copy
+from typing import Any
+
+import numpy as np
+from PySide6.QtCore import QEvent, Qt
+from PySide6.QtGui import QBrush, QColor
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QHBoxLayout,
+    QLabel,
+    QProgressBar,
+    QPushButton,
+    QTableView,
+    QTableWidget,
+    QTableWidgetItem,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from greenplan.gui.attribute_table import FrameTableModel, compact_rows
+from greenplan.gui.i18n import current_language
+from greenplan.gui.indicator_view import (
+    FEATURE_INDICATOR,
+    conflict_table,
+    indicator_label,
+    indicator_rows,
+    unit_columns,
+)
+
+PASS_BG = QColor(212, 237, 212)
+FAIL_BG = QColor(248, 215, 213)
+NONE_BG = QColor(235, 235, 235)
+
+
+def _bg(passed) -> QBrush:
+    return QBrush(PASS_BG if passed is True else FAIL_BG if passed is False else NONE_BG)
+
+
+class IndicatorsDock(QWidget):
+    """Runs the indicators and shows the results (see module docstring)."""
+
+    def __init__(self, window: Any) -> None:
+        super().__init__(window)
+        self.setObjectName("indicatorsPanel")
+        self.w = window
+        self.doc: dict[str, Any] | None = None
+        self.features: dict[str, Any] = {}
+        self.worker = None
+        self.run_button = QPushButton(objectName="runIndicators")
+        self.cancel_button = QPushButton(objectName="cancelIndicators")
+        self.cancel_button.setEnabled(False)
+        self.progress = QProgressBar(objectName="indicatorProgress")
+        self.progress.setRange(0, 100)
+        self.progress.hide()  # shown from the first run on
+        self.status = QLabel(objectName="indicatorStatus")
+        self.status.setWordWrap(True)
+        self.overview = QTableWidget(objectName="indicatorTable")
+        self.overview.setColumnCount(5)
+        self.overview.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.overview.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.overview.verticalHeader().hide()
+        self.overview.horizontalHeader().setStretchLastSection(True)
+        self.units = QTableWidget(objectName="unitTable")
+        self.units.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.conflicts = QTableView(objectName="conflictTable")
+        self.conflicts.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.conflicts.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.conflicts.horizontalHeader().setStretchLastSection(True)
+        for t in (self.overview, self.units, self.conflicts):
+            compact_rows(t)
+        self.conflict_model: FrameTableModel | None = None
+        self.conflict_geoms = np.zeros(0, dtype=object)
+        self.conflict_layers: list[str] = []
+        self.tabs = QTabWidget()
+        for t in (self.overview, self.units, self.conflicts):
+            self.tabs.addTab(t, "")
+        top = QHBoxLayout()
+        top.addWidget(self.run_button)
+        top.addWidget(self.cancel_button)
+        top.addWidget(self.progress, 1)
+        lay = QVBoxLayout(self)
+        lay.setContentsMargins(4, 4, 4, 4)
+        lay.addLayout(top)
+        lay.addWidget(self.status)
+        lay.addWidget(self.tabs, 1)
+        self.run_button.clicked.connect(self.run)
+        self.cancel_button.clicked.connect(self.cancel)
+        self.overview.cellClicked.connect(self._overview_clicked)
+        self.conflicts.clicked.connect(self._conflict_clicked)
+        self.retranslate()
+
+    # ------------------------------------------------------------------ running
+    def run(self):
+        """Start the analysis worker; returns it (None if one is already running)."""
+        if self.worker is not None:
+            return None
+        from greenplan.jobs.analyze import compute_project_indicators
+
+        project = copy.deepcopy(self.w.model.project)
+        self.status.setText(self.tr("Computing the indicators…"))
+        self.progress.setValue(0)
+        self.progress.show()
+        self.run_button.setEnabled(False)
+        self.cancel_button.setEnabled(True)
+        w = self.w.start_worker(lambda fb: compute_project_indicators(project, feedback=fb)[:2], "indicators",
+                                self._done, self._failed, self._canceled)
+        w.progress.connect(lambda v: self.progress.setValue(int(v)))
+        w.message.connect(self.status.setText)
+        self.worker = w
+        return w
+
+    def cancel(self) -> None:
+        if self.worker is not None:
+            self.worker.cancel()
+
+    def _finish(self) -> None:
+        self.worker = None
+        self.run_button.setEnabled(True)
+        self.cancel_button.setEnabled(False)
+
+    def _done(self, result) -> None:
+        self._finish()
+        self.progress.setValue(100)
+        doc, features = result
+        self.show_result(doc, features)
+
+    def _failed(self, exc) -> None:
+        from greenplan.gui.errors import show_error
+
+        self._finish()
+        self.status.setText(self.tr("The indicators could not be computed."))
+        show_error(self.w, exc, "indicators")
+
+    def _canceled(self) -> None:
+        self._finish()
+        self.status.setText(self.tr("Cancelled."))
+
+    # ------------------------------------------------------------------ showing
+    def clear(self) -> None:
+        self.doc, self.features = None, {}
+        self.overview.setRowCount(0)
+        self.units.setRowCount(0)
+        self.units.setColumnCount(0)
+        self.conflicts.setModel(None)
+        self.conflict_model = None
+        self.status.setText(self.tr("Press Compute to analyse the open project."))
+
+    def show_result(self, doc: dict[str, Any], features: dict[str, Any]) -> None:
+        self.doc, self.features = doc, dict(features or {})
+        self.retranslate()
+
+    def retranslate(self) -> None:
+        self.run_button.setText(self.tr("Compute"))
+        self.cancel_button.setText(self.tr("Cancel"))
+        self.tabs.setTabText(0, self.tr("Overview"))
+        self.tabs.setTabText(1, self.tr("By township"))
+        self.tabs.setTabText(2, self.tr("Conflicts"))
+        self.overview.setHorizontalHeaderLabels([self.tr("Indicator"), self.tr("Value"), self.tr("Grade"),
+                                                 self.tr("Result"), self.tr("Threshold")])
+        if self.doc is None:
+            self.status.setText(self.tr("Press Compute to analyse the open project."))
+            return
+        lang = current_language()
+        self.status.setText(self.tr("Project {0}, CRS {1}, as of {2}, scheme {3}.").format(
+            self.doc.get("project", ""), self.doc.get("crs", ""), self.doc.get("as_of", ""), self.doc.get("scheme", "")))
+        self._fill_overview(lang)
+        self._fill_units(lang)
+        self._fill_conflicts(lang)
+
+    def _fill_overview(self, lang: str) -> None:
+        rows = indicator_rows(self.doc.get("indicators", {}), lang)
+        self.overview.setRowCount(len(rows))
+        for r, row in enumerate(rows):  # a dozen indicators
+            for c, key in enumerate(("name", "value", "grade", "result", "threshold")):
+                item = QTableWidgetItem(row[key])
+                item.setData(Qt.ItemDataRole.UserRole, row["key"])
+                item.setBackground(_bg(row["pass"]))
+                if row["notes"]:
+                    item.setToolTip(row["notes"])
+                if c == 1:
+                    item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+                self.overview.setItem(r, c, item)
+        self.overview.resizeColumnsToContents()
+
+    def _fill_units(self, lang: str) -> None:
+        units = self.doc.get("by_unit", []) or []
+        keys = unit_columns(units)
+        self.units.clear()
+        self.units.setRowCount(len(units))
+        self.units.setColumnCount(len(keys) + 1)
+        self.units.setHorizontalHeaderLabels([self.tr("Township")] + [indicator_label(k, lang) for k in keys])
+        for r, unit in enumerate(units):  # a dozen townships
+            self.units.setItem(r, 0, QTableWidgetItem(f"{unit.get('name', '')} ({unit.get('code', '')})"))
+            rows = {row["key"]: row for row in indicator_rows(unit.get("indicators", {}), lang)}
+            for c, k in enumerate(keys, start=1):
+                row = rows.get(k)
+                item = QTableWidgetItem(row["value"] if row else "")
+                if row:
+                    item.setBackground(_bg(row["pass"]))
+                    item.setToolTip(f"{row['threshold']} {row['grade']} {row['notes']}".strip())
+                self.units.setItem(r, c, item)
+        self.units.resizeColumnsToContents()
+
+    def _fill_conflicts(self, lang: str) -> None:
+        df, geoms, layers = conflict_table(self.features, lang)
+        df.columns = [self.tr("Kind"), self.tr("Details"), self.tr("Area")]
+        self.conflict_model = FrameTableModel(df, self)
+        self.conflict_geoms, self.conflict_layers = geoms, layers
+        self.conflicts.setModel(self.conflict_model)
+        self.tabs.setTabText(2, self.tr("Conflicts") + f" ({len(df)})")
+
+    # ------------------------------------------------------------------ clicks -> map
+    def _overview_clicked(self, row: int, _col: int) -> None:
+        item = self.overview.item(row, 0)
+        key = item.data(Qt.ItemDataRole.UserRole) if item is not None else None
+        names = [n for n, k in FEATURE_INDICATOR.items() if k == key]
+        mask = np.isin(np.asarray(self.conflict_layers, dtype=object), names) if names else None
+        if mask is not None and mask.any():
+            self._highlight(self.conflict_geoms[mask], indicator_label(key, current_language()))
+
+    def _conflict_clicked(self, index) -> None:
+        if self.conflict_model is None or not index.isValid():
+            return
+        src = int(self.conflict_model.source_rows([index.row()])[0])
+        self._highlight(self.conflict_geoms[src:src + 1], str(self.conflict_model.df.iloc[src, 0]))
+
+    def _highlight(self, geoms, label: str) -> None:
+        import shapely
+
+        geoms = np.asarray(geoms, dtype=object)
+        if len(geoms) == 0:
+            return
+        self.w.model.set_highlight(geoms, label)
+        x0, y0, x1, y1 = shapely.total_bounds(geoms)
+        # some context around small pieces: at least 400 m across
+        cx, cy, half = (x0 + x1) / 2, (y0 + y1) / 2, max(x1 - x0, y1 - y0, 400.0) * 0.75
+        self.w.canvas.zoom_to_bounds((cx - half, cy - half, cx + half, cy + half), margin=0.0)
+
+    def changeEvent(self, event) -> None:  # noqa: N802
+        if event.type() == QEvent.Type.LanguageChange:
+            self.retranslate()
+        super().changeEvent(event)

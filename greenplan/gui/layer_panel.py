@@ -1,0 +1,243 @@
+"""The layer panel: the project's layers grouped by role, top layer first.
+
+Each layer has a visibility check box and a colour swatch; a layer that failed to load
+shows a warning and its reason as tooltip. Dragging reorders (a layer inside its group,
+a group as a whole). The panel computes nothing: a check box calls
+``model.set_visible``, a drop calls ``model.set_order``; model signals rebuild the tree.
+The context menu and double-click use the actions declared in :mod:`actions`.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QCoreApplication, QEvent, Qt, Signal
+from PySide6.QtGui import QBrush, QColor, QIcon, QPainter, QPixmap
+from PySide6.QtWidgets import QAbstractItemView, QMenu, QStyle, QTreeWidget, QTreeWidgetItem
+
+from greenplan.core.roles import ROLES
+from greenplan.gui.i18n import current_language
+from greenplan.gui.layer_order import flatten, group_layers, move_group, move_layer
+from greenplan.gui.project_model import LayerEntry, ProjectModel
+
+KEY_ROLE = Qt.ItemDataRole.UserRole
+GROUP_ROLE = Qt.ItemDataRole.UserRole + 1
+
+
+def group_label(group: str) -> str:
+    """Role name in the interface language; the no-role group is the reference layers."""
+    if not group:
+        return QCoreApplication.translate("LayerPanel", "Reference layers")
+    role = ROLES[group]
+    return role.zh if current_language() == "zh" else role.en
+
+
+def swatch(entry: LayerEntry, size: int = 14) -> QIcon:
+    """A small square in the layer's fill (or edge) colour."""
+    pm = QPixmap(size, size)
+    pm.fill(QColor(0, 0, 0, 0))
+    d = entry.display
+    if d is not None:
+        p = QPainter(pm)
+        if d.raster is not None:
+            for i, c in enumerate(((200, 180, 140), (150, 200, 100), (20, 110, 40))):
+                p.fillRect(0, i * size // 3, size, size // 3 + 1, QColor(*c))
+        else:
+            st = d.style.swatch
+            if st.line:
+                p.fillRect(0, size // 2 - 2, size, 4, QColor(*(st.edge or (0, 0, 0, 255))))
+            else:
+                if st.fill is not None:
+                    p.fillRect(1, 1, size - 2, size - 2, QColor(*st.fill))
+                if st.edge is not None:
+                    p.setPen(QColor(*st.edge))
+                    p.drawRect(1, 1, size - 3, size - 3)
+        p.end()
+    return QIcon(pm)
+
+
+class LayerPanel(QTreeWidget):
+    """Tree of role groups and layers bound to a :class:`ProjectModel`.
+
+    Signals
+    -------
+    current_layer_changed(int)
+        Key of the selected layer (0: none).
+    activated_layer(int)
+        A layer was double-clicked (the window opens its style editor).
+    """
+
+    current_layer_changed = Signal(int)
+    activated_layer = Signal(int)
+
+    def __init__(self, model: ProjectModel, parent=None) -> None:
+        super().__init__(parent)
+        self.project_model = model
+        self.setObjectName("layerPanel")
+        self.setHeaderHidden(True)
+        self.setColumnCount(1)
+        self.setDragEnabled(True)
+        self.setAcceptDrops(True)
+        self.setDropIndicatorShown(True)
+        self.setDragDropMode(QAbstractItemView.DragDropMode.InternalMove)
+        self.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        self.context_actions: list = []  # filled by the main window from the action registry
+        self._building = False
+        self.itemChanged.connect(self._on_item_changed)
+        self.currentItemChanged.connect(lambda cur, _prev: self.current_layer_changed.emit(self.key_of(cur)))
+        self.itemDoubleClicked.connect(self._on_double_click)
+        self.customContextMenuRequested.connect(self._context_menu)
+        model.project_replaced.connect(self.rebuild)
+        model.layers_changed.connect(self.rebuild)
+        model.layer_changed.connect(self._update_layer)
+        self.rebuild()
+
+    # ------------------------------------------------------------------ model -> widget
+    def rebuild(self) -> None:
+        current = self.current_key()
+        collapsed = {self.topLevelItem(i).data(0, GROUP_ROLE) for i in range(self.topLevelItemCount())
+                     if not self.topLevelItem(i).isExpanded()}
+        self._building = True
+        try:
+            self.clear()
+            for group, keys in group_layers([(e.key, e.spec.role) for e in self.project_model.entries]):
+                gi = QTreeWidgetItem([f"{group_label(group)}"])
+                gi.setData(0, GROUP_ROLE, group)
+                font = gi.font(0)
+                font.setBold(True)
+                gi.setFont(0, font)
+                gi.setFlags(Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable | Qt.ItemFlag.ItemIsDragEnabled)
+                self.addTopLevelItem(gi)
+                for key in keys:
+                    li = QTreeWidgetItem()
+                    li.setData(0, KEY_ROLE, key)
+                    li.setFlags(Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
+                                | Qt.ItemFlag.ItemIsUserCheckable | Qt.ItemFlag.ItemIsDragEnabled)
+                    gi.addChild(li)
+                    self._fill(li, self.project_model.entry(key))
+                gi.setExpanded(group not in collapsed)
+            if current:
+                item = self.item_for(current)
+                if item is not None:
+                    self.setCurrentItem(item)
+        finally:
+            self._building = False
+
+    def _fill(self, item: QTreeWidgetItem, e: LayerEntry) -> None:
+        text = e.spec.name
+        if e.loading:
+            text += " " + QCoreApplication.translate("LayerPanel", "(loading…)")
+        item.setText(0, text)
+        item.setCheckState(0, Qt.CheckState.Checked if e.spec.visible else Qt.CheckState.Unchecked)
+        if e.error:
+            item.setIcon(0, self.style().standardIcon(QStyle.StandardPixmap.SP_MessageBoxWarning))
+            item.setToolTip(0, e.error)
+            item.setForeground(0, QBrush(QColor(160, 0, 0)))
+        else:
+            item.setIcon(0, swatch(e))
+            item.setToolTip(0, f"{e.spec.label}")
+            item.setForeground(0, QBrush())
+
+    def _update_layer(self, key: int) -> None:
+        item = self.item_for(key)
+        if item is None:
+            self.rebuild()
+            return
+        self._building = True
+        try:
+            self._fill(item, self.project_model.entry(key))
+        finally:
+            self._building = False
+
+    # ------------------------------------------------------------------ lookups
+    @staticmethod
+    def key_of(item: QTreeWidgetItem | None) -> int:
+        if item is None:
+            return 0
+        key = item.data(0, KEY_ROLE)
+        return int(key) if key else 0
+
+    def current_key(self) -> int:
+        return self.key_of(self.currentItem())
+
+    def item_for(self, key: int) -> QTreeWidgetItem | None:
+        for i in range(self.topLevelItemCount()):
+            g = self.topLevelItem(i)
+            for j in range(g.childCount()):
+                if self.key_of(g.child(j)) == key:
+                    return g.child(j)
+        return None
+
+    def displayed_groups(self) -> list[tuple[str, list[int]]]:
+        """The grouping as shown: ``[(role, keys top first), ...]``."""
+        out = []
+        for i in range(self.topLevelItemCount()):
+            g = self.topLevelItem(i)
+            out.append((g.data(0, GROUP_ROLE), [self.key_of(g.child(j)) for j in range(g.childCount())]))
+        return out
+
+    def select_layer(self, key: int) -> None:
+        item = self.item_for(key)
+        if item is not None:
+            self.setCurrentItem(item)
+
+    # ------------------------------------------------------------------ widget -> model
+    def _on_item_changed(self, item: QTreeWidgetItem, column: int) -> None:
+        if self._building:
+            return
+        key = self.key_of(item)
+        if key:
+            self.project_model.set_visible(key, item.checkState(0) == Qt.CheckState.Checked)
+
+    def _on_double_click(self, item: QTreeWidgetItem, column: int) -> None:
+        key = self.key_of(item)
+        if key:
+            self.activated_layer.emit(key)
+
+    def drop_on(self, dragged: QTreeWidgetItem, target: QTreeWidgetItem | None, below: bool) -> bool:
+        """Apply a drop of ``dragged`` next to ``target`` to the model; False if not allowed."""
+        if target is None or dragged is target:
+            return False
+        groups = self.displayed_groups()
+        dkey, tkey = self.key_of(dragged), self.key_of(target)
+        if dkey:
+            new = move_layer(groups, dkey, tkey, below) if tkey else None
+        else:
+            dgroup = dragged.data(0, GROUP_ROLE)
+            tgroup = target.data(0, GROUP_ROLE) if not tkey else target.parent().data(0, GROUP_ROLE)
+            new = move_group(groups, dgroup, tgroup, below)
+        if new is None:
+            return False
+        self.project_model.set_order(flatten(new))
+        if dkey:
+            self.select_layer(dkey)
+        return True
+
+    def dropEvent(self, event) -> None:  # noqa: N802 - Qt
+        dragged = self.currentItem()
+        target = self.itemAt(event.position().toPoint())
+        pos = self.dropIndicatorPosition()
+        # dropped on an item: take its place (drawn just above it); below its lower edge: under it
+        below = pos == QAbstractItemView.DropIndicatorPosition.BelowItem
+        self.drop_on(dragged, target, below)
+        # the tree is rebuilt from the model; Qt must not move the items itself
+        event.setDropAction(Qt.DropAction.IgnoreAction)
+        event.accept()
+
+    def _context_menu(self, pos) -> None:
+        item = self.itemAt(pos)
+        if item is not None:
+            self.setCurrentItem(item)
+        if not self.key_of(item):
+            return
+        menu = QMenu(self)
+        for action in self.context_actions:
+            if action is None:
+                menu.addSeparator()
+            else:
+                menu.addAction(action)
+        menu.popup(self.viewport().mapToGlobal(pos))
+
+    def changeEvent(self, event) -> None:  # noqa: N802
+        if event.type() == QEvent.Type.LanguageChange:
+            self.rebuild()
+        super().changeEvent(event)

@@ -1,0 +1,369 @@
+"""The main window: canvas in the middle, layers on the left, indicators on the right.
+
+It wires widgets to the :class:`ProjectModel` and runs long work in workers; it computes
+nothing itself. File operations are in :mod:`project_ops`, the recovery copy in
+:mod:`recovery`, the commands in :mod:`actions`.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QCoreApplication, QEvent, QSize, Qt, QUrl
+from PySide6.QtGui import QDesktopServices
+from PySide6.QtWidgets import (
+    QDockWidget,
+    QLabel,
+    QMainWindow,
+    QMenu,
+    QProgressBar,
+    QPushButton,
+    QToolBar,
+)
+
+from greenplan.core.paths import log_dir
+from greenplan.core.roles import ROLES
+from greenplan.gui import actions as acts
+from greenplan.gui.canvas import MapCanvas
+from greenplan.gui.errors import show_error
+from greenplan.gui.gui_settings import GuiSettings
+from greenplan.gui.i18n import current_language, install_language
+from greenplan.gui.icons import icon
+from greenplan.gui.identify_panel import IdentifyPanel
+from greenplan.gui.indicators_dock import IndicatorsDock
+from greenplan.gui.layer_panel import LayerPanel
+from greenplan.gui.map_renderer import RenderLayer
+from greenplan.gui.map_tools import format_area, format_length, identify
+from greenplan.gui.project_model import ProjectModel
+from greenplan.gui.project_ops import ProjectOps, Prompter
+from greenplan.gui.recovery import RecoveryManager
+from greenplan.gui.workers import Worker
+
+
+class MainWindow(QMainWindow):
+    """GreenPlan's main window (see module docstring)."""
+
+    def __init__(self, settings: GuiSettings | None = None) -> None:
+        super().__init__()
+        self.setObjectName("mainWindow")
+        self.setWindowIcon(icon("app"))
+        self.settings = settings or GuiSettings.load()
+        self.prompt = Prompter(self)
+        self.model = ProjectModel(self)
+        self.workers: list[Worker] = []
+        self.tables: dict[int, QDockWidget] = {}
+        self.canvas = MapCanvas(self)
+        self.setCentralWidget(self.canvas)
+        self.layer_panel = LayerPanel(self.model)
+        self.layers_dock = self._dock("layersDock", self.layer_panel, Qt.DockWidgetArea.LeftDockWidgetArea)
+        self.indicators = IndicatorsDock(self)
+        self.indicators_dock = self._dock("indicatorsDock", self.indicators, Qt.DockWidgetArea.RightDockWidgetArea)
+        self.identify_panel = IdentifyPanel(self)
+        self.identify_dock = self._dock("identifyDock", self.identify_panel, Qt.DockWidgetArea.RightDockWidgetArea)
+        self.tabifyDockWidget(self.indicators_dock, self.identify_dock)
+        self.indicators_dock.raise_()
+        self.ops = ProjectOps(self)
+        self.recovery = RecoveryManager(self)
+        self.actions = acts.build_actions(self)
+        self._build_menus()
+        self._build_toolbar()
+        self._build_statusbar()
+        self.layer_panel.context_actions = [self.actions[i] if i else None for i in acts.CONTEXT]
+        self._connect()
+        self.setAcceptDrops(True)
+        self.resize(1280, 800)
+        self.resizeDocks([self.layers_dock, self.indicators_dock], [250, 470], Qt.Orientation.Horizontal)
+        if self.settings.geometry:
+            self.restoreGeometry(self.settings.geometry)
+        if self.settings.window_state:
+            self.restoreState(self.settings.window_state)
+        self.set_tool("pan")
+        self.retranslate()
+
+    # ------------------------------------------------------------------ construction
+    def _dock(self, name: str, widget, area) -> QDockWidget:
+        dock = QDockWidget(self)
+        dock.setObjectName(name)
+        dock.setWidget(widget)
+        self.addDockWidget(area, dock)
+        return dock
+
+    def _build_menus(self) -> None:
+        self.menus: dict[str, QMenu] = {}
+        bar = self.menuBar()
+        for menu_id, items in acts.MENU_LAYOUT.items():
+            menu = bar.addMenu("")
+            menu.setObjectName(f"menu.{menu_id}")
+            self.menus[menu_id] = menu
+            for item in items:
+                if item == "-":
+                    menu.addSeparator()
+                elif item == "@recent":
+                    self.menus["recent"] = menu.addMenu("")
+                    self.menus["recent"].aboutToShow.connect(self.ops.fill_recent_menu)
+                elif item == "@language":
+                    sub = menu.addMenu("")
+                    self.menus["language"] = sub
+                    sub.addAction(self.actions["lang.zh"])
+                    sub.addAction(self.actions["lang.en"])
+                elif item == "@docks":
+                    for d in (self.layers_dock, self.indicators_dock, self.identify_dock):
+                        menu.addAction(d.toggleViewAction())
+                    menu.addSeparator()
+                else:
+                    menu.addAction(self.actions[item])
+
+    def _build_toolbar(self) -> None:
+        tb = QToolBar(self)
+        tb.setObjectName("mainToolbar")
+        tb.setIconSize(QSize(22, 22))
+        tb.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonIconOnly)
+        for item in acts.TOOLBAR:
+            if item == "-":
+                tb.addSeparator()
+            else:
+                tb.addAction(self.actions[item])
+        self.addToolBar(tb)
+        self.toolbar = tb
+
+    def _build_statusbar(self) -> None:
+        sb = self.statusBar()
+        self.coord_label = QLabel(objectName="coordLabel")
+        self.scale_label = QLabel(objectName="scaleLabel")
+        self.crs_label = QLabel(objectName="crsLabel")
+        self.measure_label = QLabel(objectName="measureLabel")
+        self.progress = QProgressBar(objectName="progressBar")
+        self.progress.setRange(0, 100)
+        self.progress.setMaximumWidth(180)
+        self.progress.hide()
+        self.cancel_button = QPushButton(objectName="cancelButton")
+        self.cancel_button.hide()
+        self.cancel_button.clicked.connect(self.cancel_workers)
+        sb.addPermanentWidget(self.measure_label, 1)
+        for w in (self.progress, self.cancel_button, self.coord_label, self.scale_label, self.crs_label):
+            sb.addPermanentWidget(w)
+
+    def _connect(self) -> None:
+        m = self.model
+        m.project_replaced.connect(self._on_project_replaced)
+        m.layers_changed.connect(self._sync_canvas)
+        m.layer_changed.connect(lambda _k: self._sync_canvas())
+        m.dirty_changed.connect(lambda _d: self._update_title())
+        m.path_changed.connect(self._update_title)
+        m.selection_changed.connect(lambda _k: self.canvas.set_selection_geometries(m.selected_geometries()))
+        m.highlight_changed.connect(lambda: self.canvas.set_highlight_geometries(m.highlight))
+        c = self.canvas
+        c.cursor_moved.connect(lambda x, y: self.coord_label.setText(f"X {x:,.1f}  Y {y:,.1f}"))
+        c.view_changed.connect(lambda v: self.scale_label.setText(f"1:{v.scale_denominator(self.logicalDpiX()):,.0f}"))
+        c.identify_requested.connect(self.identify_at)
+        c.measured.connect(self._on_measured)
+        c.render_failed.connect(lambda exc: show_error(self, exc, "render"))
+        self.layer_panel.current_layer_changed.connect(lambda _k: self.update_actions())
+        self.layer_panel.activated_layer.connect(lambda k: self.show_style_editor(k))
+
+    # ------------------------------------------------------------------ texts
+    def retranslate(self) -> None:
+        acts.retranslate_actions(self.actions)
+        for menu_id, menu in self.menus.items():
+            menu.setTitle(acts.menu_title(menu_id))
+        self.layers_dock.setWindowTitle(self.tr("Layers"))
+        self.indicators_dock.setWindowTitle(self.tr("Indicators"))
+        self.identify_dock.setWindowTitle(self.tr("Identify"))
+        self.toolbar.setWindowTitle(self.tr("Toolbar"))
+        self.cancel_button.setText(self.tr("Cancel"))
+        self.actions["lang." + current_language()].setChecked(True)
+        crs = self.model.crs
+        self.crs_label.setText(f"{crs.name} (EPSG:{crs.to_epsg()})" if crs is not None and crs.to_epsg() else "")
+        for key, dock in self.tables.items():
+            dock.setWindowTitle(self.tr("Attributes: {0}").format(self.model.entry(key).spec.name))
+        self._update_title()
+
+    def changeEvent(self, event) -> None:  # noqa: N802
+        if event.type() == QEvent.Type.LanguageChange:
+            self.retranslate()
+        super().changeEvent(event)
+
+    def _update_title(self) -> None:
+        p = self.model.project
+        name = p.path.name if p.path else p.name
+        self.setWindowTitle(f"{name}{' *' if self.model.dirty else ''} — GreenPlan " + self.tr("Green Planning"))
+        self.setWindowModified(self.model.dirty)
+
+    def set_language(self, lang: str) -> None:
+        """Switch the interface language now and remember it."""
+        install_language(lang)
+        # deliver the LanguageChange events now, so every widget shows the new language at once
+        QCoreApplication.sendPostedEvents(None, QEvent.Type.LanguageChange)
+        self.settings.language = current_language()
+        self.settings.save()
+        self.retranslate()
+
+    # ------------------------------------------------------------------ model -> canvas
+    def _on_project_replaced(self) -> None:
+        for dock in list(self.tables.values()):
+            dock.close()
+        self.tables.clear()
+        self.identify_panel.clear()
+        self.indicators.clear()
+        self._sync_canvas()
+        self.zoom_full()
+        self.retranslate()
+
+    def _sync_canvas(self) -> None:
+        layers = [RenderLayer(e.key, e.display.style, e.display.prepared, e.display.raster, e.spec.visible,
+                              e.display.labels)
+                  for e in self.model.entries if e.display is not None]
+        self.canvas.set_layers(layers)
+        if self.canvas.view is None:
+            self.zoom_full()
+        self.update_actions()
+
+    def update_actions(self) -> None:
+        acts.update_enabled(self.actions, self)
+
+    # ------------------------------------------------------------------ view commands
+    def zoom_full(self) -> None:
+        self.canvas.zoom_to_bounds(self.model.full_bounds())
+
+    def zoom_to_layer(self, key: int | None = None) -> None:
+        key = key or self.layer_panel.current_key()
+        if key:
+            self.canvas.zoom_to_bounds(self.model.layer_bounds(key))
+
+    def set_tool(self, tool: str) -> None:
+        self.canvas.set_tool(tool)
+        self.actions[f"tool.{tool}"].setChecked(True)
+        self.measure_label.clear()
+
+    def identify_at(self, x: float, y: float, tolerance: float) -> None:
+        """Show the topmost visible feature at map point (x, y) and highlight it."""
+        layers = [(e.key, e.display.prepared, e.gdf, e.display.style.filled) for e in reversed(self.model.entries)
+                  if e.spec.visible and e.display is not None and e.display.prepared is not None]
+        hit = identify(layers, x, y, tolerance)
+        if hit is None:
+            self.identify_panel.clear()
+            self.model.clear_selection()
+            return
+        entry = self.model.entry(hit.key)
+        role = ROLES.get(entry.spec.role or "")
+        self.identify_panel.show_hit(entry.spec.name, role, hit)
+        self.identify_dock.show()
+        self.identify_dock.raise_()
+        self.model.set_selection(hit.key, [hit.row])
+
+    def _on_measured(self, kind: str, value: float, done: bool) -> None:
+        text = format_area(value) if kind == "area" else format_length(value)
+        label = self.tr("Area") if kind == "area" else self.tr("Distance")
+        self.measure_label.setText(f"{label}: {text}")
+
+    # ------------------------------------------------------------------ layer commands
+    def show_style_editor(self, key: int | None = None):
+        from greenplan.gui.style_dialog import StyleDialog
+
+        key = key or self.layer_panel.current_key()
+        if not key:
+            return None
+        dialog = StyleDialog(self.model, key, self)
+        dialog.open()
+        return dialog
+
+    def open_attribute_table(self, key: int | None = None):
+        from greenplan.gui.attribute_table import AttributeTable
+
+        key = key or self.layer_panel.current_key()
+        if not key or self.model.entry(key).gdf is None:
+            return None
+        if key in self.tables:
+            self.tables[key].show()
+            self.tables[key].raise_()
+            return self.tables[key].widget()
+        table = AttributeTable(self.model, key)
+        table.zoom_requested.connect(self.canvas.zoom_to_bounds)
+        dock = QDockWidget(self)
+        dock.setObjectName(f"tableDock{key}")
+        dock.setWidget(table)
+        dock.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dock.destroyed.connect(lambda *_a, k=key: self.tables.pop(k, None))
+        self.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, dock)
+        self.tables[key] = dock
+        self.retranslate()
+        return table
+
+    # ------------------------------------------------------------------ workers
+    def start_worker(self, fn, name: str, on_success, on_failure=None, on_cancel=None) -> Worker:
+        """Run ``fn(feedback)`` in a worker with the status-bar progress and cancel button."""
+        w = Worker(fn, name, self)
+        self.workers.append(w)
+        w.progress.connect(lambda v: self.progress.setValue(int(v)))
+        w.message.connect(lambda t: self.statusBar().showMessage(t, 5000))
+        w.succeeded.connect(on_success)
+        w.failed.connect(on_failure or (lambda exc: show_error(self, exc, name)))
+        if on_cancel is not None:
+            w.canceled.connect(on_cancel)
+        w.canceled.connect(lambda: self.statusBar().showMessage(self.tr("Cancelled."), 5000))
+        w.finished.connect(lambda: self._worker_done(w))
+        self.progress.setValue(0)
+        self.progress.show()
+        self.cancel_button.show()
+        w.start()
+        self.update_actions()
+        return w
+
+    def _worker_done(self, w: Worker) -> None:
+        if w in self.workers:
+            self.workers.remove(w)
+        if not self.workers:
+            self.progress.hide()
+            self.cancel_button.hide()
+        self.update_actions()
+
+    def busy(self) -> bool:
+        return any(w.isRunning() for w in self.workers)
+
+    def cancel_workers(self) -> None:
+        for w in list(self.workers):
+            w.cancel()
+
+    def wait_workers(self, timeout_ms: int = 60_000) -> None:
+        for w in list(self.workers):
+            w.cancel()
+            w.wait(timeout_ms)
+
+    # ------------------------------------------------------------------ analysis
+    def run_check(self) -> None:
+        self.ops.run_check()
+
+    def run_indicators(self) -> None:
+        self.indicators.run()
+
+    # ------------------------------------------------------------------ help
+    def show_about(self):
+        from greenplan.gui.about import AboutDialog
+
+        dialog = AboutDialog(self)
+        dialog.open()
+        return dialog
+
+    def open_log_folder(self) -> None:
+        QDesktopServices.openUrl(QUrl.fromLocalFile(str(log_dir())))
+
+    # ------------------------------------------------------------------ drag and drop, close
+    def dragEnterEvent(self, event) -> None:  # noqa: N802
+        if event.mimeData().hasUrls():
+            event.acceptProposedAction()
+
+    def dropEvent(self, event) -> None:  # noqa: N802
+        paths = [u.toLocalFile() for u in event.mimeData().urls() if u.isLocalFile()]
+        if paths:
+            self.ops.open_dropped(paths)
+            event.acceptProposedAction()
+
+    def closeEvent(self, event) -> None:  # noqa: N802
+        if not self.ops.maybe_save():
+            event.ignore()
+            return
+        self.wait_workers()
+        self.canvas.shutdown()
+        self.recovery.release()
+        self.settings.geometry = bytes(self.saveGeometry().data())
+        self.settings.window_state = bytes(self.saveState().data())
+        self.settings.save()
+        event.accept()

@@ -1,0 +1,131 @@
+"""What the map tools compute (Qt-free): identify a feature, measure length and area.
+
+Coordinates are in the project's working CRS (projected, metres), so lengths and areas
+are planar, as everywhere in GreenPlan.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import shapely
+
+
+@dataclass
+class Hit:
+    """A feature under the cursor: layer key, row number in the loaded layer, attributes."""
+
+    key: int
+    row: int
+    attributes: dict[str, Any]
+    geometry: Any
+
+
+def identify(layers: Iterable[tuple], x: float, y: float, tolerance: float) -> Hit | None:
+    """The topmost feature at ``(x, y)``.
+
+    Parameters
+    ----------
+    layers : iterable of (key, PreparedLayer, GeoDataFrame[, filled])
+        Visible vector layers, **top first**. A polygon layer drawn without fill
+        (``filled`` False: boundaries such as townships) is hit on its outline only.
+    x, y : float
+        Map coordinates (working CRS).
+    tolerance : float
+        Search distance in map units (a few pixels), for lines and small features.
+
+    Returns
+    -------
+    Hit or None
+        Polygons are hit when the point is inside; lines and points within ``tolerance``.
+        Among several features of a layer, the smallest polygon wins (a parcel inside a
+        larger zone), then the nearest line.
+
+    Examples
+    --------
+    >>> import geopandas as gpd, shapely
+    >>> from greenplan.gui.render_cache import PreparedLayer
+    >>> g = gpd.GeoDataFrame({"name": ["a", "b"]}, geometry=[shapely.box(0, 0, 10, 10), shapely.box(2, 2, 4, 4)])
+    >>> identify([(1, PreparedLayer(g.geometry.values), g)], 3, 3, 0.5).attributes["name"]
+    'b'
+    """
+    pt = shapely.Point(x, y)
+    probe = pt.buffer(tolerance, quad_segs=4) if tolerance > 0 else pt
+    for key, prepared, gdf, *rest in layers:
+        filled = rest[0] if rest else True
+        if prepared is None or gdf is None or prepared.n == 0:
+            continue
+        ids = prepared.tree.query(probe, predicate="intersects")
+        if len(ids) == 0:
+            continue
+        geoms = prepared.geoms[ids]
+        dim = shapely.get_dimensions(geoms)
+        if not filled:
+            near_edge = shapely.distance(shapely.boundary(geoms), pt) <= tolerance
+            ids, geoms, dim = ids[near_edge], geoms[near_edge], dim[near_edge]
+            if len(ids) == 0:
+                continue
+        inside = (dim == 2) & shapely.contains_xy(geoms, x, y) if filled else np.zeros(len(ids), bool)
+        if inside.any():
+            cand = ids[inside]
+            best = int(cand[np.argmin(shapely.area(prepared.geoms[cand]))])
+        else:
+            near = dim < 2
+            if not near.any():
+                cand = ids  # polygon edges within the tolerance
+            else:
+                cand = ids[near]
+            best = int(cand[np.argmin(shapely.distance(prepared.geoms[cand], pt))])
+        row = gdf.iloc[best]
+        attrs = {str(k): row[k] for k in gdf.columns if k != gdf.geometry.name}
+        return Hit(key, best, attrs, prepared.geoms[best])
+    return None
+
+
+def measure_length_m(points: Sequence[tuple[float, float]]) -> float:
+    """Length of the polyline through ``points`` (metres in a projected CRS).
+
+    Examples
+    --------
+    >>> measure_length_m([(0, 0), (3, 4), (3, 10)])
+    11.0
+    """
+    if len(points) < 2:
+        return 0.0
+    a = np.asarray(points, dtype=float)
+    return float(np.hypot(*np.diff(a, axis=0).T).sum())
+
+
+def measure_area_m2(points: Sequence[tuple[float, float]]) -> float:
+    """Area of the polygon through ``points`` (closed automatically; self-crossings repaired).
+
+    Examples
+    --------
+    >>> measure_area_m2([(0, 0), (10, 0), (10, 5), (0, 5)])
+    50.0
+    """
+    if len(points) < 3:
+        return 0.0
+    poly = shapely.Polygon(points)
+    if not poly.is_valid:
+        poly = shapely.make_valid(poly)
+    return float(poly.area)
+
+
+def format_length(m: float) -> str:
+    """``850.0 m`` or ``12.35 km``."""
+    return f"{m / 1000:.2f} km" if m >= 10_000 else f"{m:.1f} m"
+
+
+def format_area(m2: float) -> str:
+    """Square metres, with hectares and mu (亩, 666.67 m²) for planners.
+
+    Examples
+    --------
+    >>> format_area(20000.0)
+    '20,000.0 m² (2.00 ha, 30.00 亩)'
+    """
+    return f"{m2:,.1f} m² ({m2 / 10_000:.2f} ha, {m2 / (10_000 / 15):.2f} 亩)"

@@ -1,0 +1,282 @@
+"""Project operations behind the File and Layer menus: open, save, add, remove, check.
+
+Each one calls the same core/io/jobs function the command line uses (``read_project``,
+``save_project``, ``load_project_lenient``, ``check_project``); loading and checking run
+in workers. Questions to the planner go through :class:`Prompter` (tests replace it).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QCoreApplication
+from PySide6.QtWidgets import QFileDialog, QInputDialog, QMessageBox
+
+from greenplan.core.errors import GreenplanError
+from greenplan.core.project import SUFFIX, LayerSpec, Project, read_project, save_project
+from greenplan.core.roles import ROLES
+from greenplan.gui.errors import show_error
+from greenplan.gui.i18n import current_language
+from greenplan.gui.role_guess import guess_role
+
+VECTOR_FILTER = "*.shp *.gpkg *.geojson *.json *.kml *.gml *.tab *.mif *.dxf *.zip"
+RASTER_FILTER = "*.tif *.tiff *.img *.vrt *.asc"
+RASTER_SUFFIXES = (".tif", ".tiff", ".img", ".vrt", ".asc")
+
+
+
+class Prompter:
+    """Questions that need an answer before going on (modal; tests substitute answers)."""
+
+    def __init__(self, parent) -> None:
+        self.parent = parent
+
+    def save_changes(self) -> str:
+        """``save``, ``discard`` or ``cancel`` for a project with unsaved changes."""
+        box = QMessageBox(QMessageBox.Icon.Question, QCoreApplication.translate("ProjectOps", "Unsaved changes"),
+                          QCoreApplication.translate("ProjectOps", "The project has unsaved changes. Save them?"), parent=self.parent)
+        box.setStandardButtons(QMessageBox.StandardButton.Save | QMessageBox.StandardButton.Discard
+                               | QMessageBox.StandardButton.Cancel)
+        answer = box.exec()
+        return {QMessageBox.StandardButton.Save: "save",
+                QMessageBox.StandardButton.Discard: "discard"}.get(QMessageBox.StandardButton(answer), "cancel")
+
+    def recover(self, description: str) -> bool:
+        """Offer a recovery copy left by a crash; True to restore it."""
+        answer = QMessageBox.question(self.parent, QCoreApplication.translate("ProjectOps", "Recover unsaved work"),
+                                      QCoreApplication.translate("ProjectOps", "GreenPlan was not closed properly. Restore the unsaved project?")
+                                      + "\n\n" + description)
+        return answer == QMessageBox.StandardButton.Yes
+
+
+def layer_specs_for(path: Path) -> list[LayerSpec]:
+    """Layers to add for a file: each layer of a container, the role guessed from names."""
+    path = Path(path)
+    name = path.name
+    if name.lower().endswith(RASTER_SUFFIXES):
+        role = guess_role(name, raster=True)
+        return [LayerSpec(source=path, name=path.stem, role=role)]
+    layers: list[str | None] = [None]
+    if path.suffix.lower() in (".gpkg", ".gdb", ".sqlite") or path.is_dir():
+        import pyogrio
+
+        try:
+            layers = [str(n) for n, _ in pyogrio.list_layers(path)]
+        except Exception:  # noqa: BLE001 - the loader reports an unreadable file with its own message
+            layers = [None]
+    out = []
+    for lyr in layers:
+        role = guess_role(lyr, raster=False) if lyr else None
+        role = role or guess_role(name, raster=False)
+        out.append(LayerSpec(source=path, layer=lyr, name=lyr or path.stem, role=role))
+    return out
+
+
+class ProjectOps:
+    """File and layer commands of a main window."""
+
+    def __init__(self, window: Any) -> None:
+        self.w = window
+
+    @property
+    def model(self):
+        return self.w.model
+
+    # ------------------------------------------------------------------ open / new
+    def new_project(self) -> None:
+        if self.maybe_save():
+            self.w.canvas.reset()
+            self.model.set_project(Project(name=QCoreApplication.translate("ProjectOps", "Untitled project")))
+
+    def open_dialog(self) -> None:
+        if not self.maybe_save():
+            return
+        path, _ = QFileDialog.getOpenFileName(self.w, QCoreApplication.translate("ProjectOps", "Open project"), self.w.settings.last_dir,
+                                              QCoreApplication.translate("ProjectOps", "GreenPlan projects") + f" (*{SUFFIX});;" + QCoreApplication.translate("ProjectOps", "All files") + " (*)")
+        if path:
+            self.open_project(path, ask=False)
+
+    def open_project(self, path: str | Path, *, ask: bool = True, dirty: bool = False, recovered: bool = False,
+                     original_path: Path | None = None):
+        """Read a project file and start loading its layers; returns the load worker (or None).
+
+        ``recovered``: the file is a recovery copy of the project at ``original_path``
+        (None: a project never saved), opened with its changes unsaved.
+        """
+        if ask and not self.maybe_save():
+            return None
+        try:
+            project, warnings = read_project(path)
+        except GreenplanError as exc:
+            show_error(self.w, exc, "open project")
+            return None
+        if recovered:
+            project.path = original_path
+        self.w.canvas.reset()
+        self.model.set_project(project, dirty=dirty)
+        if not recovered:
+            self._remember(project.path)
+        if warnings:
+            self.w.statusBar().showMessage("；".join(warnings), 10000)
+        return self._load(list(self.model.keys), None)
+
+    def _load(self, keys: list[int], specs: list[LayerSpec] | None):
+        from greenplan.gui.display_data import load_for_display
+        from greenplan.io.crs import crs_label
+
+        project = self.model.project
+        crs = crs_label(self.model.crs) if self.model.crs is not None else None
+        if not keys:
+            return None
+
+        def done(display) -> None:
+            self.model.attach_display(display, keys)
+            if self.w.canvas.view is None:
+                self.w.zoom_full()
+            self.w.retranslate()
+
+        def failed(exc) -> None:
+            for k in keys:
+                try:
+                    e = self.model.entry(k)
+                except KeyError:
+                    continue
+                e.loading = False
+            self.model.layers_changed.emit()
+            show_error(self.w, exc, "load")
+
+        return self.w.start_worker(lambda fb: load_for_display(project, fb, specs=specs, crs=crs), "load", done, failed,
+                                   on_cancel=lambda: failed(GreenplanError("Loading was cancelled.", "已取消加载。")))
+
+    def open_dropped(self, paths: list[str]) -> None:
+        projects = [p for p in paths if p.lower().endswith(SUFFIX)]
+        if projects:
+            self.open_project(projects[0])
+        else:
+            self.add_paths([Path(p) for p in paths])
+
+    def _remember(self, path: Path | None) -> None:
+        if path is None:
+            return
+        self.w.settings.add_recent(path)
+        self.w.settings.last_dir = str(Path(path).parent)
+        self.w.settings.save()
+
+    def fill_recent_menu(self) -> None:
+        menu = self.w.menus["recent"]
+        menu.clear()
+        recent = self.w.settings.recent_projects
+        for p in recent:
+            act = menu.addAction(p)
+            act.triggered.connect(lambda _c=False, path=p: self.open_project(path))
+        if not recent:
+            menu.addAction(QCoreApplication.translate("ProjectOps", "(none)")).setEnabled(False)
+
+    # ------------------------------------------------------------------ save
+    def save(self) -> bool:
+        if self.model.project.path is None:
+            return self.save_as()
+        return self._save_to(self.model.project.path)
+
+    def save_as(self, path: str | Path | None = None) -> bool:
+        if path is None:
+            start = str(self.model.project.path or Path(self.w.settings.last_dir or Path.home()) / f"{self.model.project.name}{SUFFIX}")
+            path, _ = QFileDialog.getSaveFileName(self.w, QCoreApplication.translate("ProjectOps", "Save project as"), start,
+                                                  QCoreApplication.translate("ProjectOps", "GreenPlan projects") + f" (*{SUFFIX})")
+            if not path:
+                return False
+        path = Path(path)
+        if not path.name.endswith(SUFFIX):
+            path = path.with_name(path.name.removesuffix(".toml") + SUFFIX)
+        return self._save_to(path)
+
+    def _save_to(self, path: Path) -> bool:
+        try:
+            target = save_project(self.model.project, path)
+        except GreenplanError as exc:
+            show_error(self.w, exc, "save")
+            return False
+        self.model.mark_saved(target)
+        self._remember(target)
+        self.w.recovery.discard()
+        self.w.statusBar().showMessage(QCoreApplication.translate("ProjectOps", "Saved {0}").format(target), 5000)
+        return True
+
+    def maybe_save(self) -> bool:
+        """True when it is fine to close the project (saved, discarded or unchanged)."""
+        if not self.model.dirty:
+            return True
+        answer = self.w.prompt.save_changes()
+        if answer == "save":
+            return self.save()
+        return answer == "discard"
+
+    # ------------------------------------------------------------------ layers
+    def add_layer_dialog(self):
+        from greenplan.gui.add_layer_dialog import AddLayerDialog
+
+        dialog = AddLayerDialog(self.w.settings.last_dir, self.w)
+        dialog.accepted.connect(lambda: self.add_specs(dialog.specs()))
+        dialog.open()
+        return dialog
+
+    def add_paths(self, paths: list[Path]):
+        specs = [s for p in paths for s in layer_specs_for(Path(p))]
+        return self.add_specs(specs)
+
+    def add_specs(self, specs: list[LayerSpec]):
+        if not specs:
+            return None
+        keys = self.model.add_specs(specs)
+        return self._load(keys, specs)
+
+    def remove_layer(self, key: int | None = None) -> None:
+        key = key or self.w.layer_panel.current_key()
+        if key:
+            dock = self.w.tables.pop(key, None)
+            if dock is not None:
+                dock.close()
+            self.model.remove(key)
+
+    def rename_layer(self, key: int | None = None):
+        key = key or self.w.layer_panel.current_key()
+        if not key:
+            return None
+        dialog = QInputDialog(self.w)
+        dialog.setWindowTitle(QCoreApplication.translate("ProjectOps", "Rename layer"))
+        dialog.setLabelText(QCoreApplication.translate("ProjectOps", "Layer name:"))
+        dialog.setTextValue(self.model.entry(key).spec.name)
+        dialog.textValueSelected.connect(lambda text: self.model.rename(key, text))
+        dialog.open()
+        return dialog
+
+    def choose_role(self, key: int | None = None):
+        key = key or self.w.layer_panel.current_key()
+        if not key:
+            return None
+        zh = current_language() == "zh"
+        roles = [None] + list(ROLES)
+        labels = [QCoreApplication.translate("ProjectOps", "(reference layer, no role)")] + [(r.zh if zh else r.en) for r in ROLES.values()]
+        dialog = QInputDialog(self.w)
+        dialog.setWindowTitle(QCoreApplication.translate("ProjectOps", "Layer role"))
+        dialog.setLabelText(QCoreApplication.translate("ProjectOps", "What is this layer?"))
+        dialog.setComboBoxItems(labels)
+        dialog.setTextValue(labels[roles.index(self.model.entry(key).spec.role)])
+        dialog.textValueSelected.connect(lambda text: self.model.set_role(key, roles[labels.index(text)]))
+        dialog.open()
+        return dialog
+
+    # ------------------------------------------------------------------ check
+    def run_check(self):
+        from greenplan.gui.check_dialog import CheckDialog
+        from greenplan.jobs.check import check_project
+
+        project = self.model.project
+
+        def show(report) -> None:
+            dialog = CheckDialog(report, self.w)
+            dialog.open()
+            self.w.check_dialog = dialog
+
+        return self.w.start_worker(lambda fb: check_project(project, feedback=fb), "check", show)

@@ -1,0 +1,156 @@
+"""Never lose work: a recovery copy of an unsaved project, offered again after a crash.
+
+While a project has unsaved changes, a copy is written every ``autosave_s`` seconds to
+``<user data>/recovery/<session>.greenplan.toml`` (atomically, through ``save_project``)
+with ``<session>.json`` naming the original file. Each running application holds
+``<session>.lock`` (``QLockFile``, which knows when its owner process is gone). On start,
+a session whose lock is free was left by a crash: its copy is offered. Saving, or
+closing normally, deletes the session's files.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import json
+import logging
+import os
+import uuid
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QLockFile, QTimer
+
+from greenplan.core.atomic import write_text_atomic
+from greenplan.core.paths import user_data_dir
+from greenplan.core.project import SUFFIX, save_project
+
+log = logging.getLogger("greenplan.gui")
+
+
+def recovery_dir() -> Path:
+    d = user_data_dir() / "recovery"
+    d.mkdir(parents=True, exist_ok=True)
+    return d
+
+
+@dataclasses.dataclass
+class Leftover:
+    """A recovery copy left by a session that did not close normally."""
+
+    session: str
+    copy: Path
+    original: Path | None
+    name: str
+    saved_at: str
+
+    def files(self) -> list[Path]:
+        d = self.copy.parent
+        return [self.copy, d / f"{self.session}.json", d / f"{self.session}.lock"]
+
+    def remove(self) -> None:
+        for f in self.files():
+            try:
+                f.unlink()
+            except FileNotFoundError:
+                pass
+            except OSError as exc:
+                log.warning("cannot remove recovery file %s: %s", f, exc)
+
+
+def find_leftovers(own_session: str | None = None) -> list[Leftover]:
+    """Recovery copies of sessions that are not running any more, newest first."""
+    out = []
+    for meta in recovery_dir().glob("*.json"):
+        session = meta.stem
+        if session == own_session:
+            continue
+        lock = QLockFile(str(meta.with_suffix(".lock")))
+        if not lock.tryLock(0):
+            continue  # another GreenPlan window is running with it
+        lock.unlock()
+        try:
+            info = json.loads(meta.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            continue
+        copy = meta.with_name(session + SUFFIX)
+        if not copy.is_file():
+            continue
+        original = Path(info["original"]) if info.get("original") else None
+        out.append(Leftover(session, copy, original, str(info.get("name", "")), str(info.get("saved_at", ""))))
+    out.sort(key=lambda lo: lo.saved_at, reverse=True)
+    return out
+
+
+class RecoveryManager:
+    """Autosaves the window's project while it is dirty; offers leftovers on start."""
+
+    def __init__(self, window: Any) -> None:
+        self.w = window
+        self.session = f"{dt.datetime.now():%Y%m%d-%H%M%S}-{os.getpid()}-{uuid.uuid4().hex[:6]}"
+        folder = recovery_dir()
+        self.copy_path = folder / f"{self.session}{SUFFIX}"
+        self.meta_path = folder / f"{self.session}.json"
+        self.lock = QLockFile(str(folder / f"{self.session}.lock"))
+        self.lock.setStaleLockTime(0)
+        self.lock.tryLock(0)
+        self.timer = QTimer(window)
+        self.timer.timeout.connect(self.autosave)
+        self.set_interval(window.settings.autosave_s)
+
+    def set_interval(self, seconds: int) -> None:
+        self.timer.stop()
+        if seconds > 0:
+            self.timer.start(int(seconds * 1000))
+
+    def autosave(self) -> Path | None:
+        """Write the recovery copy if the project has unsaved changes."""
+        model = self.w.model
+        if not model.dirty:
+            return None
+        copy = dataclasses.replace(model.project)  # save_project sets .path on the copy only
+        try:
+            save_project(copy, self.copy_path)
+            meta = {
+                "original": str(model.project.path) if model.project.path else None,
+                "name": model.project.name,
+                "saved_at": dt.datetime.now().isoformat(timespec="seconds"),
+                "pid": os.getpid(),
+            }
+            write_text_atomic(self.meta_path, json.dumps(meta, ensure_ascii=False))
+        except Exception as exc:  # noqa: BLE001 - autosave must never interrupt the planner
+            log.warning("recovery copy not written: %s", exc)
+            return None
+        return self.copy_path
+
+    def discard(self) -> None:
+        """Delete this session's recovery copy (after a save or a normal close)."""
+        for f in (self.copy_path, self.meta_path):
+            try:
+                f.unlink()
+            except FileNotFoundError:
+                pass
+            except OSError as exc:
+                log.warning("cannot remove %s: %s", f, exc)
+
+    def release(self) -> None:
+        self.discard()
+        self.lock.unlock()
+
+    def offer(self):
+        """Offer the newest leftover copy; restore it if the planner agrees.
+
+        Returns the load worker of the restored project, or None.
+        """
+        leftovers = find_leftovers(self.session)
+        if not leftovers:
+            return None
+        newest = leftovers[0]
+        where = str(newest.original) if newest.original else newest.name
+        worker = None
+        if self.w.prompt.recover(f"{where}\n{newest.saved_at}"):
+            worker = self.w.ops.open_project(newest.copy, ask=False, dirty=True, recovered=True,
+                                             original_path=newest.original)
+        for lo in leftovers:
+            lo.remove()
+        return worker

@@ -1,0 +1,115 @@
+"""Long work off the GUI thread: a Qt-free ``Feedback`` turned into Qt signals.
+
+The core and the jobs take a :class:`greenplan.core.feedback.Feedback` and check it in
+their loops. :class:`Worker` runs such a function in a ``QThread`` with a
+:class:`QtFeedback` whose reports become the worker's ``progress``/``message`` signals
+(queued to the GUI thread); :meth:`Worker.cancel` calls ``feedback.cancel()``, so the job
+stops at its next check and the worker emits ``canceled``. Every worker is tracked, so
+the main window can wait for them on close and tests can fail on a leaked thread.
+"""
+
+from __future__ import annotations
+
+import weakref
+from collections.abc import Callable
+from typing import Any
+
+from PySide6.QtCore import QThread, Signal
+from shiboken6 import isValid
+
+from greenplan.core.errors import Canceled
+from greenplan.core.feedback import Feedback
+
+_ALL: weakref.WeakSet[Worker] = weakref.WeakSet()
+
+
+class QtFeedback(Feedback):
+    """A :class:`Feedback` that reports through a worker's signals (throttled)."""
+
+    def __init__(self, worker: Worker) -> None:
+        super().__init__()
+        self._worker = worker
+        self._sent = -1.0
+
+    def set_progress(self, percent: float) -> None:
+        super().set_progress(percent)
+        if abs(self.progress - self._sent) >= 0.5 or self.progress in (0.0, 100.0):
+            self._sent = self.progress
+            self._worker.progress.emit(self.progress)
+
+    def set_text(self, text: str) -> None:
+        changed = text != self.text
+        super().set_text(text)
+        if changed:
+            self._worker.message.emit(text)
+
+    def push_warning(self, text: str) -> None:
+        super().push_warning(text)
+        self._worker.warning.emit(text)
+
+
+class Worker(QThread):
+    """Run ``fn(feedback)`` in a thread.
+
+    Signals
+    -------
+    progress(float)
+        0-100.
+    message(str)
+        What the job is doing now.
+    warning(str)
+        A warning the job pushed.
+    succeeded(object)
+        The return value.
+    failed(object)
+        The exception (with its traceback, for the log).
+    canceled()
+        The job stopped because :meth:`cancel` was called.
+    """
+
+    progress = Signal(float)
+    message = Signal(str)
+    warning = Signal(str)
+    succeeded = Signal(object)
+    failed = Signal(object)
+    canceled = Signal()
+
+    def __init__(self, fn: Callable[[Feedback], Any], name: str = "", parent=None) -> None:
+        super().__init__(parent)
+        self.fn = fn
+        self.name = name
+        self.feedback = QtFeedback(self)
+        self.setObjectName(f"worker:{name}")
+        _ALL.add(self)
+
+    def run(self) -> None:  # noqa: D401 - Qt entry point
+        try:
+            result = self.fn(self.feedback)
+        except Canceled:
+            self.canceled.emit()
+        except BaseException as exc:  # noqa: BLE001 - handed to the GUI, which logs and shows it
+            self.failed.emit(exc)
+        else:
+            if self.feedback.is_canceled():
+                self.canceled.emit()
+            else:
+                self.succeeded.emit(result)
+
+    def cancel(self) -> None:
+        """Ask the job to stop at its next ``feedback.check()``."""
+        self.feedback.cancel()
+
+
+def running_workers() -> list[Worker]:
+    """Workers whose thread is still running (for close and for tests)."""
+    return [w for w in list(_ALL) if isValid(w) and w.isRunning()]
+
+
+def stop_all(timeout_ms: int = 30_000) -> bool:
+    """Cancel every running worker and wait for it; False if one did not stop in time."""
+    ok = True
+    for w in running_workers():
+        w.cancel()
+    for w in running_workers():
+        ok &= w.wait(timeout_ms)
+    return ok
