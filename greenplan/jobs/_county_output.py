@@ -102,17 +102,20 @@ def write_gbk_shapefile(idle, admin, path: Path) -> None:
         fh.write(b"\x00")
 
 
+#: categorized layers (land_use by code, green_space by class, roads by class, rivers) take
+#: their colours from resources/styles/default_styles.toml; a layer-level fill/edge here
+#: would override the class colours, so they carry only what applies to every class
 _STYLE = {
-    "land_use": {"fill": "#f5f8dc", "edge": "#b4b4b4", "width": 0.2, "alpha": 1.0},
+    "land_use": {"alpha": 1.0},
     "permanent_farmland": {"fill": "#f6e682", "edge": "#c8b400", "width": 0.3, "alpha": 0.7,
                            "hatch": "+"},
     "ecological_redline": {"fill": "#00b050", "edge": "#006400", "width": 1.0, "alpha": 0.4},
-    "green_space": {"fill": "#3cb44b", "edge": "#1e7a1e", "width": 0.3, "alpha": 0.9},
+    "green_space": {"alpha": 0.9},
     "idle_land": {"fill": "#ff66cc", "edge": "#c00080", "width": 0.8, "alpha": 0.6,
                   "hatch": "//"},
     "buildings": {"fill": "#a0a0a0", "edge": "#606060", "width": 0.2, "alpha": 1.0},
-    "rivers": {"edge": "#1f78b4", "width": 1.5, "alpha": 1.0},
-    "roads": {"edge": "#e08000", "width": 1.0, "alpha": 1.0},
+    "rivers": {"alpha": 1.0},
+    "roads": {"alpha": 1.0},
     "urban_boundary": {"fill": "none", "edge": "#ff00ff", "width": 1.5, "linestyle": "--"},
     "built_up_area": {"fill": "none", "edge": "#e04000", "width": 1.2, "linestyle": "-."},
     "admin_units": {"fill": "none", "edge": "#404040", "width": 1.0, "linestyle": "-."},
