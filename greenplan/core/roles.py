@@ -90,6 +90,7 @@ ROLES: dict[str, Role] = {
             POLYGON,
             (
                 FieldSpec("DLBM", "地类编码", required=True),
+                FieldSpec("BSM", "标识码"),
                 FieldSpec("DLMC", "地类名称"),
                 FieldSpec("CZCSXM", "城镇村属性码"),
                 _ACTIVITY,

@@ -125,7 +125,16 @@ def _wrong_kind(spec: LayerSpec, kind: str) -> LayerSourceError | None:
     return err
 
 
-def _open(index: int, spec: LayerSpec, feedback: Feedback, scan: bool, strict: bool) -> tuple[LayerReport, gpd.GeoDataFrame | None, RasterSource | None]:
+def _role_columns(spec: LayerSpec) -> list[str] | None:
+    """The file fields holding the role's fields (mapped names), or None for all fields."""
+    role = ROLES.get(spec.role or "")
+    if role is None:
+        return None
+    return [spec.source_field(f.name) for f in role.fields]
+
+
+def _open(index: int, spec: LayerSpec, feedback: Feedback, scan: bool, strict: bool,
+          fields_only: bool = False) -> tuple[LayerReport, gpd.GeoDataFrame | None, RasterSource | None]:
     report = LayerReport(index=index, name=spec.name, role=spec.role, source=spec.source, layer=spec.layer)
     kind = layer_kind(spec)
     report.kind = kind
@@ -134,7 +143,9 @@ def _open(index: int, spec: LayerSpec, feedback: Feedback, scan: bool, strict: b
             raster = open_raster(spec.source, report, feedback=feedback, scan_nodata=scan)
             gdf = None
         else:
-            gdf = read_vector(spec.source, report, layer=spec.layer, encoding=spec.encoding, role=spec.role, feedback=feedback)
+            columns = _role_columns(spec) if fields_only else None
+            gdf = read_vector(spec.source, report, layer=spec.layer, encoding=spec.encoding, role=spec.role,
+                              feedback=feedback, columns=columns)
             raster = None
     except LayerSourceError as exc:
         better = _wrong_kind(spec, kind) if spec.source.exists() else None
@@ -226,7 +237,8 @@ def _quick_lonlat(spec: LayerSpec) -> tuple[float, float, float, float] | None:
         return None
 
 
-def _load(project: Project, feedback: Feedback | None, roles: Iterable[str] | None, strict: bool, scan: bool) -> LoadedProject:
+def _load(project: Project, feedback: Feedback | None, roles: Iterable[str] | None, strict: bool, scan: bool,
+          fields_only: bool = False) -> LoadedProject:
     feedback = feedback or Feedback()
     wanted = set(roles) if roles is not None else None
     chosen = [(i, s) for i, s in enumerate(project.layers) if wanted is None or s.role in wanted]
@@ -237,7 +249,7 @@ def _load(project: Project, feedback: Feedback | None, roles: Iterable[str] | No
     for k, (i, spec) in enumerate(chosen):
         feedback.step(k, len(chosen) * 2, f"{spec.name}")
         try:
-            report, gdf, raster = _open(i, spec, feedback, scan, strict)
+            report, gdf, raster = _open(i, spec, feedback, scan, strict, fields_only)
         except LayerSourceError as exc:
             if strict:
                 raise
@@ -345,7 +357,8 @@ def _prepare(spec: LayerSpec, role: Role | None, report: LayerReport, gdf: gpd.G
     return gdf
 
 
-def load_project(project: Project, *, feedback: Feedback | None = None, roles: Iterable[str] | None = None) -> LoadedProject:
+def load_project(project: Project, *, feedback: Feedback | None = None, roles: Iterable[str] | None = None,
+                 fields_only: bool = False) -> LoadedProject:
     """Load the layers of ``project`` (all, or those with one of ``roles``).
 
     Parameters
@@ -356,6 +369,9 @@ def load_project(project: Project, *, feedback: Feedback | None = None, roles: I
     roles : iterable of str, optional
         Load only the layers with these roles (the working CRS is still chosen from all
         layers' extents, so it does not depend on this).
+    fields_only : bool
+        Read only the fields each layer's role declares (after the field mapping), not
+        every attribute: what batch analyses need, and much faster for wide survey tables.
 
     Returns
     -------
@@ -373,7 +389,7 @@ def load_project(project: Project, *, feedback: Feedback | None = None, roles: I
     GeometryTypeError
         No feature of a layer has the geometry its role needs (points for a polygon role).
     """
-    return _load(project, feedback, roles, strict=True, scan=False)
+    return _load(project, feedback, roles, strict=True, scan=False, fields_only=fields_only)
 
 
 def load_project_lenient(

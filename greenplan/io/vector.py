@@ -220,8 +220,11 @@ def _salvage(path: Path, layer: str | None, codec: str | None, report: LayerRepo
     return gpd.GeoDataFrame(frame, geometry=gpd.GeoSeries(geoms, index=frame.index, crs=crs), crs=crs)
 
 
-def _read(path: Path, layer: str | None, codec: str | None, driver: str, report: LayerReport) -> gpd.GeoDataFrame:
+def _read(path: Path, layer: str | None, codec: str | None, driver: str, report: LayerReport,
+          columns: list[str] | None = None) -> gpd.GeoDataFrame:
     kwargs: dict[str, Any] = {"layer": layer}
+    if columns is not None:
+        kwargs["columns"] = columns  # names not in the file are ignored by pyogrio
     if codec:
         kwargs["encoding"] = codec
     arrow = _HAS_ARROW and driver != _SHAPEFILE
@@ -229,7 +232,7 @@ def _read(path: Path, layer: str | None, codec: str | None, driver: str, report:
         return pyogrio.read_dataframe(path, use_arrow=arrow, fid_as_index=True, **kwargs)
     except shapely.errors.GEOSException:
         # geometries GEOS cannot parse (a TIN, a PolyhedralSurface): find them, read them as null
-        _, fids, wkb, _ = raw_read(path, return_fids=True, columns=[], **kwargs)
+        _, fids, wkb, _ = raw_read(path, return_fids=True, **{**kwargs, "columns": []})
         parsed = shapely.from_wkb(wkb, on_invalid="ignore")
         wkb_present = np.array([w is not None for w in wkb], dtype=bool)
         report.unparseable = np.asarray(fids)[wkb_present & shapely.is_missing(parsed)].tolist()
@@ -279,6 +282,7 @@ def read_vector(
     encoding: str | None = None,
     role: str | None = None,
     feedback: Feedback | None = None,
+    columns: list[str] | None = None,
 ) -> gpd.GeoDataFrame:
     """Read one vector layer as it is in the file (source CRS, geometry unrepaired).
 
@@ -296,6 +300,9 @@ def read_vector(
         The layer's role (only used to pick a layer of a multi-layer file).
     feedback : Feedback, optional
         Checked for cancel while salvaging.
+    columns : list of str, optional
+        Read only these attribute fields (those missing from the file are skipped);
+        default: all. The salvage path always reads all.
 
     Returns
     -------
@@ -350,9 +357,9 @@ def read_vector(
         warnings.simplefilter("always")
         try:
             try:
-                gdf = _read(path, layer, codec, driver, report)
+                gdf = _read(path, layer, codec, driver, report, columns)
             except UnicodeDecodeError:
-                gdf = _read(path, layer, "ISO-8859-1", driver, report)
+                gdf = _read(path, layer, "ISO-8859-1", driver, report, columns)
                 gdf, enc.replaced_bytes = _redecode(gdf, codec or "utf-8")
         except Exception as exc:  # noqa: BLE001 - any GDAL failure: try to salvage
             damage = str(exc).strip()

@@ -73,7 +73,7 @@ def compute_project_indicators(
     from greenplan.io.loader import load_project
 
     feedback = feedback or Feedback()
-    loaded = load_project(project, feedback=SubFeedback(feedback, 0, 35), roles=INDICATOR_ROLES)
+    loaded = load_project(project, feedback=SubFeedback(feedback, 0, 35), roles=INDICATOR_ROLES, fields_only=True)
     layers = {r: loaded.vector(r) for r in INDICATOR_ROLES if not ROLES[r].is_raster}
     rasters = {r: loaded.raster(r) for r in INDICATOR_ROLES if ROLES[r].is_raster}
     settings = project.settings
