@@ -17,6 +17,8 @@ COMMANDS = {
     "check": "greenplan.cli.check",
     "sample": "greenplan.cli.sample",
     "analyze": "greenplan.cli.analyze",
+    "candidates": "greenplan.cli.candidates",
+    "scenario": "greenplan.cli.scenario",
     "gui": "greenplan.cli.gui",
 }
 

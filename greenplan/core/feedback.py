@@ -90,13 +90,19 @@ class SubFeedback(Feedback):
 
 
 class ConsoleFeedback(Feedback):
-    """A one-line text progress bar on a stream (stderr by default)."""
+    """A one-line text progress bar on a stream (stderr by default).
 
-    def __init__(self, stream: TextIO | None = None, width: int = 30, enabled: bool = True) -> None:
+    Drawn only on a terminal: redirected to a log file (a scheduled batch task), a bar
+    redrawn with carriage returns would fill the log with hundreds of lines.
+    """
+
+    def __init__(self, stream: TextIO | None = None, width: int = 30, enabled: bool = True,
+                 force: bool = False) -> None:
         super().__init__()
         self.stream = stream if stream is not None else sys.stderr
         self.width = width
-        self.enabled = enabled
+        isatty = getattr(self.stream, "isatty", lambda: False)
+        self.enabled = enabled and (force or bool(isatty()))
         self._last = (-1, "")
 
     def _draw(self) -> None:

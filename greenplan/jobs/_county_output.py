@@ -159,6 +159,11 @@ def write_project(county: CountyLayers, folder: Path, names: dict[str, str]) -> 
             "note": "虚构县域，所有地名、编码与数值均为虚构 / a fictitious county",
         },
     )
+    if demo:
+        from greenplan.core.scenario import set_scenario
+        from greenplan.jobs.scenario import demo_scenario
+
+        set_scenario(project, demo_scenario())
     return save_project(project, folder / names["project"])
 
 

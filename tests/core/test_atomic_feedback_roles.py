@@ -42,7 +42,8 @@ def test_feedback_cancel_and_substeps() -> None:
 
 def test_console_feedback_draws_a_bar() -> None:
     buf = io.StringIO()
-    fb = ConsoleFeedback(stream=buf, width=10)
+    assert not ConsoleFeedback(stream=buf).enabled  # not a terminal: no bar in logs
+    fb = ConsoleFeedback(stream=buf, width=10, force=True)
     fb.step(1, 2, "计算绿化覆盖率")
     fb.finish()
     out = buf.getvalue()
