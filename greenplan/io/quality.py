@@ -23,7 +23,6 @@ from greenplan.io.crs import Bounds, bbox_gap
 from greenplan.io.geometry import extract_kind
 
 
-
 def polygon_overlaps(geoms: np.ndarray, ids: Sequence[Any] | None = None, *, sliver_m2: float = 1.0,
                      max_examples: int = 20) -> dict[str, Any]:
     """Overlaps between the polygons of one layer (touching edges do not count).
