@@ -3,11 +3,8 @@
 from __future__ import annotations
 
 import argparse
-import sys
-from pathlib import Path
 
-from greenplan.cli.common import add_project_args, print_warnings, project_from_args
-from greenplan.core.feedback import ConsoleFeedback
+from greenplan.cli.common import add_output_args, add_project_args, print_written, run_project_job
 
 
 def add_parser(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:
@@ -19,9 +16,7 @@ def add_parser(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:
         "candidates_summary.json/.csv/.xlsx to --out.",
     )
     add_project_args(p)
-    p.add_argument("--out", type=Path, required=True, help="output folder")
-    p.add_argument("--lang", choices=("en", "zh"), default="en", help="language of the summary printed")
-    p.add_argument("--quiet", action="store_true", help="no progress bar")
+    add_output_args(p)
     return p
 
 
@@ -41,14 +36,7 @@ def format_summary(doc: dict, lang: str = "en") -> str:
 def run(args: argparse.Namespace) -> int:
     from greenplan.jobs.candidates import run_candidates
 
-    project, warnings = project_from_args(args)
-    print_warnings(warnings)
-    fb = ConsoleFeedback(enabled=not args.quiet)
-    try:
-        out = run_candidates(project, args.out, feedback=fb)
-    finally:
-        fb.finish()
+    out = run_project_job(args, lambda project, fb: run_candidates(project, args.out, feedback=fb))
     print(format_summary(out.summary, args.lang))
-    for path in out.files.values():
-        print(("已写出 " if args.lang == "zh" else "written ") + str(path), file=sys.stderr)
+    print_written(out.files.values(), args.lang)
     return 0

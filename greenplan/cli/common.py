@@ -12,10 +12,12 @@ import datetime as dt
 import logging
 import sys
 import traceback
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from pathlib import Path
+from typing import TypeVar
 
 from greenplan.core.errors import EXIT_CANCELED, EXIT_INTERNAL, GreenplanError, SettingError
+from greenplan.core.feedback import ConsoleFeedback, Feedback
 from greenplan.core.jsonio import json_default  # noqa: F401 - re-exported for commands
 from greenplan.core.paths import log_dir
 from greenplan.core.project import LayerSpec, Project, read_project
@@ -23,6 +25,7 @@ from greenplan.core.roles import get_role
 from greenplan.core.settings import SETTING_NAMES
 
 log = logging.getLogger("greenplan")
+T = TypeVar("T")
 
 
 def parse_layer_arg(text: str) -> tuple[str, Path, str | None]:
@@ -132,6 +135,30 @@ def project_from_args(args: argparse.Namespace) -> tuple[Project, list[str]]:
                 else:
                     lyr.fields[sub] = value
     return project, warnings
+
+
+def add_output_args(p: argparse.ArgumentParser) -> None:
+    """--out DIR, --lang and --quiet, shared by the commands that write an output folder."""
+    p.add_argument("--out", type=Path, required=True, help="output folder")
+    p.add_argument("--lang", choices=("en", "zh"), default="en", help="language of the summary printed")
+    p.add_argument("--quiet", action="store_true", help="no progress bar")
+
+
+def run_project_job(args: argparse.Namespace, job: Callable[[Project, Feedback], T]) -> T:
+    """The project named on the command line through ``job(project, feedback)``, with a
+    progress bar on the terminal and the project file's warnings printed first."""
+    project, warnings = project_from_args(args)
+    print_warnings(warnings)
+    fb = ConsoleFeedback(enabled=not getattr(args, "quiet", False))
+    try:
+        return job(project, fb)
+    finally:
+        fb.finish()
+
+
+def print_written(files: Iterable[Path], lang: str) -> None:
+    for path in files:
+        print(("已写出 " if lang == "zh" else "written ") + str(path), file=sys.stderr)
 
 
 def print_warnings(warnings: list[str]) -> None:

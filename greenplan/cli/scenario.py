@@ -3,12 +3,9 @@
 from __future__ import annotations
 
 import argparse
-import sys
-from pathlib import Path
 
-from greenplan.cli.common import add_project_args, print_warnings, project_from_args
+from greenplan.cli.common import add_output_args, add_project_args, print_written, run_project_job
 from greenplan.core.errors import EXIT_OK, EXIT_PROBLEMS
-from greenplan.core.feedback import ConsoleFeedback
 from greenplan.core.text import fit
 
 
@@ -22,9 +19,7 @@ def add_parser(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:
     )
     add_project_args(p)
     p.add_argument("--name", required=True, help="scenario name (a [[scenarios]] entry of the project)")
-    p.add_argument("--out", type=Path, required=True, help="output folder")
-    p.add_argument("--lang", choices=("en", "zh"), default="en", help="language of the summary printed")
-    p.add_argument("--quiet", action="store_true", help="no progress bar")
+    add_output_args(p)
     return p
 
 
@@ -64,14 +59,7 @@ def format_summary(doc: dict, lang: str = "en") -> str:
 def run(args: argparse.Namespace) -> int:
     from greenplan.jobs.scenario import run_scenario
 
-    project, warnings = project_from_args(args)
-    print_warnings(warnings)
-    fb = ConsoleFeedback(enabled=not args.quiet)
-    try:
-        out = run_scenario(project, args.name, args.out, feedback=fb)
-    finally:
-        fb.finish()
+    out = run_project_job(args, lambda project, fb: run_scenario(project, args.name, args.out, feedback=fb))
     print(format_summary(out.document, args.lang))
-    for path in out.files.values():
-        print(("已写出 " if args.lang == "zh" else "written ") + str(path), file=sys.stderr)
+    print_written(out.files.values(), args.lang)
     return EXIT_OK if out.valid else EXIT_PROBLEMS

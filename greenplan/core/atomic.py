@@ -79,6 +79,28 @@ def atomic_path(target: str | os.PathLike, suffix: str | None = None) -> Iterato
         _remove(tmp)
 
 
+def ensure_output_folder(folder: str | os.PathLike) -> Path:
+    """Create ``folder`` (and its parents) for outputs; a clear error if that is impossible.
+
+    Raises
+    ------
+    OutputError
+        The folder cannot be created (no permission, a file of that name, a missing drive).
+    """
+    folder = Path(folder)
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise OutputError(
+            f"The output folder cannot be created ({exc.strerror}).",
+            f"无法创建输出文件夹（{exc.strerror}）。",
+            path=folder,
+            hint_en="Choose a folder you can write to.",
+            hint_zh="请选择有写入权限的文件夹。",
+        ) from None
+    return folder
+
+
 def _remove(p: Path) -> None:
     if p.is_dir():
         shutil.rmtree(p, ignore_errors=True)

@@ -16,8 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from greenplan.core.atomic import write_text_atomic
-from greenplan.core.errors import OutputError
+from greenplan.core.atomic import ensure_output_folder, write_text_atomic
 from greenplan.core.feedback import Feedback, SubFeedback
 from greenplan.core.jsonio import dumps
 from greenplan.core.project import Project
@@ -97,17 +96,7 @@ def run_analyze(project: Project, out_dir: Path, *, feedback: Feedback | None = 
     from greenplan.jobs.indicator_tables import write_indicators_csv, write_indicators_xlsx
 
     feedback = feedback or Feedback()
-    out_dir = Path(out_dir)
-    try:
-        out_dir.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        raise OutputError(
-            f"The output folder cannot be created ({exc.strerror}).",
-            f"无法创建输出文件夹（{exc.strerror}）。",
-            path=out_dir,
-            hint_en="Choose a folder you can write to.",
-            hint_zh="请选择有写入权限的文件夹。",
-        ) from None
+    out_dir = ensure_output_folder(out_dir)
     doc, features, _ = compute_project_indicators(project, feedback=feedback)
     feedback.step(90, 100, "写出结果 / writing outputs")
     files = {

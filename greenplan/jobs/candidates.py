@@ -24,8 +24,7 @@ import pandas as pd
 import shapely
 
 from greenplan import __version__
-from greenplan.core.atomic import write_text_atomic
-from greenplan.core.errors import OutputError
+from greenplan.core.atomic import ensure_output_folder, write_text_atomic
 from greenplan.core.feedback import Feedback, SubFeedback
 from greenplan.core.jsonio import dumps
 from greenplan.core.project import Project
@@ -262,21 +261,6 @@ def write_summary_tables(summary: dict[str, Any], csv_path: Path, xlsx_path: Pat
         wb.save(tmp)
 
 
-def ensure_folder(out_dir: Path) -> Path:
-    out_dir = Path(out_dir)
-    try:
-        out_dir.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        raise OutputError(
-            f"The output folder cannot be created ({exc.strerror}).",
-            f"无法创建输出文件夹（{exc.strerror}）。",
-            path=out_dir,
-            hint_en="Choose a folder you can write to.",
-            hint_zh="请选择有写入权限的文件夹。",
-        ) from None
-    return out_dir
-
-
 def _for_gpkg(frame: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
     out = frame.copy()
     for col in out.columns:
@@ -309,7 +293,7 @@ def run_candidates(project: Project, out_dir: Path, *, feedback: Feedback | None
     from greenplan.jobs.analyze import crs_label
 
     feedback = feedback or Feedback()
-    out_dir = ensure_folder(out_dir)
+    out_dir = ensure_output_folder(out_dir)
     loaded, layers, rasters = load_layers(project, SubFeedback(feedback, 0, 30))
     cands = compute_candidates(layers, rasters, project.settings, feedback=SubFeedback(feedback, 30, 90))
     feedback.step(90, 100, "写出结果 / writing outputs")

@@ -25,13 +25,13 @@ import numpy as np
 import pandas as pd
 
 from greenplan import __version__
-from greenplan.core.atomic import atomic_path, write_text_atomic
+from greenplan.core.atomic import atomic_path, ensure_output_folder, write_text_atomic
 from greenplan.core.errors import ProjectFileError
 from greenplan.core.feedback import Feedback, SubFeedback
 from greenplan.core.jsonio import dumps
 from greenplan.core.project import Project
 from greenplan.core.scenario import KINDS, Scenario, Selection, get_scenario
-from greenplan.jobs.candidates import CandidateSet, compute_candidates, ensure_folder, load_layers
+from greenplan.jobs.candidates import CandidateSet, compute_candidates, load_layers
 
 SCHEMA = "greenplan.scenario/1"
 CLASS_OF = {"rooftop": "XG", "pocket_park": "G1", "belt": "G2"}
@@ -215,7 +215,7 @@ def run_scenario(project: Project, name: str, out_dir: Path, *, feedback: Feedba
 
     feedback = feedback or Feedback()
     scenario = get_scenario(project, name)
-    out_dir = ensure_folder(out_dir)
+    out_dir = ensure_output_folder(out_dir)
     loaded, layers, rasters = load_layers(project, SubFeedback(feedback, 0, 20))
     settings = project.settings
     kinds = {s.kind for s in scenario.selections}
