@@ -59,8 +59,15 @@ def compute_project_indicators(
     feedback: Feedback | None = None,
     scenario_greening: Any = None,
     scenario_construction: Any = None,
+    loaded: Any = None,
 ) -> tuple[dict[str, Any], dict[str, Any], Any]:
     """Load ``project`` and compute every indicator.
+
+    Parameters
+    ----------
+    loaded : LoadedProject, optional
+        Layers already loaded (holding at least :data:`INDICATOR_ROLES`), e.g. by a map
+        export that loads its own roles in the same call; default: load them here.
 
     Returns
     -------
@@ -72,7 +79,8 @@ def compute_project_indicators(
     from greenplan.io.loader import load_project
 
     feedback = feedback or Feedback()
-    loaded = load_project(project, feedback=SubFeedback(feedback, 0, 35), roles=INDICATOR_ROLES, fields_only=True)
+    if loaded is None:
+        loaded = load_project(project, feedback=SubFeedback(feedback, 0, 35), roles=INDICATOR_ROLES, fields_only=True)
     layers = {r: loaded.vector(r) for r in INDICATOR_ROLES if not ROLES[r].is_raster}
     rasters = {r: loaded.raster(r) for r in INDICATOR_ROLES if ROLES[r].is_raster}
     settings = project.settings
@@ -110,6 +118,9 @@ def run_analyze(project: Project, out_dir: Path, *, feedback: Feedback | None = 
     tables = {FEATURE_TITLES.get(k, k): v for k, v in features.items() if v is not None}
     write_indicators_xlsx(doc, files["xlsx"], conflicts=tables)
     gpkg_layers = {k: v for k, v in features.items() if v is not None and "geometry" in getattr(v, "columns", [])}
-    write_gpkg_layers(files["gpkg"], gpkg_layers)
+    if gpkg_layers:
+        write_gpkg_layers(files["gpkg"], gpkg_layers)
+    else:  # nothing to explain (e.g. only township boundaries given): no empty GeoPackage
+        del files["gpkg"]
     feedback.step(100, 100, "完成 / done")
     return AnalyzeOutputs(document=doc, files=files, features=features)

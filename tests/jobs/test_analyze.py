@@ -165,3 +165,23 @@ def test_cross_check_against_independent_computation(outputs) -> None:
             assert _close(by_code[code], V.intersection(b).area / b.area), code
         else:
             assert by_code[code] is None
+
+
+def test_project_with_only_townships_writes_no_empty_geopackage(tmp_path: Path) -> None:
+    """Nothing to explain: the JSON/CSV/XLSX are written, every indicator is null with a note."""
+    from greenplan.core.project import LayerSpec, Project
+
+    src = tmp_path / "乡镇 边界.gpkg"
+    units = gpd.GeoDataFrame(
+        {"name": ["甲镇"], "code": ["510123001"], "population": [1000]},
+        geometry=[shapely.box(520_000, 3_330_000, 521_000, 3_331_000)],
+        crs="EPSG:4544",
+    )
+    units.to_file(src, layer="admin_units")
+    project = Project(name="只有行政区", layers=[LayerSpec(source=src, layer="admin_units", role="admin_units")])
+    out = run_analyze(project, tmp_path / "结果")
+    assert set(out.files) == {"json", "csv", "xlsx"}
+    assert not (tmp_path / "结果" / "results.gpkg").exists()
+    doc = json.loads(out.files["json"].read_text(encoding="utf-8"))
+    assert doc["indicators"]["green_coverage_vector"]["value"] is None
+    assert doc["indicators"]["green_coverage_vector"]["notes"]
