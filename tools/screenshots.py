@@ -6,8 +6,10 @@ Usage (offscreen, no display needed; or under Xvfb with ``QT_QPA_PLATFORM=xcb``)
 
 Opens the demo county (``sample_layers/demo_county.greenplan.toml``) in Chinese and takes:
 the main window, identify, attribute table, style editor, add-layer encoding preview,
-data check, indicators, measuring, and the main window in English. The user guide
-``docs/user-guide-zh.md`` shows them.
+data check, indicators, greening candidates, a scenario before and after, the map export
+and batch export dialogs, measuring, and the main window in English. The user guide
+``docs/user-guide-zh.md`` shows them. Scenario results and batch maps go to a temporary
+folder.
 """
 
 from __future__ import annotations
@@ -122,8 +124,68 @@ def main(out: Path) -> int:
         w.indicators._conflict_clicked(idx)
     shot(w, "conflict-highlight.png")
 
+    # greening candidates: the best-scored rooftops of the county seat, selected and highlighted
+    from PySide6.QtCore import Qt
+
+    m.set_highlight(None)
+    w.canvas.zoom_to_bounds(town, margin=0.05)
+    w.show_candidates()
+    _wait(app, lambda: w.candidates.worker is None)
+    w.resizeDocks([w.candidates_dock], [300], Qt.Orientation.Vertical)
+    roofs = w.candidates.pages["rooftop"]
+    roofs.view.sortByColumn(roofs.model.columns.index("评分"), Qt.SortOrder.DescendingOrder)
+    import numpy as np
+    import shapely
+
+    f = roofs.frame
+    cx, cy = (town[0] + town[2]) / 2, (town[1] + town[3]) / 2
+    near = (cx - 500, cy - 350, cx + 500, cy + 350)  # a neighbourhood of the county seat
+    w.canvas.zoom_to_bounds(near, margin=0.0)
+    seat = f["candidate"].to_numpy(dtype=bool) & shapely.intersects(np.asarray(f.geometry.array), shapely.box(*near))
+    roofs.select_ids(f[seat].nlargest(12, "score")["candidate_id"].tolist())
+    w.scenario_panel.create("近期方案")
+    w.candidates.add_selected_to_scenario()
+    w.show_scenarios()
+    shot(w, "candidates.png")
+
+    # a scenario: those rooftops and every pocket park candidate, before and after
+    w.scenarios.add_rule("pocket_park", "all")
+    w.scenarios.set_description("城区中心评分最高的 12 处屋顶绿化 + 全部口袋公园候选")
+    w.candidates_dock.hide()
+    w.show_scenarios()
+    w.scenario_panel.out_edit.setText(tempfile.mkdtemp(prefix="greenplan-scenario-"))
+    w.scenario_panel.run()
+    _wait(app, lambda: w.scenario_panel.worker is None)
+    w.scenario_panel.show_on_map()
+    w.canvas.zoom_to_bounds(town, margin=0.05)
+    shot(w, "scenario.png")
+
+    # map export with its preview: the scenario theme draws the scenario's greening
+    m.set_highlight(None)
+    export = w.show_export_dialog()
+    export.theme.setCurrentIndex(export.theme.findData("scenario"))
+    _wait(app, lambda: export.data is not None)
+    export.area.setCurrentIndex(export.area.findData("510123001"))
+    _wait(app, lambda: export.preview_image is not None and not export.busy() and not export._timer.isActive())
+    settle()
+    shot(export, "export-dialog.png")
+    export.reject()
+
+    # batch export of every township, PDF at a low resolution
+    batch = w.show_batch_dialog()
+    _wait(app, lambda: batch.units.count() > 0)
+    batch.out.setText(tempfile.mkdtemp(prefix="greenplan-batch-"))
+    batch.formats["png"].setChecked(False)
+    batch.dpi.setValue(60)
+    batch.jobs.setValue(min(2, batch.jobs.maximum()))
+    batch.start()
+    _wait(app, lambda: batch.worker is None, 600)
+    shot(batch, "batch-export.png")
+    batch.reject()
+
     # measuring an area
     m.set_highlight(None)
+    w.indicators_dock.raise_()
     w.canvas.zoom_to_bounds(town, margin=0.05)
     settle()
     w.set_tool("measure_area")

@@ -78,6 +78,10 @@ ACTIONS: list[ActionSpec] = [
     ActionSpec("file.save", QT_TRANSLATE_NOOP("Actions", "&Save"), lambda w: w.ops.save(), "file", K.Save, "save",
                toolbar=True),
     ActionSpec("file.save_as", QT_TRANSLATE_NOOP("Actions", "Save &As…"), lambda w: w.ops.save_as(), "file", "Ctrl+Shift+S"),
+    ActionSpec("file.export_map", QT_TRANSLATE_NOOP("Actions", "&Export Map…"), lambda w: w.show_export_dialog(), "file",
+               "Ctrl+E", enabled_when=_has_data),
+    ActionSpec("file.batch_export", QT_TRANSLATE_NOOP("Actions", "&Batch Export by Township…"),
+               lambda w: w.show_batch_dialog(), "file", "Ctrl+Shift+E", enabled_when=_has_data),
     ActionSpec("file.quit", QT_TRANSLATE_NOOP("Actions", "&Quit"), lambda w: w.close(), "file", "Ctrl+Q"),
     ActionSpec("layer.add", QT_TRANSLATE_NOOP("Actions", "&Add Layer…"), lambda w: w.ops.add_layer_dialog(), "layer",
                "Ctrl+L", "add_layer", toolbar=True),
@@ -114,6 +118,10 @@ ACTIONS: list[ActionSpec] = [
                "F6", "check", toolbar=True, enabled_when=_idle),
     ActionSpec("analysis.indicators", QT_TRANSLATE_NOOP("Actions", "Compute &Indicators"), lambda w: w.run_indicators(),
                "analysis", "F5", "indicators", toolbar=True, enabled_when=_idle),
+    ActionSpec("analysis.candidates", QT_TRANSLATE_NOOP("Actions", "Greening &Candidates"), lambda w: w.show_candidates(),
+               "analysis", "F7"),
+    ActionSpec("analysis.scenarios", QT_TRANSLATE_NOOP("Actions", "&Scenarios"), lambda w: w.show_scenarios(), "analysis",
+               "F8"),
     ActionSpec("lang.zh", "中文", lambda w: w.set_language("zh"), "language"),
     ActionSpec("lang.en", "English", lambda w: w.set_language("en"), "language"),
     ActionSpec("help.log", QT_TRANSLATE_NOOP("Actions", "Open &Log Folder"), lambda w: w.open_log_folder(), "help"),
@@ -123,12 +131,13 @@ ACTIONS: list[ActionSpec] = [
 
 #: menu contents in order (action ids, "-" separators, "@menu" submenus)
 MENU_LAYOUT = {
-    "file": ["file.new", "file.open", "@recent", "-", "file.save", "file.save_as", "-", "file.quit"],
+    "file": ["file.new", "file.open", "@recent", "-", "file.save", "file.save_as", "-", "file.export_map",
+             "file.batch_export", "-", "file.quit"],
     "view": ["view.full", "view.zoom_in", "view.zoom_out", "-", "tool.pan", "tool.zoom_box", "tool.identify",
              "tool.measure_distance", "tool.measure_area", "-", "@docks", "@language"],
     "layer": ["layer.add", "-", "layer.style", "layer.table", "layer.zoom", "layer.role", "layer.rename", "-",
               "layer.remove"],
-    "analysis": ["analysis.check", "analysis.indicators"],
+    "analysis": ["analysis.check", "analysis.indicators", "-", "analysis.candidates", "analysis.scenarios"],
     "help": ["help.log", "-", "help.about"],
 }
 TOOLBAR = ["file.open", "file.save", "layer.add", "-", "tool.pan", "tool.zoom_box", "tool.identify",

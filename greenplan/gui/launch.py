@@ -20,6 +20,11 @@ def has_display() -> bool:
 
 
 def main(argv: list[str] | None = None) -> int:
+    # batch-export workers of a frozen build re-run this executable: hand them to
+    # multiprocessing first, or each would open a window (no-op when not frozen)
+    import multiprocessing
+
+    multiprocessing.freeze_support()
     argv = list(sys.argv[1:] if argv is None else argv)
     if "--self-test" in argv:
         # the smoke test opens the window even offscreen (Qt's offscreen platform draws fine)

@@ -18,10 +18,12 @@ from PySide6.QtWidgets import (
     QPushButton,
     QToolBar,
 )
+from shiboken6 import isValid
 
 from greenplan.core.paths import log_dir
 from greenplan.core.roles import ROLES
 from greenplan.gui import actions as acts
+from greenplan.gui.candidates_panel import CandidatesPanel
 from greenplan.gui.canvas import MapCanvas
 from greenplan.gui.errors import show_error
 from greenplan.gui.gui_settings import GuiSettings
@@ -35,6 +37,8 @@ from greenplan.gui.map_tools import format_area, format_length, identify
 from greenplan.gui.project_model import ProjectModel
 from greenplan.gui.project_ops import ProjectOps, Prompter
 from greenplan.gui.recovery import RecoveryManager
+from greenplan.gui.scenario_model import ScenarioModel
+from greenplan.gui.scenario_panel import ScenarioPanel
 from greenplan.gui.workers import Worker
 
 
@@ -58,7 +62,14 @@ class MainWindow(QMainWindow):
         self.indicators_dock = self._dock("indicatorsDock", self.indicators, Qt.DockWidgetArea.RightDockWidgetArea)
         self.identify_panel = IdentifyPanel(self)
         self.identify_dock = self._dock("identifyDock", self.identify_panel, Qt.DockWidgetArea.RightDockWidgetArea)
+        self.scenarios = ScenarioModel(self.model, self)
+        self.scenario_panel = ScenarioPanel(self, self.scenarios)
+        self.scenario_dock = self._dock("scenarioDock", self.scenario_panel, Qt.DockWidgetArea.RightDockWidgetArea)
+        self.candidates = CandidatesPanel(self, self.scenarios)
+        self.candidates_dock = self._dock("candidatesDock", self.candidates, Qt.DockWidgetArea.BottomDockWidgetArea)
+        self.candidates_dock.hide()  # shown by Analysis > Greening Candidates
         self.tabifyDockWidget(self.indicators_dock, self.identify_dock)
+        self.tabifyDockWidget(self.indicators_dock, self.scenario_dock)
         self.indicators_dock.raise_()
         self.ops = ProjectOps(self)
         self.recovery = RecoveryManager(self)
@@ -105,7 +116,8 @@ class MainWindow(QMainWindow):
                     sub.addAction(self.actions["lang.zh"])
                     sub.addAction(self.actions["lang.en"])
                 elif item == "@docks":
-                    for d in (self.layers_dock, self.indicators_dock, self.identify_dock):
+                    for d in (self.layers_dock, self.indicators_dock, self.identify_dock, self.scenario_dock,
+                              self.candidates_dock):
                         menu.addAction(d.toggleViewAction())
                     menu.addSeparator()
                 else:
@@ -167,6 +179,8 @@ class MainWindow(QMainWindow):
         self.layers_dock.setWindowTitle(self.tr("Layers"))
         self.indicators_dock.setWindowTitle(self.tr("Indicators"))
         self.identify_dock.setWindowTitle(self.tr("Identify"))
+        self.scenario_dock.setWindowTitle(self.tr("Scenarios"))
+        self.candidates_dock.setWindowTitle(self.tr("Greening candidates"))
         self.toolbar.setWindowTitle(self.tr("Toolbar"))
         self.cancel_button.setText(self.tr("Cancel"))
         self.actions["lang." + current_language()].setChecked(True)
@@ -203,6 +217,7 @@ class MainWindow(QMainWindow):
         self.tables.clear()
         self.identify_panel.clear()
         self.indicators.clear()
+        self.candidates.clear()
         self._sync_canvas()
         self.zoom_full()
         self.retranslate()
@@ -326,6 +341,10 @@ class MainWindow(QMainWindow):
         for w in list(self.workers):
             w.cancel()
             w.wait(timeout_ms)
+        for name in ("export_dialog", "batch_dialog"):  # their previews and maps run in their own workers
+            dialog = getattr(self, name, None)
+            if dialog is not None and isValid(dialog):
+                dialog.stop_workers(timeout_ms)
 
     # ------------------------------------------------------------------ analysis
     def run_check(self) -> None:
@@ -333,6 +352,33 @@ class MainWindow(QMainWindow):
 
     def run_indicators(self) -> None:
         self.indicators.run()
+
+    def show_candidates(self):
+        """Show the candidates dock and find the candidates if none are shown yet."""
+        self.candidates_dock.show()
+        self.candidates_dock.raise_()
+        if self.candidates.result is None and not self.busy():
+            return self.candidates.run()
+        return None
+
+    def show_scenarios(self) -> None:
+        self.scenario_dock.show()
+        self.scenario_dock.raise_()
+
+    # ------------------------------------------------------------------ export
+    def show_export_dialog(self):
+        from greenplan.gui.export_dialog import ExportDialog
+
+        self.export_dialog = ExportDialog(self)
+        self.export_dialog.open()
+        return self.export_dialog
+
+    def show_batch_dialog(self):
+        from greenplan.gui.batch_dialog import BatchDialog
+
+        self.batch_dialog = BatchDialog(self)
+        self.batch_dialog.open()
+        return self.batch_dialog
 
     # ------------------------------------------------------------------ help
     def show_about(self):

@@ -67,6 +67,14 @@
         <translation>另存为(&amp;A)…</translation>
     </message>
     <message>
+        <source>&amp;Export Map…</source>
+        <translation>导出地图(&amp;E)…</translation>
+    </message>
+    <message>
+        <source>&amp;Batch Export by Township…</source>
+        <translation>按乡镇批量制图(&amp;B)…</translation>
+    </message>
+    <message>
         <source>&amp;Quit</source>
         <translation>退出(&amp;Q)</translation>
     </message>
@@ -137,6 +145,14 @@
     <message>
         <source>Compute &amp;Indicators</source>
         <translation>计算指标(&amp;I)</translation>
+    </message>
+    <message>
+        <source>Greening &amp;Candidates</source>
+        <translation>增绿候选(&amp;C)</translation>
+    </message>
+    <message>
+        <source>&amp;Scenarios</source>
+        <translation>情景方案(&amp;S)</translation>
     </message>
     <message>
         <source>Open &amp;Log Folder</source>
@@ -215,6 +231,220 @@
     <message>
         <source>{0} of {1} features, {2} selected</source>
         <translation>显示 {0} / 共 {1} 个要素，已选 {2} 个</translation>
+    </message>
+</context>
+<context>
+    <name>BatchDialog</name>
+    <message>
+        <source>Batch Export</source>
+        <translation>按乡镇批量制图</translation>
+    </message>
+    <message>
+        <source>Townships:</source>
+        <translation>乡镇（街道）：</translation>
+    </message>
+    <message>
+        <source>Themes:</source>
+        <translation>专题：</translation>
+    </message>
+    <message>
+        <source>Formats:</source>
+        <translation>格式：</translation>
+    </message>
+    <message>
+        <source>Paper:</source>
+        <translation>纸张：</translation>
+    </message>
+    <message>
+        <source>Orientation:</source>
+        <translation>方向：</translation>
+    </message>
+    <message>
+        <source>Resolution (DPI):</source>
+        <translation>分辨率（DPI）：</translation>
+    </message>
+    <message>
+        <source>Parallel processes:</source>
+        <translation>并行进程数：</translation>
+    </message>
+    <message>
+        <source>Existing maps:</source>
+        <translation>已有地图：</translation>
+    </message>
+    <message>
+        <source>Output folder:</source>
+        <translation>输出文件夹：</translation>
+    </message>
+    <message>
+        <source>What was written:</source>
+        <translation>输出结果：</translation>
+    </message>
+    <message>
+        <source>Landscape</source>
+        <translation>横向</translation>
+    </message>
+    <message>
+        <source>Portrait</source>
+        <translation>纵向</translation>
+    </message>
+    <message>
+        <source>Redraw maps that are up to date</source>
+        <translation>重新绘制已是最新的地图</translation>
+    </message>
+    <message>
+        <source>All</source>
+        <translation>全选</translation>
+    </message>
+    <message>
+        <source>None</source>
+        <translation>全不选</translation>
+    </message>
+    <message>
+        <source>Browse…</source>
+        <translation>浏览…</translation>
+    </message>
+    <message>
+        <source>Start</source>
+        <translation>开始</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>取消</translation>
+    </message>
+    <message>
+        <source>Open folder</source>
+        <translation>打开文件夹</translation>
+    </message>
+    <message>
+        <source>Close</source>
+        <translation>关闭</translation>
+    </message>
+    <message>
+        <source>Township</source>
+        <translation>乡镇（街道）</translation>
+    </message>
+    <message>
+        <source>Theme</source>
+        <translation>专题</translation>
+    </message>
+    <message>
+        <source>Format</source>
+        <translation>格式</translation>
+    </message>
+    <message>
+        <source>Status</source>
+        <translation>状态</translation>
+    </message>
+    <message>
+        <source>File or reason</source>
+        <translation>文件或失败原因</translation>
+    </message>
+    <message>
+        <source>Reading the townships…</source>
+        <translation>正在读取乡镇（街道）…</translation>
+    </message>
+    <message>
+        <source>{0} townships.</source>
+        <translation>共 {0} 个乡镇（街道）。</translation>
+    </message>
+    <message>
+        <source>The townships could not be read.</source>
+        <translation>无法读取乡镇（街道）。</translation>
+    </message>
+    <message>
+        <source>Output folder</source>
+        <translation>输出文件夹</translation>
+    </message>
+    <message>
+        <source>a township</source>
+        <translation>一个乡镇</translation>
+    </message>
+    <message>
+        <source>a theme</source>
+        <translation>一个专题</translation>
+    </message>
+    <message>
+        <source>a format</source>
+        <translation>一种格式</translation>
+    </message>
+    <message>
+        <source>Choose at least {0}.</source>
+        <translation>请至少选择{0}。</translation>
+    </message>
+    <message>
+        <source>Drawing {0} townships × {1} themes…</source>
+        <translation>正在绘制 {0} 个乡镇 × {1} 个专题…</translation>
+    </message>
+    <message>
+        <source>Cancelling…</source>
+        <translation>正在取消…</translation>
+    </message>
+    <message>
+        <source>The batch export stopped.</source>
+        <translation>批量制图已中止。</translation>
+    </message>
+    <message>
+        <source>Cancelled. Maps finished before are in the output folder.</source>
+        <translation>已取消。取消前已完成的地图保存在输出文件夹中。</translation>
+    </message>
+    <message>
+        <source>{0} written, {1} skipped (up to date), {2} failed. Output folder: {3}</source>
+        <translation>写出 {0} 个文件，跳过 {1} 个（已是最新），失败 {2} 个。输出文件夹：{3}</translation>
+    </message>
+</context>
+<context>
+    <name>CandidatesPanel</name>
+    <message>
+        <source>Finding the greening candidates…</source>
+        <translation>正在查找增绿候选…</translation>
+    </message>
+    <message>
+        <source>The candidates could not be found.</source>
+        <translation>无法完成增绿候选分析。</translation>
+    </message>
+    <message>
+        <source>Cancelled.</source>
+        <translation>已取消。</translation>
+    </message>
+    <message>
+        <source>Find candidates</source>
+        <translation>查找候选</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>取消</translation>
+    </message>
+    <message>
+        <source>Zoom to selection</source>
+        <translation>缩放至所选</translation>
+    </message>
+    <message>
+        <source>Add selected to scenario</source>
+        <translation>将所选加入情景</translation>
+    </message>
+    <message>
+        <source>Press Find candidates to list every rooftop, idle parcel and road or river that could be greened, with the reason when it cannot.</source>
+        <translation>点击“查找候选”，列出所有可绿化的屋顶、闲置地块和道路、河流沿线，不能绿化的注明原因。</translation>
+    </message>
+    <message>
+        <source>Select rows (Ctrl or Shift for several) and add them to a scenario.</source>
+        <translation>选择行（按住 Ctrl 或 Shift 可多选），然后加入情景。</translation>
+    </message>
+    <message>
+        <source>Current scenario: {0}</source>
+        <translation>当前情景：{0}</translation>
+    </message>
+    <message>
+        <source>Create a scenario in the Scenarios panel first.</source>
+        <translation>请先在“情景方案”面板中新建情景。</translation>
+    </message>
+    <message>
+        <source>{0} added to scenario {1}.</source>
+        <translation>已将 {0} 个候选加入情景“{1}”。</translation>
+    </message>
+    <message>
+        <source>{0} selected rows are not candidates and were left out.</source>
+        <translation>所选中有 {0} 行不是候选，未加入。</translation>
     </message>
 </context>
 <context>
@@ -305,6 +535,121 @@
     <message>
         <source>GreenPlan: error</source>
         <translation>GreenPlan：出错</translation>
+    </message>
+</context>
+<context>
+    <name>ExportDialog</name>
+    <message>
+        <source>Export Map</source>
+        <translation>导出地图</translation>
+    </message>
+    <message>
+        <source>Theme:</source>
+        <translation>专题：</translation>
+    </message>
+    <message>
+        <source>Area:</source>
+        <translation>范围：</translation>
+    </message>
+    <message>
+        <source>Paper:</source>
+        <translation>纸张：</translation>
+    </message>
+    <message>
+        <source>Orientation:</source>
+        <translation>方向：</translation>
+    </message>
+    <message>
+        <source>Resolution (DPI):</source>
+        <translation>分辨率（DPI）：</translation>
+    </message>
+    <message>
+        <source>Title:</source>
+        <translation>图名：</translation>
+    </message>
+    <message>
+        <source>Format:</source>
+        <translation>格式：</translation>
+    </message>
+    <message>
+        <source>File:</source>
+        <translation>文件：</translation>
+    </message>
+    <message>
+        <source>Landscape</source>
+        <translation>横向</translation>
+    </message>
+    <message>
+        <source>Portrait</source>
+        <translation>纵向</translation>
+    </message>
+    <message>
+        <source>Default: project name and map name</source>
+        <translation>默认：项目名称 + 专题图名</translation>
+    </message>
+    <message>
+        <source>Browse…</source>
+        <translation>浏览…</translation>
+    </message>
+    <message>
+        <source>Export</source>
+        <translation>导出</translation>
+    </message>
+    <message>
+        <source>Open folder</source>
+        <translation>打开文件夹</translation>
+    </message>
+    <message>
+        <source>Close</source>
+        <translation>关闭</translation>
+    </message>
+    <message>
+        <source>Whole county</source>
+        <translation>全县</translation>
+    </message>
+    <message>
+        <source>Current map view</source>
+        <translation>当前地图视图</translation>
+    </message>
+    <message>
+        <source>Township: {0}</source>
+        <translation>乡镇：{0}</translation>
+    </message>
+    <message>
+        <source>Export map as</source>
+        <translation>导出地图为</translation>
+    </message>
+    <message>
+        <source>The preview could not be drawn.</source>
+        <translation>无法绘制预览。</translation>
+    </message>
+    <message>
+        <source>Loading the map data and computing the indicators…</source>
+        <translation>正在读取地图数据并计算指标…</translation>
+    </message>
+    <message>
+        <source>Drawing the preview…</source>
+        <translation>正在绘制预览…</translation>
+    </message>
+    <message>
+        <source>Preview of the whole sheet ({0} × {1} px).</source>
+        <translation>整幅图面预览（{0} × {1} 像素）。</translation>
+    </message>
+    <message>
+        <source>Exporting {0}…</source>
+        <translation>正在导出 {0}…</translation>
+    </message>
+    <message>
+        <source>Written: {0}</source>
+        <translation>已写出：{0}</translation>
+    </message>
+    <message>
+        <source>The map could not be exported.</source>
+        <translation>无法导出地图。</translation>
+    </message>
+    <message>
+        <source>Cancelled.</source>
+        <translation>已取消。</translation>
     </message>
 </context>
 <context>
@@ -418,6 +763,21 @@
     </message>
 </context>
 <context>
+    <name>KindPage</name>
+    <message>
+        <source>{0} shown · {1} of {2} are candidates · {3} selected</source>
+        <translation>显示 {0} 条 · {2} 个中 {1} 个为候选 · 已选 {3} 条</translation>
+    </message>
+    <message>
+        <source>Filter: text in any column</source>
+        <translation>筛选：任一字段包含的文字</translation>
+    </message>
+    <message>
+        <source>Candidates only</source>
+        <translation>仅显示候选</translation>
+    </message>
+</context>
+<context>
     <name>LayerPanel</name>
     <message>
         <source>Reference layers</source>
@@ -441,6 +801,14 @@
     <message>
         <source>Identify</source>
         <translation>要素识别</translation>
+    </message>
+    <message>
+        <source>Scenarios</source>
+        <translation>情景方案</translation>
+    </message>
+    <message>
+        <source>Greening candidates</source>
+        <translation>增绿候选</translation>
     </message>
     <message>
         <source>Toolbar</source>
@@ -536,6 +904,211 @@
     <message>
         <source>What is this layer?</source>
         <translation>该图层是什么数据？</translation>
+    </message>
+</context>
+<context>
+    <name>RuleDialog</name>
+    <message>
+        <source>Add a rule</source>
+        <translation>添加筛选规则</translation>
+    </message>
+    <message>
+        <source>Kind:</source>
+        <translation>类型：</translation>
+    </message>
+    <message>
+        <source>Rule:</source>
+        <translation>规则：</translation>
+    </message>
+    <message>
+        <source>Only the best:</source>
+        <translation>仅取最优的：</translation>
+    </message>
+    <message>
+        <source>all</source>
+        <translation>全部</translation>
+    </message>
+    <message>
+        <source>Conditions FIELD OP VALUE joined by &apos;and&apos;, e.g. score &gt;= 60 and floors &lt;= 6; &apos;all&apos; takes every candidate. The best are ranked by score (rooftops) or area.</source>
+        <translation>条件写成“字段 运算符 值”，多个条件用 and 连接，例如 score &gt;= 60 and floors &lt;= 6；写 all 表示全部候选。“最优”按评分（屋顶绿化）或面积排序。</translation>
+    </message>
+</context>
+<context>
+    <name>ScenarioPanel</name>
+    <message>
+        <source>{0} ids or rule {1}</source>
+        <translation>{0} 个编号或规则 {1}</translation>
+    </message>
+    <message>
+        <source>{0} ids: {1}</source>
+        <translation>{0} 个编号：{1}</translation>
+    </message>
+    <message>
+        <source>rule: {0}</source>
+        <translation>规则：{0}</translation>
+    </message>
+    <message>
+        <source>best {0}</source>
+        <translation>前 {0} 个</translation>
+    </message>
+    <message>
+        <source>Scenario:</source>
+        <translation>情景：</translation>
+    </message>
+    <message>
+        <source>Description:</source>
+        <translation>说明：</translation>
+    </message>
+    <message>
+        <source>Selections:</source>
+        <translation>选择：</translation>
+    </message>
+    <message>
+        <source>Output folder:</source>
+        <translation>输出文件夹：</translation>
+    </message>
+    <message>
+        <source>New…</source>
+        <translation>新建…</translation>
+    </message>
+    <message>
+        <source>Delete</source>
+        <translation>删除</translation>
+    </message>
+    <message>
+        <source>Add rule…</source>
+        <translation>添加规则…</translation>
+    </message>
+    <message>
+        <source>Remove selection</source>
+        <translation>移除所选</translation>
+    </message>
+    <message>
+        <source>Browse…</source>
+        <translation>浏览…</translation>
+    </message>
+    <message>
+        <source>Compute before/after</source>
+        <translation>计算方案前后对比</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>取消</translation>
+    </message>
+    <message>
+        <source>Kind</source>
+        <translation>类型</translation>
+    </message>
+    <message>
+        <source>Chosen by</source>
+        <translation>选择方式</translation>
+    </message>
+    <message>
+        <source>Limit</source>
+        <translation>数量限制</translation>
+    </message>
+    <message>
+        <source>What the scenario is about</source>
+        <translation>情景说明</translation>
+    </message>
+    <message>
+        <source>The project&apos;s scenarios cannot be read: {0}</source>
+        <translation>无法读取项目中的情景：{0}</translation>
+    </message>
+    <message>
+        <source>Press New… to start a scenario, then add candidates from the Candidates panel.</source>
+        <translation>点击“新建…”建立情景，然后从“增绿候选”面板加入候选。</translation>
+    </message>
+    <message>
+        <source>Press Compute before/after to see how the scenario changes the indicators.</source>
+        <translation>点击“计算方案前后对比”，查看情景对各项指标的影响。</translation>
+    </message>
+    <message>
+        <source>Scenario {0}: results written to {1}.</source>
+        <translation>情景“{0}”：结果已写入 {1}。</translation>
+    </message>
+    <message>
+        <source>The scenario has changed since: compute again.</source>
+        <translation>情景已修改，请重新计算。</translation>
+    </message>
+    <message>
+        <source>New scenario</source>
+        <translation>新建情景</translation>
+    </message>
+    <message>
+        <source>Scenario name:</source>
+        <translation>情景名称：</translation>
+    </message>
+    <message>
+        <source>Delete scenario</source>
+        <translation>删除情景</translation>
+    </message>
+    <message>
+        <source>Delete scenario {0} from the project?</source>
+        <translation>从项目中删除情景“{0}”？</translation>
+    </message>
+    <message>
+        <source>Output folder</source>
+        <translation>输出文件夹</translation>
+    </message>
+    <message>
+        <source>Computing scenario {0}…</source>
+        <translation>正在计算情景“{0}”…</translation>
+    </message>
+    <message>
+        <source>The scenario could not be computed.</source>
+        <translation>无法计算该情景。</translation>
+    </message>
+    <message>
+        <source>Cancelled.</source>
+        <translation>已取消。</translation>
+    </message>
+</context>
+<context>
+    <name>ScenarioResults</name>
+    <message>
+        <source>Show greening on map</source>
+        <translation>在地图上显示方案绿化</translation>
+    </message>
+    <message>
+        <source>Open output folder</source>
+        <translation>打开输出文件夹</translation>
+    </message>
+    <message>
+        <source>Indicator</source>
+        <translation>指标</translation>
+    </message>
+    <message>
+        <source>Before</source>
+        <translation>方案前</translation>
+    </message>
+    <message>
+        <source>After</source>
+        <translation>方案后</translation>
+    </message>
+    <message>
+        <source>Change</source>
+        <translation>变化</translation>
+    </message>
+    <message>
+        <source>Before and after</source>
+        <translation>方案前后对比</translation>
+    </message>
+    <message>
+        <source>By township</source>
+        <translation>分乡镇</translation>
+    </message>
+    <message>
+        <source>Selected: {0}</source>
+        <translation>已选：{0}</translation>
+    </message>
+    <message>
+        <source>Township</source>
+        <translation>乡镇（街道）</translation>
+    </message>
+    <message>
+        <source>Scenario greening</source>
+        <translation>方案绿化</translation>
     </message>
 </context>
 <context>

@@ -1,0 +1,212 @@
+"""Texts and rows of the candidates and scenario panels (Qt-free).
+
+The candidate frames come from ``jobs.candidates.compute_candidates`` and the scenario
+document from ``jobs.scenario.run_scenario``; nothing here computes a number, it only
+picks columns, rounds them for reading and puts names on codes in both languages.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from greenplan.gui.indicator_view import format_number, indicator_label
+
+#: candidate kinds in panel order (``greenplan.core.scenario.KINDS``)
+KIND_ORDER = ("rooftop", "pocket_park", "belt")
+KIND_LABELS = {"rooftop": ("屋顶绿化", "Rooftop gardens"), "pocket_park": ("口袋公园", "Pocket parks"),
+               "belt": ("防护绿带", "Green belts")}
+
+#: the columns shown per kind: (frame column, Chinese header, English header, decimals or None)
+COLUMNS: dict[str, list[tuple[str, str, str, int | None]]] = {
+    "rooftop": [
+        ("candidate_id", "编号", "ID", None), ("candidate", "候选", "Candidate", None), ("reason", "未入选原因", "Reason", None),
+        ("score", "评分", "Score", 1), ("area_m2", "屋顶面积（㎡）", "Roof area (m²)", 1),
+        ("planted_m2", "种植面积（㎡）", "Planted (m²)", 1), ("green_space_m2", "折算绿地（㎡）", "Counted green space (m²)", 1),
+        ("floors", "层数", "Floors", None), ("height_m", "高度（米）", "Height (m)", 1),
+        ("structure", "结构", "Structure", None), ("year_built", "建成年份", "Built", None),
+        ("flat_share", "平屋面比例", "Flat share", 2), ("mean_slope_deg", "平均坡度（°）", "Mean slope (°)", 1),
+        ("underserved", "公园服务盲区", "Outside park service", None), ("bid", "建筑编号", "Building", None),
+    ],
+    "pocket_park": [
+        ("candidate_id", "编号", "ID", None), ("candidate", "候选", "Candidate", None), ("reason", "未入选原因", "Reason", None),
+        ("area_m2", "面积（㎡）", "Area (m²)", 1), ("gain_m2", "新增服务居住用地（㎡）", "Residential newly served (m²)", 1),
+        ("parcel_id", "地块编号", "Parcel", None), ("status", "闲置状态", "Status", None),
+        ("planned_use", "规划用途", "Planned use", None),
+    ],
+    "belt": [
+        ("candidate_id", "编号", "ID", None), ("candidate", "候选", "Candidate", None), ("reason", "未入选原因", "Reason", None),
+        ("name", "名称", "Name", None), ("class", "等级", "Class", None), ("source", "沿线", "Along", None),
+        ("belt_m", "单侧宽度（米）", "Width per side (m)", 1), ("area_m2", "绿带面积（㎡）", "Belt area (m²)", 1),
+        ("avoided_farmland_m2", "避让耕地（㎡）", "Farmland avoided (m²)", 1),
+        ("avoided_redline_m2", "避让红线（㎡）", "Red line avoided (m²)", 1),
+    ],
+}
+
+#: English names of the reasons (the Chinese ones come with the frames, ``reason_zh``)
+REASONS_EN: dict[str, dict[str, str]] = {
+    "rooftop": {
+        "roof_not_flat": "roof not flat (too few flat pixels)", "roof_unknown": "roof form unknown (no DSM, no roof type)",
+        "too_small": "roof too small", "too_tall": "too tall (height or floors)", "height_unknown": "height and floors unknown",
+        "excluded_structure": "unsuitable structure (light steel, wood, tile, temporary)", "too_old": "built too early",
+        "year_unknown": "year built unknown", "in_redline": "in the ecological red line",
+        "on_farmland": "on permanent farmland",
+    },
+    "pocket_park": {
+        "outside_built_up": "outside the built-up area", "touches_farmland": "touches permanent farmland",
+        "in_redline": "in the ecological red line", "too_small": "smaller than a pocket park",
+        "too_large": "larger than a pocket park",
+    },
+    "belt": {"fully_excluded": "nothing left after buildings, water, green space and farmland"},
+}
+SOURCES = {"road": ("道路", "road"), "river": ("河流", "river")}
+
+
+def kind_label(kind: str, lang: str) -> str:
+    zh, en = KIND_LABELS.get(kind, (kind, kind))
+    return zh if lang == "zh" else en
+
+
+def reason_texts(frame: pd.DataFrame, kind: str, lang: str) -> np.ndarray:
+    """The reason of each row in ``lang`` (empty for candidates)."""
+    codes = frame["reason"].astype("string").fillna("").to_numpy(dtype=object) if "reason" in frame else np.full(len(frame), "")
+    if lang == "zh" and "reason_zh" in frame:
+        return frame["reason_zh"].astype("string").fillna("").to_numpy(dtype=object)
+    names = REASONS_EN.get(kind, {})
+    return pd.Series(codes, dtype=object).map(lambda c: names.get(c, c)).to_numpy(dtype=object)
+
+
+def candidate_rows(frame: pd.DataFrame, kind: str, lang: str) -> pd.DataFrame:
+    """The table of one kind: the :data:`COLUMNS` the frame has, headers in ``lang``.
+
+    Numbers stay numbers (rounded) so the table sorts them as numbers; yes/no and the
+    reason become text.
+
+    Examples
+    --------
+    >>> f = pd.DataFrame({"candidate_id": ["P1", "P2"], "candidate": [True, False],
+    ...                   "reason": ["", "too_small"], "area_m2": [2000.04, 150.0]})
+    >>> candidate_rows(f, "pocket_park", "en").to_dict("list")
+    {'ID': ['P1', 'P2'], 'Candidate': ['yes', 'no'], 'Reason': ['', 'smaller than a pocket park'], 'Area (m²)': [2000.0, 150.0]}
+    """
+    out: dict[str, Any] = {}
+    for col, zh, en, decimals in COLUMNS[kind]:
+        if col not in frame.columns:
+            continue
+        head = zh if lang == "zh" else en
+        values = frame[col]
+        if col == "candidate":
+            yes, no = ("是", "否") if lang == "zh" else ("yes", "no")
+            out[head] = np.where(values.to_numpy(dtype=bool), yes, no)
+        elif col == "reason":
+            out[head] = reason_texts(frame, kind, lang)
+        elif col == "source":
+            out[head] = values.astype("string").map(lambda s: SOURCES.get(s, (s, s))[0 if lang == "zh" else 1]).to_numpy(
+                dtype=object)
+        elif col == "underserved":
+            yes, no = ("是", "否") if lang == "zh" else ("yes", "no")
+            b = values.astype("boolean")
+            out[head] = np.where(b.isna().to_numpy(), "", np.where(b.fillna(False).to_numpy(dtype=bool), yes, no))
+        elif decimals is not None:
+            out[head] = pd.to_numeric(values, errors="coerce").round(decimals).to_numpy()
+        else:
+            out[head] = values.to_numpy()
+    return pd.DataFrame(out)
+
+
+def numeric_columns(kind: str, frame: pd.DataFrame) -> set[int]:
+    """Positions (in :func:`candidate_rows`) of the number columns, to right-align them."""
+    present = [c for c in COLUMNS[kind] if c[0] in frame.columns]
+    return {i for i, (col, *_rest) in enumerate(present)
+            if col not in ("candidate", "reason", "source", "underserved") and pd.api.types.is_numeric_dtype(frame[col])}
+
+
+# ------------------------------------------------------------------------------ scenario
+def format_delta(value: Any, unit: str | None, lang: str) -> str:
+    """A change with its sign; ratios in percentage points.
+
+    Examples
+    --------
+    >>> format_delta(0.0022, "ratio", "zh"), format_delta(0.0022, "ratio", "en")
+    ('+0.22 个百分点', '+0.22 pp')
+    >>> format_delta(-1500.0, "m²", "en"), format_delta(0.0, "ratio", "en"), format_delta(None, "ratio", "en")
+    ('-1,500.0 m²', '0', '—')
+    """
+    if not isinstance(value, (int, float)) or isinstance(value, bool) or np.isnan(value):
+        return "—"
+    if value == 0:
+        return "0"
+    if unit == "ratio":
+        return f"{100.0 * value:+.2f}" + (" 个百分点" if lang == "zh" else " pp")
+    if unit == "count":
+        return f"{int(value):+d}"
+    text = format_number(abs(value), unit)
+    return ("+" if value > 0 else "-" if value < 0 else "") + text
+
+
+def pass_text(passed: Any, lang: str) -> str:
+    if passed is None:
+        return "—"
+    if lang == "zh":
+        return "达标" if passed else "不达标"
+    return "pass" if passed else "fail"
+
+
+def comparison_rows(indicators: Mapping[str, Mapping[str, Any]], lang: str) -> list[dict[str, Any]]:
+    """One row per indicator of a scenario document: name, before, after, change, results (texts)."""
+    rows = []
+    for key, v in indicators.items():
+        unit = v.get("unit")
+        rows.append({
+            "key": key, "name": indicator_label(key, lang),
+            "before": format_number(v.get("before"), unit), "after": format_number(v.get("after"), unit),
+            "delta": format_delta(v.get("delta"), unit, lang),
+            "result_before": pass_text(v.get("pass_before"), lang), "result_after": pass_text(v.get("pass_after"), lang),
+            "pass_before": v.get("pass_before"), "pass_after": v.get("pass_after"),
+            "changed": isinstance(v.get("delta"), (int, float)) and bool(v.get("delta")),
+        })
+    return rows
+
+
+def unit_change_columns(by_unit: list[Mapping[str, Any]]) -> list[str]:
+    """Indicator keys that change in some township (green coverage always first)."""
+    keys: list[str] = ["green_coverage_vector"]
+    for u in by_unit:
+        for k, v in u.get("indicators", {}).items():
+            d = v.get("delta")
+            if k not in keys and isinstance(d, (int, float)) and d:
+                keys.append(k)
+    return keys
+
+
+def before_after(v: Mapping[str, Any] | None) -> str:
+    """``30.00% → 32.42%`` of one indicator of one township."""
+    if not v:
+        return ""
+    unit = v.get("unit")
+    return f"{format_number(v.get('before'), unit)} → {format_number(v.get('after'), unit)}"
+
+
+def selected_text(selected: Mapping[str, Mapping[str, Any]], lang: str) -> str:
+    """Counts and areas of the selected greening per kind, one line."""
+    parts = []
+    for kind in KIND_ORDER:
+        s = selected.get(kind)
+        if not s or not s.get("count"):
+            continue
+        parts.append(f"{kind_label(kind, lang)} {s['count']} ({format_number(s.get('area_m2'), 'm²')})")
+    return ("、" if lang == "zh" else ", ").join(parts) or ("未选择任何候选" if lang == "zh" else "no candidate selected")
+
+
+def checks_text(checks: Mapping[str, Any], lang: str) -> str:
+    """The legality checks of a scenario, one line."""
+    farm, red = checks.get("farmland_occupied_m2"), checks.get("eco_redline_occupied_m2")
+    f = format_number(farm, "m²") if farm is not None else "—"
+    r = format_number(red, "m²") if red is not None else "—"
+    if lang == "zh":
+        return f"占用永久基本农田 {f}，占用生态保护红线 {r}：" + ("合规" if checks.get("valid") else "不合规")
+    return f"permanent farmland occupied {f}, ecological red line occupied {r}: " + (
+        "valid" if checks.get("valid") else "NOT valid")

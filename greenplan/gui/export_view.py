@@ -1,0 +1,99 @@
+"""What the export dialogs show and draw, without Qt: themes, townships, extra layers, preview.
+
+:func:`render_preview` draws the sheet that ``jobs.export.export_map`` would write, from
+the data the dialog loaded once (``jobs.export.load_map_data``), with the same job
+functions (``compose_project_map`` and the township helpers), at a screen resolution.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from typing import Any
+
+PAPERS = ("A4", "A3", "A2", "A1", "A0")
+FORMATS = {"pdf": ".pdf", "png": ".png", "svg": ".svg", "tiff": ".tif"}
+# width of the preview image in pixels (its dpi follows from the paper width; shown scaled down)
+PREVIEW_PX = 1200
+
+
+def theme_choices(project) -> list[tuple[str, str, str]]:
+    """(id, Chinese title, English title) of the shipped themes and the project's own."""
+    from greenplan.render.themes import THEME_IDS, get_theme
+
+    ids = list(dict.fromkeys([*THEME_IDS, *(project.themes or {})]))
+    out = []
+    for tid in ids:
+        th = get_theme(tid, project.themes)
+        out.append((tid, th.title, th.title_en or th.title))
+    return out
+
+
+def extra_layers(window: Any) -> dict[str, Any]:
+    """Candidates and scenario greening the panels hold, as map layers (candidates only)."""
+    out: dict[str, Any] = {}
+    cands = getattr(getattr(window, "candidates", None), "result", None)
+    if cands is not None:
+        for key, frame in (("rooftop_candidates", cands.rooftops), ("pocket_parks", cands.pocket_parks),
+                           ("green_belts", cands.belts)):
+            if frame is not None and len(frame):
+                out[key] = frame[frame["candidate"].to_numpy(dtype=bool)]
+    outputs = getattr(getattr(window, "scenario_panel", None), "outputs", None)
+    if outputs is not None and len(outputs.greening):
+        out["scenario_greening"] = outputs.greening
+    return out
+
+
+def units_of(data) -> list[tuple[str, str, str]]:
+    """(key for ``export_map(unit=...)``, name, label) of each township of the loaded admin units."""
+    from greenplan.jobs.export import unit_label
+
+    admin = data.layers.get("admin_units") if data is not None else None
+    if admin is None or not len(admin):
+        return []
+    codes = [unit_label(v) for v in admin["code"]] if "code" in admin.columns else [None] * len(admin)
+    names = [unit_label(v) for v in admin["name"]] if "name" in admin.columns else [None] * len(admin)
+    return [(c or n or "", n or c or "", " ".join(v for v in (n, c and f"({c})") if v))
+            for c, n in zip(codes, names, strict=True) if c or n]
+
+
+def render_preview(data, extra: dict[str, Any], opts: dict[str, Any]) -> tuple[bytes, int, int]:
+    """The sheet ``export_map`` would draw with ``opts``, as RGBA pixels ``PREVIEW_PX`` wide.
+
+    ``opts``: theme, paper, orientation, title, extent, unit (as for ``export_map``).
+    """
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    from greenplan.jobs.export import (
+        check_unit_geometry,
+        compose_project_map,
+        find_unit,
+        unit_extent,
+        unit_label,
+        unit_title,
+    )
+    from greenplan.render.layout import paper_size_mm
+    from greenplan.render.themes import get_theme
+
+    theme = get_theme(opts["theme"], data.project.themes)
+    w_mm, _h_mm = paper_size_mm(opts["paper"], opts["orientation"])
+    dpi = PREVIEW_PX / (w_mm / 25.4)
+    d = dataclasses.replace(data, layers={**data.layers, **extra})
+    extent, title, highlight, indicators = opts.get("extent"), opts.get("title"), None, None
+    if opts.get("unit"):  # as export_map(unit=...) does
+        admin = data.layers["admin_units"]
+        i = find_unit(admin, opts["unit"])
+        row = admin.iloc[i]
+        code, name = unit_label(row.get("code")), unit_label(row.get("name"))
+        highlight = row.geometry
+        check_unit_geometry(highlight, code, name)
+        extent = extent or unit_extent(highlight)
+        by_unit = (data.doc or {}).get("by_unit", [])
+        if len(by_unit) == len(admin):
+            indicators = {"indicators": by_unit[i]["indicators"]}
+        title = title or unit_title(data.project, name or code or "", theme)
+    fig = compose_project_map(d, theme, paper=opts["paper"], orientation=opts["orientation"], dpi=dpi, title=title,
+                              extent=extent, highlight=highlight, indicators=indicators)
+    canvas = FigureCanvasAgg(fig)
+    canvas.draw()
+    buf = canvas.buffer_rgba()
+    return bytes(buf), int(buf.shape[1]), int(buf.shape[0])
