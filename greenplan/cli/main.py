@@ -19,6 +19,8 @@ COMMANDS = {
     "analyze": "greenplan.cli.analyze",
     "candidates": "greenplan.cli.candidates",
     "scenario": "greenplan.cli.scenario",
+    "export": "greenplan.cli.export",
+    "batch": "greenplan.cli.batch",
     "gui": "greenplan.cli.gui",
 }
 
@@ -38,6 +40,11 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
+    # a frozen Windows build starts batch workers by re-running this executable: let
+    # multiprocessing take over those runs before anything else happens (no-op otherwise)
+    import multiprocessing
+
+    multiprocessing.freeze_support()
     # Windows consoles default to a legacy code page; Chinese output must not crash
     for stream in (sys.stdout, sys.stderr):
         reconfigure = getattr(stream, "reconfigure", None)
