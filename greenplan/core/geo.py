@@ -12,8 +12,15 @@ VALID_ATTR = "greenplan_valid_geometries"
 
 
 @functools.lru_cache(maxsize=64)
-def _transformer(src_wkt: str, dst_wkt: str) -> pyproj.Transformer:
-    return pyproj.Transformer.from_crs(pyproj.CRS.from_wkt(src_wkt), pyproj.CRS.from_wkt(dst_wkt), always_xy=True)
+def _transformer(src: str, dst: str) -> pyproj.Transformer:
+    return pyproj.Transformer.from_crs(pyproj.CRS.from_user_input(src), pyproj.CRS.from_user_input(dst), always_xy=True)
+
+
+def _key(crs: pyproj.CRS) -> str:
+    # the same CRS arrives as different WKT (GeoPackage vs GeoTIFF): key on the EPSG code
+    # where it is exact, so both share one transformer
+    epsg = crs.to_epsg(min_confidence=100)
+    return f"EPSG:{epsg}" if epsg else crs.to_wkt()
 
 
 def transformer(src: pyproj.CRS, dst: pyproj.CRS) -> pyproj.Transformer:
@@ -29,4 +36,4 @@ def transformer(src: pyproj.CRS, dst: pyproj.CRS) -> pyproj.Transformer:
     >>> round(x), round(y)
     (500000, 3320113)
     """
-    return _transformer(pyproj.CRS(src).to_wkt(), pyproj.CRS(dst).to_wkt())
+    return _transformer(_key(pyproj.CRS(src)), _key(pyproj.CRS(dst)))
