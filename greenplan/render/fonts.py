@@ -100,8 +100,13 @@ def font_rc() -> dict[str, object]:
 
     ``pdf.fonttype`` / ``ps.fonttype`` 42 embed TrueType (Type 42) so PDF text stays text;
     SVG text is converted to paths so the drawing looks the same without the font.
+    Hinting is off so raster text takes the same glyph advances as the path-drawn outline
+    copy under titles and labels (with hinting the two drift apart at low DPI and a title
+    looks doubled).
     """
     return {
+        "text.hinting": "no_hinting",
+        "text.hinting_factor": 1,
         "font.family": [cjk_font_name()],
         "font.sans-serif": [cjk_font_name(), "DejaVu Sans"],
         "axes.unicode_minus": False,
