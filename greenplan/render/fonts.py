@@ -106,7 +106,6 @@ def font_rc() -> dict[str, object]:
     """
     return {
         "text.hinting": "no_hinting",
-        "text.hinting_factor": 1,
         "font.family": [cjk_font_name()],
         "font.sans-serif": [cjk_font_name(), "DejaVu Sans"],
         "axes.unicode_minus": False,
