@@ -30,13 +30,12 @@ def theme_choices(project) -> list[tuple[str, str, str]]:
 
 def extra_layers(window: Any) -> dict[str, Any]:
     """Candidates and scenario greening the panels hold, as map layers (candidates only)."""
+    from greenplan.jobs.export import candidate_layers
+
     out: dict[str, Any] = {}
     cands = getattr(getattr(window, "candidates", None), "result", None)
     if cands is not None:
-        for key, frame in (("rooftop_candidates", cands.rooftops), ("pocket_parks", cands.pocket_parks),
-                           ("green_belts", cands.belts)):
-            if frame is not None and len(frame):
-                out[key] = frame[frame["candidate"].to_numpy(dtype=bool)]
+        out.update(candidate_layers(cands))
     outputs = getattr(getattr(window, "scenario_panel", None), "outputs", None)
     if outputs is not None and len(outputs.greening):
         out["scenario_greening"] = outputs.greening

@@ -36,6 +36,15 @@ RESULT_LAYERS: dict[str, str] = {
     "farmland_conflicts": "farmland_greening_conflict",
 }
 
+#: theme layer key -> CandidateSet attribute (only the candidates are drawn)
+CANDIDATE_LAYERS: dict[str, str] = {
+    "rooftop_candidates": "rooftops",
+    "pocket_parks": "pocket_parks",
+    "green_belts": "belts",
+}
+#: theme layer key of a scenario's greening
+SCENARIO_LAYER = "scenario_greening"
+
 #: ground around a township on its map, as a fraction of its size
 UNIT_MARGIN = 0.06
 #: a township smaller than this (m²) is a digitising error, not a map
@@ -87,9 +96,46 @@ def theme_inputs(themes: Iterable[Theme]) -> tuple[set[str], set[str]]:
         for key in theme.layer_keys:
             if key in ROLES:
                 roles.add(key)
-            elif key in RESULT_LAYERS:
+            elif key in RESULT_LAYERS or key in CANDIDATE_LAYERS or key == SCENARIO_LAYER:
                 results.add(key)
     return roles, results
+
+
+def candidate_layers(cands: Any) -> dict[str, Any]:
+    """Map layers of a :class:`~greenplan.jobs.candidates.CandidateSet`: its candidates only."""
+    out = {}
+    for key, attr in CANDIDATE_LAYERS.items():
+        frame = getattr(cands, attr, None)
+        if frame is not None and len(frame):
+            out[key] = frame[frame["candidate"].to_numpy(dtype=bool)]
+    return out
+
+
+def opportunity_layers(project: Project, loaded: Any, results: set[str], *,
+                       scenario: str | None = None, feedback: Feedback | None = None) -> dict[str, Any]:
+    """Candidate layers and a scenario's greening that a theme draws, computed from ``loaded``.
+
+    The scenario is ``scenario`` or else the project's first one; without any, no
+    scenario layer is drawn.
+    """
+    from greenplan.core.scenario import get_scenario, scenarios_from_project
+    from greenplan.jobs.candidates import compute_candidates
+    from greenplan.jobs.scenario import scenario_greening
+
+    wanted = results & (set(CANDIDATE_LAYERS) | {SCENARIO_LAYER})
+    if not wanted:
+        return {}
+    vec = {r: loaded.vector(r) for r, role in ROLES.items() if not role.is_raster}
+    ras = {r: loaded.raster(r) for r, role in ROLES.items() if role.is_raster}
+    cands = compute_candidates(vec, ras, project.settings, feedback=feedback)
+    out = {k: v for k, v in candidate_layers(cands).items() if k in wanted}
+    if SCENARIO_LAYER in wanted:
+        chosen = get_scenario(project, scenario) if scenario else next(iter(scenarios_from_project(project)), None)
+        if chosen is not None:
+            greening, _ = scenario_greening(chosen, cands, project.settings)
+            if len(greening):
+                out[SCENARIO_LAYER] = greening
+    return out
 
 
 def result_layers(features: Mapping[str, Any], keys: Iterable[str]) -> dict[str, Any]:
@@ -136,6 +182,8 @@ def load_map_data(project: Project, themes: Iterable[Theme], *, compute: bool = 
     roles, results = theme_inputs(themes)
     compute = compute and doc is None
     wanted = roles | set(INDICATOR_ROLES) if compute else roles
+    if results & (set(CANDIDATE_LAYERS) | {SCENARIO_LAYER}):
+        wanted = set(ROLES)  # candidates read buildings, roads, rivers, idle land and the DSM
     loaded = load_project(project, feedback=SubFeedback(feedback, 0, 40 if compute else 100), roles=wanted)
     features = dict(features or {})
     if compute:
@@ -154,7 +202,8 @@ def load_map_data(project: Project, themes: Iterable[Theme], *, compute: bool = 
             gdf = loaded.vector(role)
             if gdf is not None:
                 layers[role] = gdf
-    layers.update(result_layers(features, results))
+    layers.update(result_layers(features, results & set(RESULT_LAYERS)))
+    layers.update(opportunity_layers(project, loaded, results))
     return MapData(project=project, crs=loaded.crs, layers=layers, rasters=rasters, doc=doc)
 
 

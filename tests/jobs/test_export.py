@@ -139,3 +139,27 @@ def test_a_degenerate_township_is_a_clear_error(build, cn_dir) -> None:
     with pytest.raises(GeometryTypeError) as info:
         export_map(project, cn_dir / "乙镇.pdf", theme="control_lines", dpi=DPI, unit="乙镇")
     assert "乙镇" in info.value.message("zh") and "退化" in info.value.message("zh")
+
+
+def test_opportunity_and_scenario_themes_draw_candidates_and_scenario_greening() -> None:
+    """From the command line too (not only through the GUI's panels): the demo county's
+    rooftop, pocket-park and belt candidates, and its saved scenario's greening, are drawn."""
+    from greenplan.core.feedback import Feedback
+    from greenplan.core.resources import sample_dir
+    from greenplan.core.scenario import scenarios_from_project
+    from greenplan.jobs.candidates import compute_candidates, load_layers
+
+    project, _ = read_project(sample_dir() / "demo_county.greenplan.toml")
+    themes = [get_theme("opportunities"), get_theme("scenario")]
+    data = load_map_data(project, themes, compute=False)
+    # independently: the candidates of the same project, counted directly
+    _, vec, ras = load_layers(project, Feedback())
+    cands = compute_candidates(vec, ras, project.settings)
+    assert len(data.layers["rooftop_candidates"]) == int(cands.rooftops["candidate"].sum()) > 0
+    assert len(data.layers["pocket_parks"]) == int(cands.pocket_parks["candidate"].sum()) > 0
+    assert len(data.layers["green_belts"]) == int(cands.belts["candidate"].sum()) > 0
+    assert scenarios_from_project(project)[0].name == "demo"
+    assert len(data.layers["scenario_greening"]) > 0
+    for theme, keys in zip(themes, ({"rooftop_candidates", "pocket_parks", "green_belts"}, {"scenario_greening"}), strict=True):
+        fig = compose_project_map(data, theme, paper="A4", dpi=DPI)
+        assert keys <= {e.key for e in legend_entries(map_axes(fig))}
