@@ -40,9 +40,11 @@ from greenplan.jobs.export import (
     RESULT_LAYERS,
     UNIT_MARGIN,
     as_project,
+    scenario_document,
     theme_inputs,
     unit_label,
     unit_title,
+    with_baseline,
 )
 
 __all__ = ["BatchResult", "SerialExecutor", "list_units", "normalize_formats", "run_batch"]
@@ -312,7 +314,8 @@ def run_batch(project: Project | str | os.PathLike, out_dir: str | os.PathLike, 
                               "title": unit_title(project, u["name"] or u["code"] or "", th),
                               "paper": list(paper) if isinstance(paper, tuple) else paper,
                               "orientation": orientation, "dpi": dpi,
-                              "indicators": {k: row[k] for k in th.indicators if k in row},
+                              "indicators": {k: v for k, v in (row.get("scenario", row) if th.id == "scenario" else row).items()
+                                             if k in th.indicators},
                               "outputs": [{"format": o["format"], "path": str(out_dir / o["rel"])}
                                           for o in outs if o["status"] == "todo"]})
         t_ind = time.perf_counter()
@@ -365,7 +368,12 @@ def _indicators(project: Project, themes: list, cache: Path, precomputed, feedba
     else:
         doc, features, _ = compute_project_indicators(project, feedback=feedback)
     by_unit = [u.get("indicators", {}) for u in doc.get("by_unit", [])]
-    names = {RESULT_LAYERS[k] for k in results}
+    if any(th.id == "scenario" for th in themes):
+        after = scenario_document(project, feedback=feedback)
+        if after is not None:  # scenario maps: after-values, the current ones as baseline
+            for row, u in zip(by_unit, after.get("by_unit", []), strict=False):
+                row["scenario"] = with_baseline(u.get("indicators", {}), row)
+    names = {RESULT_LAYERS[k] for k in results if k in RESULT_LAYERS}
     frames = {n: g for n, g in features.items() if n in names and g is not None and len(g) and "geometry" in g.columns}
     if not frames:
         return by_unit, None

@@ -72,6 +72,8 @@ class MapData:
     layers: dict[str, Any]
     rasters: dict[str, Path] = field(default_factory=dict)
     doc: dict[str, Any] | None = None
+    #: indicators with the scenario's greening (``scenario`` theme), same structure as ``doc``
+    scenario_doc: dict[str, Any] | None = None
 
 
 def as_project(project: Project | str | os.PathLike) -> Project:
@@ -109,6 +111,31 @@ def candidate_layers(cands: Any) -> dict[str, Any]:
         if frame is not None and len(frame):
             out[key] = frame[frame["candidate"].to_numpy(dtype=bool)]
     return out
+
+
+def with_baseline(after: Mapping[str, Any], before: Mapping[str, Any]) -> dict[str, Any]:
+    """Scenario indicators for a map panel: the after-values, the current ones as ``baseline``.
+
+    Examples
+    --------
+    >>> with_baseline({"green_coverage_vector": {"value": 0.43}}, {"green_coverage_vector": {"value": 0.34}})
+    {'green_coverage_vector': {'value': 0.43, 'baseline': 0.34}}
+    """
+    return {k: {**v, "baseline": (before.get(k) or {}).get("value")} for k, v in after.items()}
+
+
+def scenario_document(project: Project, loaded: Any = None, *, feedback: Feedback | None = None) -> dict[str, Any] | None:
+    """The indicators document with the project's first scenario's greening, or None without one."""
+    from greenplan.io.loader import load_project
+    from greenplan.jobs.analyze import compute_project_indicators
+
+    if loaded is None:
+        loaded = load_project(project, feedback=feedback)
+    greening = opportunity_layers(project, loaded, {SCENARIO_LAYER}).get(SCENARIO_LAYER)
+    if greening is None:
+        return None
+    doc, _, _ = compute_project_indicators(project, loaded=loaded, scenario_greening=greening, feedback=feedback)
+    return doc
 
 
 def opportunity_layers(project: Project, loaded: Any, results: set[str], *,
@@ -204,7 +231,12 @@ def load_map_data(project: Project, themes: Iterable[Theme], *, compute: bool = 
                 layers[role] = gdf
     layers.update(result_layers(features, results & set(RESULT_LAYERS)))
     layers.update(opportunity_layers(project, loaded, results))
-    return MapData(project=project, crs=loaded.crs, layers=layers, rasters=rasters, doc=doc)
+    scenario_doc = None
+    if doc is not None and SCENARIO_LAYER in layers:
+        from greenplan.jobs.analyze import compute_project_indicators
+
+        scenario_doc, _, _ = compute_project_indicators(project, loaded=loaded, scenario_greening=layers[SCENARIO_LAYER])
+    return MapData(project=project, crs=loaded.crs, layers=layers, rasters=rasters, doc=doc, scenario_doc=scenario_doc)
 
 
 def project_styles(project: Project) -> dict[str, dict[str, Any]]:
@@ -229,6 +261,8 @@ def compose_project_map(data: MapData, theme: Theme, *, paper: str | tuple[float
     from greenplan.render.mapsheet import compose_map
 
     project = data.project
+    if indicators is None and theme.id == "scenario" and data.scenario_doc and data.doc:
+        indicators = {"indicators": with_baseline(data.scenario_doc["indicators"], data.doc["indicators"])}
     return compose_map(
         data.layers, theme, extent=extent, paper=paper, orientation=orientation, dpi=dpi, title=title,
         subtitle=subtitle, metadata={**project.metadata, "project_name": project.name},
@@ -412,6 +446,9 @@ def export_map(project: Project | str | os.PathLike, out: str | os.PathLike, *, 
         by_unit = (data.doc or {}).get("by_unit", [])
         if len(by_unit) == len(admin):
             indicators = {"indicators": by_unit[i]["indicators"]}
+            after = (data.scenario_doc or {}).get("by_unit", [])
+            if th.id == "scenario" and len(after) == len(admin):
+                indicators = {"indicators": with_baseline(after[i]["indicators"], by_unit[i]["indicators"])}
         title = title or unit_title(project, name or code or "", th)
     if extent is not None:
         _check_extent_overlaps(extent, data)

@@ -163,3 +163,27 @@ def test_opportunity_and_scenario_themes_draw_candidates_and_scenario_greening()
     for theme, keys in zip(themes, ({"rooftop_candidates", "pocket_parks", "green_belts"}, {"scenario_greening"}), strict=True):
         fig = compose_project_map(data, theme, paper="A4", dpi=DPI)
         assert keys <= {e.key for e in legend_entries(map_axes(fig))}
+
+
+def test_scenario_maps_show_before_and_after_per_township(tmp_path: Path) -> None:
+    """The scenario panel lists 现状 and 方案 values; 方案 equals what `greenplan scenario` reports."""
+    from greenplan.core.resources import sample_dir
+    from greenplan.jobs.batch import run_batch
+    from greenplan.jobs.scenario import run_scenario
+
+    project, _ = read_project(sample_dir() / "demo_county.greenplan.toml")
+    report = run_scenario(project, "demo", tmp_path / "scenario")
+    rows = {u["code"]: u["indicators"] for u in report.document["by_unit"]}
+    after = rows["510123001"]["green_coverage_vector"]["after"]
+    before = rows["510123001"]["green_coverage_vector"]["before"]
+    assert after > before
+    expect = {f"{100 * before:.1f}%", f"{100 * after:.1f}%", "现状", "方案"}
+
+    pdf = export_map(project, tmp_path / "城关 方案.pdf", theme="scenario", unit="510123001", dpi=60)
+    text = pypdf.PdfReader(pdf).pages[0].extract_text().replace(" ", "")
+    assert all(e in text for e in expect), (expect, text[-400:])
+
+    res = run_batch(project, tmp_path / "批量", themes=["scenario"], formats=["pdf"], units=["510123001"], dpi=60, jobs=1)
+    (written,) = [r for r in res.records if r["status"] == "written" and str(r["path"]).endswith("510123001_城关街道.pdf")]
+    text = pypdf.PdfReader(tmp_path / "批量" / written["path"]).pages[0].extract_text().replace(" ", "")
+    assert all(e in text for e in expect), (expect, text[-400:])
