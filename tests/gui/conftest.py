@@ -85,7 +85,13 @@ def wait_idle(qtbot):
     """``wait_idle(window)``: until its workers have finished and the map shows the current view."""
 
     def wait(w, timeout: int = 60_000) -> None:
+        from PySide6.QtCore import QCoreApplication
+
         qtbot.waitUntil(lambda: not w.busy(), timeout=timeout)
+        # the threads have stopped, but their result signals may still be queued for this
+        # thread (they were posted before the thread ended): deliver them before checking
+        QCoreApplication.processEvents()
+        qtbot.waitUntil(lambda: not w.busy(), timeout=timeout)  # a result may start more work
         qtbot.waitUntil(lambda: w.canvas.view is None or w.canvas.is_current(), timeout=timeout)
 
     return wait
