@@ -33,6 +33,7 @@ from PySide6.QtWidgets import (
 from greenplan.gui.attribute_table import FrameTableModel, compact_rows
 from greenplan.gui.candidate_view import KIND_ORDER, candidate_rows, kind_label, numeric_columns
 from greenplan.gui.i18n import current_language
+from greenplan.gui.workers import RunControls
 
 
 def find_candidates(project, feedback) -> Any:
@@ -167,7 +168,7 @@ class KindPage(QWidget):
         self.update_count()
 
 
-class CandidatesPanel(QWidget):
+class CandidatesPanel(RunControls, QWidget):
     """Finds the candidates and shows them (see module docstring).
 
     Signals
@@ -228,45 +229,11 @@ class CandidatesPanel(QWidget):
     # ------------------------------------------------------------------ running
     def run(self):
         """Start the candidates worker; returns it (None if one is already running)."""
-        if self.worker is not None:
-            return None
         project = copy.deepcopy(self.w.model.project)
-        self.status.setText(self.tr("Finding the greening candidates…"))
-        self.progress.setValue(0)
-        self.progress.show()
-        self.run_button.setEnabled(False)
-        self.cancel_button.setEnabled(True)
-        w = self.w.start_worker(lambda fb: find_candidates(project, fb), "candidates", self._done, self._failed,
-                                self._canceled)
-        w.progress.connect(lambda v: self.progress.setValue(int(v)))
-        w.message.connect(self.status.setText)
-        self.worker = w
-        return w
-
-    def cancel(self) -> None:
-        if self.worker is not None:
-            self.worker.cancel()
-
-    def _finish(self) -> None:
-        self.worker = None
-        self.run_button.setEnabled(True)
-        self.cancel_button.setEnabled(False)
-
-    def _done(self, result) -> None:
-        self._finish()
-        self.progress.setValue(100)
-        self.show_result(result)
-
-    def _failed(self, exc) -> None:
-        from greenplan.gui.errors import show_error
-
-        self._finish()
-        self.status.setText(self.tr("The candidates could not be found."))
-        show_error(self.w, exc, "candidates")
-
-    def _canceled(self) -> None:
-        self._finish()
-        self.status.setText(self.tr("Cancelled."))
+        return self.start_run(lambda fb: find_candidates(project, fb), "candidates", self.show_result,
+                              busy_text=self.tr("Finding the greening candidates…"),
+                              failed_text=self.tr("The candidates could not be found."),
+                              canceled_text=self.tr("Cancelled."))
 
     # ------------------------------------------------------------------ showing
     def clear(self) -> None:

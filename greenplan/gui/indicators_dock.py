@@ -39,6 +39,7 @@ from greenplan.gui.indicator_view import (
     indicator_rows,
     unit_columns,
 )
+from greenplan.gui.workers import RunControls
 
 PASS_BG = QColor(212, 237, 212)
 FAIL_BG = QColor(248, 215, 213)
@@ -49,7 +50,7 @@ def _bg(passed) -> QBrush:
     return QBrush(PASS_BG if passed is True else FAIL_BG if passed is False else NONE_BG)
 
 
-class IndicatorsDock(QWidget):
+class IndicatorsDock(RunControls, QWidget):
     """Runs the indicators and shows the results (see module docstring)."""
 
     def __init__(self, window: Any) -> None:
@@ -105,48 +106,14 @@ class IndicatorsDock(QWidget):
     # ------------------------------------------------------------------ running
     def run(self):
         """Start the analysis worker; returns it (None if one is already running)."""
-        if self.worker is not None:
-            return None
         from greenplan.jobs.analyze import compute_project_indicators
 
         project = copy.deepcopy(self.w.model.project)
-        self.status.setText(self.tr("Computing the indicators…"))
-        self.progress.setValue(0)
-        self.progress.show()
-        self.run_button.setEnabled(False)
-        self.cancel_button.setEnabled(True)
-        w = self.w.start_worker(lambda fb: compute_project_indicators(project, feedback=fb)[:2], "indicators",
-                                self._done, self._failed, self._canceled)
-        w.progress.connect(lambda v: self.progress.setValue(int(v)))
-        w.message.connect(self.status.setText)
-        self.worker = w
-        return w
-
-    def cancel(self) -> None:
-        if self.worker is not None:
-            self.worker.cancel()
-
-    def _finish(self) -> None:
-        self.worker = None
-        self.run_button.setEnabled(True)
-        self.cancel_button.setEnabled(False)
-
-    def _done(self, result) -> None:
-        self._finish()
-        self.progress.setValue(100)
-        doc, features = result
-        self.show_result(doc, features)
-
-    def _failed(self, exc) -> None:
-        from greenplan.gui.errors import show_error
-
-        self._finish()
-        self.status.setText(self.tr("The indicators could not be computed."))
-        show_error(self.w, exc, "indicators")
-
-    def _canceled(self) -> None:
-        self._finish()
-        self.status.setText(self.tr("Cancelled."))
+        return self.start_run(lambda fb: compute_project_indicators(project, feedback=fb)[:2], "indicators",
+                              lambda result: self.show_result(*result),
+                              busy_text=self.tr("Computing the indicators…"),
+                              failed_text=self.tr("The indicators could not be computed."),
+                              canceled_text=self.tr("Cancelled."))
 
     # ------------------------------------------------------------------ showing
     def clear(self) -> None:

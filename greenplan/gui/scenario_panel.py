@@ -46,6 +46,7 @@ from greenplan.gui.candidate_view import (
 )
 from greenplan.gui.i18n import current_language
 from greenplan.gui.scenario_results import ScenarioResults
+from greenplan.gui.workers import RunControls
 
 
 def folder_name(name: str) -> str:
@@ -108,7 +109,7 @@ class RuleDialog(QDialog):
         return self.kind.currentData(), self.rule.text().strip(), (self.top.value() or None)
 
 
-class ScenarioPanel(QWidget):
+class ScenarioPanel(RunControls, QWidget):
     """Edits the project's scenarios and shows their before/after (see module docstring)."""
 
     def __init__(self, window: Any, scenarios) -> None:
@@ -337,49 +338,24 @@ class ScenarioPanel(QWidget):
     def run(self):
         """Start the before/after worker for the current scenario; returns it (None if busy or none)."""
         sc = self.scenarios.current()
-        if self.worker is not None or sc is None:
+        if sc is None:
             return None
         from greenplan.jobs.scenario import run_scenario
 
         project = copy.deepcopy(self.w.model.project)
         name, out = sc.name, self.output_dir(sc.name)
-        self.status.setText(self.tr("Computing scenario {0}…").format(name))
-        self.progress.setValue(0)
-        self.progress.show()
-        self.run_button.setEnabled(False)
-        self.cancel_button.setEnabled(True)
-        w = self.w.start_worker(lambda fb: run_scenario(project, name, out, feedback=fb), "scenario",
-                                lambda res: self._done(name, res), self._failed, self._canceled)
-        w.progress.connect(lambda v: self.progress.setValue(int(v)))
-        w.message.connect(self.status.setText)
-        self.worker = w
-        return w
+        return self.start_run(lambda fb: run_scenario(project, name, out, feedback=fb), "scenario",
+                              lambda outputs: self._show_outputs(name, outputs),
+                              busy_text=self.tr("Computing scenario {0}…").format(name),
+                              failed_text=self.tr("The scenario could not be computed."),
+                              canceled_text=self.tr("Cancelled."))
 
-    def cancel(self) -> None:
-        if self.worker is not None:
-            self.worker.cancel()
+    def can_run(self) -> bool:
+        return self.scenarios.current() is not None
 
-    def _finish(self) -> None:
-        self.worker = None
-        self.run_button.setEnabled(self.scenarios.current() is not None)
-        self.cancel_button.setEnabled(False)
-
-    def _done(self, name: str, outputs) -> None:
-        self._finish()
-        self.progress.setValue(100)
+    def _show_outputs(self, name: str, outputs) -> None:
         self.outputs, self.outputs_name, self.stale = outputs, name, False
         self.retranslate()
-
-    def _failed(self, exc) -> None:
-        from greenplan.gui.errors import show_error
-
-        self._finish()
-        self.status.setText(self.tr("The scenario could not be computed."))
-        show_error(self.w, exc, "scenario")
-
-    def _canceled(self) -> None:
-        self._finish()
-        self.status.setText(self.tr("Cancelled."))
 
     def show_on_map(self) -> None:
         self.results.show_on_map()

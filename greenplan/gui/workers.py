@@ -113,3 +113,58 @@ def stop_all(timeout_ms: int = 30_000) -> bool:
     for w in running_workers():
         ok &= w.wait(timeout_ms)
     return ok
+
+
+class RunControls:
+    """Mixin for a panel that runs one worker at a time behind a Run/Cancel button pair.
+
+    The panel provides ``self.w`` (the main window), ``run_button``, ``cancel_button``,
+    ``progress``, ``status`` and ``worker`` (None when idle). Texts are passed in already
+    translated, so each panel keeps its own translation context.
+    """
+
+    def start_run(self, fn: Callable[[Feedback], Any], name: str, on_result: Callable[[Any], None], *,
+                  busy_text: str, failed_text: str, canceled_text: str) -> Worker | None:
+        """Run ``fn(feedback)`` in a worker; None if one is already running."""
+        if self.worker is not None:
+            return None
+        self.status.setText(busy_text)
+        self.progress.setValue(0)
+        self.progress.show()
+        self.run_button.setEnabled(False)
+        self.cancel_button.setEnabled(True)
+
+        def done(result: Any) -> None:
+            self._run_finished()
+            self.progress.setValue(100)
+            on_result(result)
+
+        def failed(exc: BaseException) -> None:
+            from greenplan.gui.errors import show_error
+
+            self._run_finished()
+            self.status.setText(failed_text)
+            show_error(self.w, exc, name)
+
+        def canceled() -> None:
+            self._run_finished()
+            self.status.setText(canceled_text)
+
+        w = self.w.start_worker(fn, name, done, failed, canceled)
+        w.progress.connect(lambda v: self.progress.setValue(int(v)))
+        w.message.connect(self.status.setText)
+        self.worker = w
+        return w
+
+    def cancel(self) -> None:
+        if self.worker is not None:
+            self.worker.cancel()
+
+    def can_run(self) -> bool:
+        """Whether Run is enabled when idle (a panel may need a selection first)."""
+        return True
+
+    def _run_finished(self) -> None:
+        self.worker = None
+        self.run_button.setEnabled(self.can_run())
+        self.cancel_button.setEnabled(False)
