@@ -19,6 +19,7 @@ import shapely
 from greenplan.analysis.codes import CodeClasses, load_code_table
 from greenplan.analysis.geom import PieceSet, clip_pairs, polygon_parts
 from greenplan.analysis.layers import ROLE_ZH, Layer, common_crs
+from greenplan.analysis.once import OnceCache
 from greenplan.analysis.partition import overlapping_mask
 from greenplan.analysis.thresholds import load_rules, load_scheme
 from greenplan.core.feedback import Feedback
@@ -88,11 +89,10 @@ class Units:
         self.part_unit = layer.part_row
         overlap = overlapping_mask(layer.parts)
         self.mask = PieceSet(layer.parts, disjoint=not overlap.any())
-        self.mask.prepare()
-        self._lock = threading.Lock()
         self.area = np.bincount(self.part_unit, weights=self.mask.areas, minlength=n)
-        self._cache: dict[int, tuple[PieceSet, np.ndarray, np.ndarray]] = {}
-        self._tables: dict[int, tuple[Layer, np.ndarray, np.ndarray, np.ndarray]] = {}
+        # per-unit clips by piece set and part tables by layer, keyed by identity (the
+        # entries hold the object, so an id is not reused meanwhile); shared by threads
+        self._once = OnceCache()
 
     def label(self, i: int) -> str:
         return self.names[i] or self.codes[i] or str(i + 1)
@@ -108,17 +108,11 @@ class Units:
         Parts away from every unit boundary lie in one unit (or none), found from one
         vertex; only parts touching a boundary are cut.
         """
-        with self._lock:  # may be computed ahead in a worker thread; then wait for it
-            hit = self._tables.get(id(layer))
-            if hit is None or hit[0] is not layer:
-                hit = (layer, *self._table(layer))
-                self._tables[id(layer)] = hit
-        return hit[1], hit[2], hit[3]
+        _, part, unit, area = self._once.get(("table", id(layer)), lambda: (layer, *self._table(layer)))
+        return part, unit, area
 
     def _table(self, layer: Layer) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        # own copies of the unit polygons: prepared geometries must not be shared between threads
-        mask = PieceSet(shapely.from_wkb(shapely.to_wkb(self.mask.geoms)), disjoint=self.mask.disjoint)
-        mask.prepare()
+        mask = self.mask
         parts = layer.parts
         rings = shapely.get_rings(mask.geoms)
         xy, ring = shapely.get_coordinates(rings, return_index=True)
@@ -132,7 +126,7 @@ class Units:
         start = np.r_[0, np.flatnonzero(np.diff(idx)) + 1] if len(idx) else np.empty(0, dtype=np.intp)
         x, y = xy[start, 0], xy[start, 1]
         pi_l, mi_l = [], []
-        for j, g in enumerate(mask.geoms):  # a handful of unit polygons
+        for j, g in enumerate(mask.prepared()):  # a handful of unit polygons
             x0, y0, x1, y1 = shapely.bounds(g)
             cand = np.flatnonzero((x >= x0) & (x <= x1) & (y >= y0) & (y <= y1))
             hit = cand[shapely.contains_xy(g, x[cand], y[cand])]
@@ -151,9 +145,10 @@ class Units:
 
     def clip(self, ps: PieceSet) -> tuple[np.ndarray, np.ndarray]:
         """(piece areas, unit index) of ``ps`` cut along the unit boundaries."""
-        hit = self._cache.get(id(ps))
-        if hit is not None and hit[0] is ps:
-            return hit[1], hit[2]
+        _, a, u = self._once.get(("clip", id(ps)), lambda: (ps, *self._clip(ps)))
+        return a, u
+
+    def _clip(self, ps: PieceSet) -> tuple[np.ndarray, np.ndarray]:
         known = np.zeros(len(ps), dtype=bool)
         a_parts, u_parts = [], []
         base = ps.base
@@ -170,12 +165,10 @@ class Units:
             a, u, _ = self._cut(rest, tree=ps.tree if known.sum() == 0 and len(ps) >= len(self.mask) else None)
             a_parts.append(a)
             u_parts.append(u)
-        out = (
+        return (
             np.concatenate(a_parts) if a_parts else np.empty(0),
             np.concatenate(u_parts).astype(np.intp) if u_parts else np.empty(0, dtype=np.intp),
         )
-        self._cache[id(ps)] = (ps, *out)
-        return out
 
     def areas(self, ps: PieceSet | None) -> np.ndarray:
         """Area of ``ps`` inside each unit (m²)."""
@@ -227,6 +220,7 @@ class AnalysisContext:
         self.rules = load_rules(settings.thresholds)
         self.table = load_code_table(settings.code_system, settings.code_tables)
         self.notes: list[str] = []
+        self._notes_lock = threading.Lock()
         self.layer: dict[str, Layer] = {}
         for i, (role, gdf) in enumerate(given.items()):
             self.feedback.step(i, len(given) * 3, f"准备图层 {ROLE_ZH.get(role, role)}")
@@ -241,14 +235,15 @@ class AnalysisContext:
         for lyr in self.layer.values():
             self.add_notes(lyr.notes)
         self.units = Units(self.layer["admin_units"]) if "admin_units" in self.layer else None
-        self._ps: dict[str, PieceSet | None] = {}
+        self._ps = OnceCache()  # named unions, shared by the indicator threads
         self._b_note: str | None = None
 
     # -- notes -------------------------------------------------------------------
     def add_notes(self, notes: list[str]) -> None:
-        for n in notes:
-            if n not in self.notes:
-                self.notes.append(n)
+        with self._notes_lock:
+            for n in notes:
+                if n not in self.notes:
+                    self.notes.append(n)
 
     def notes_for(self, *roles: str) -> list[str]:
         """Notes of the layers an indicator used (repairs, unknown codes, B fallback)."""
@@ -303,15 +298,11 @@ class AnalysisContext:
     # -- named unions --------------------------------------------------------------
     def ps(self, name: str) -> PieceSet | None:
         """A cached named piece set (None when its layer is missing)."""
-        if name not in self._ps:
-            self._ps[name] = self._build(name)
-        return self._ps[name]
+        return self._ps.get(name, lambda: self._build(name))
 
     def cached(self, name: str, build: Callable[[], PieceSet | None]) -> PieceSet | None:
         """The piece set called ``name``, built by ``build()`` the first time."""
-        if name not in self._ps:
-            self._ps[name] = build()
-        return self._ps[name]
+        return self._ps.get(name, build)
 
     def _union(self, role: str, rows: np.ndarray | None = None) -> PieceSet | None:
         lyr = self.layer.get(role)

@@ -14,11 +14,13 @@ instead of intersecting it. All areas are planar, in the units of the working CR
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Sequence
 
 import numpy as np
 import shapely
 
+from greenplan.analysis.once import prepared_copy
 from greenplan.core.errors import CRSError
 from greenplan.core.settings import NOISE_M2
 
@@ -206,12 +208,12 @@ def clip_pieces(
     none = (EMPTY, np.empty(0, dtype=np.intp), np.empty(0, dtype=np.intp), np.empty(0, dtype=bool))
     if len(geoms) == 0 or len(mask) == 0:
         return none
-    mask.prepare()
+    prep = mask.prepared()
     if tree is None and len(geoms) >= len(mask):
         tree = shapely.STRtree(geoms)
     if tree is not None:
         # the few mask polygons are prepared once and tested against the many
-        mi, gi = tree.query(mask.geoms, predicate="intersects")
+        mi, gi = tree.query(prep, predicate="intersects")
     else:
         gi, mi = mask.tree.query(geoms, predicate="intersects")
     if select is not None:
@@ -220,7 +222,7 @@ def clip_pieces(
     if len(gi) == 0:
         return none
     out = np.full(len(gi), None, dtype=object)
-    whole = shapely.contains_properly(mask.geoms[mi], geoms[gi])
+    whole = shapely.contains_properly(prep[mi], geoms[gi])
     rest = np.flatnonzero(~whole)
     overlap = None
     if len(rest) and sparse:
@@ -230,7 +232,7 @@ def clip_pieces(
         cov = (im[:, 6] == "F") & (im[:, 7] == "F")
         overlap = (im[:, 0] != "F")[~cov]
     elif len(rest):
-        cov = shapely.covers(mask.geoms[mi[rest]], geoms[gi[rest]])
+        cov = shapely.covers(prep[mi[rest]], geoms[gi[rest]])
     if len(rest):
         whole[rest[cov]] = True
         rest = rest[~cov]
@@ -298,7 +300,7 @@ class PieceSet:
     2.0
     """
 
-    __slots__ = ("geoms", "merged", "disjoint", "src", "base", "_area", "_areas", "_tree", "_prepared")
+    __slots__ = ("geoms", "merged", "disjoint", "src", "base", "_area", "_areas", "_tree", "_prep")
 
     def __init__(
         self,
@@ -317,7 +319,7 @@ class PieceSet:
         self._area: float | None = None
         self._areas: np.ndarray | None = None
         self._tree: shapely.STRtree | None = None
-        self._prepared = False
+        self._prep: dict[int, np.ndarray] = {}
 
     # -- constructors ------------------------------------------------------
     @classmethod
@@ -377,10 +379,18 @@ class PieceSet:
             self._tree = shapely.STRtree(self.geoms)
         return self._tree
 
-    def prepare(self) -> None:
-        if not self._prepared:
-            shapely.prepare(self.geoms)
-            self._prepared = True
+    def prepared(self) -> np.ndarray:
+        """The pieces prepared for repeated predicates, private to the calling thread.
+
+        GEOS prepared geometries are not thread-safe, and ``geoms`` are shared (with the
+        layer they came from, with other piece sets): they are never prepared in place;
+        each thread gets its own prepared copy (see :mod:`greenplan.analysis.once`).
+        """
+        tid = threading.get_ident()
+        prep = self._prep.get(tid)
+        if prep is None:
+            prep = self._prep[tid] = prepared_copy(self.geoms)
+        return prep
 
     def geometry(self) -> shapely.Geometry:
         """The union as one valid MultiPolygon (pieces sharing an edge merged first).
@@ -411,17 +421,15 @@ class PieceSet:
         if len(self) == 0 or len(other) == 0:
             return self
         if len(self) >= len(other):
-            other.prepare()
-            oi, si = self.tree.query(other.geoms, predicate="intersects")
+            oi, si = self.tree.query(other.prepared(), predicate="intersects")
             order = np.argsort(si, kind="stable")
             si, oi = si[order], oi[order]
         else:
             si, oi = other.tree.query(self.geoms, predicate="intersects")
         if len(si) == 0:
             return self
-        other.prepare()
         gone = np.zeros(len(self), dtype=bool)
-        gone[si[shapely.covers(other.geoms[oi], self.geoms[si])]] = True
+        gone[si[shapely.covers(other.prepared()[oi], self.geoms[si])]] = True
         keep_pair = ~gone[si]
         si, oi = si[keep_pair], oi[keep_pair]
         cutters = union_rows(si, other.geoms[oi], len(self))

@@ -10,8 +10,9 @@ A missing optional input skips the indicators that need it (value null with a no
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable, Mapping
-from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import FIRST_COMPLETED, ThreadPoolExecutor, wait
 from typing import Any
 
 import geopandas as gpd
@@ -49,23 +50,83 @@ INDICATORS: dict[str, Callable[[AnalysisContext], Computed]] = {
 assert tuple(INDICATORS) == KEYS
 
 
-def _start_ahead(ctx: AnalysisContext, pool: ThreadPoolExecutor, keys: tuple[str, ...]) -> dict[str, Future]:
-    """Work for the second core, started before the vector indicators.
+#: the order the pool starts the indicators: the slow ones first, the quick ones fill the gaps
+START_ORDER = (
+    "green_coverage_raster",
+    "green_coverage_vector",
+    "urban_boundary_utilization",
+    "farmland_nonfarm_use",
+    "park_service_coverage",
+    "idle_land",
+    "park_green_per_capita",
+    "green_space_ratio",
+    "eco_redline_occupation",
+    "redline_overlaps",
+    "farmland_greening_conflict",
+)
+assert set(START_ORDER) == set(KEYS)
 
-    The part → unit table of the land-use layer and the raster coverage touch no prepared
-    geometry the main thread uses (they work on their own copies), and shapely releases
-    the GIL inside GEOS, so both run beside the land-use overlap search.
+
+def worker_count() -> int:
+    """Threads of one indicator run: one per core (at least 2, at most 4).
+
+    The work is mostly inside GEOS, which runs without the GIL; a thread waiting for a
+    shared union another one is building leaves its core to the others.
     """
-    ahead: dict[str, Future] = {}
+    return max(2, min(4, os.cpu_count() or 2))
+
+
+def _shared_work(ctx: AnalysisContext) -> list[Callable[[], Any]]:
+    """What most indicators wait for, started first on the pool: the land-use overlap
+    search (which parcels need a union) and the land-use part → unit table."""
     lu = ctx.layer.get("land_use")
-    ctx.ps("B")  # built and cached here, before any thread reads it
-    if lu is not None:
-        _ = lu.tree  # built once, read by both threads
-    if ctx.units is not None and lu is not None and len(lu.parts) >= TABLE_MIN:
-        pool.submit(ctx.units.table, lu)
-    if "green_coverage_raster" in keys and ctx.rasters.get("vegetation_raster") is not None:
-        ahead["green_coverage_raster"] = pool.submit(green_coverage_raster, ctx)
-    return ahead
+    if lu is None:
+        return []
+    jobs: list[Callable[[], Any]] = [lambda: lu.dirty]
+    if ctx.units is not None and len(lu.parts) >= TABLE_MIN:
+        jobs.append(lambda: ctx.units.table(lu))
+    return jobs
+
+
+def _run_pool(ctx: AnalysisContext, keys: tuple[str, ...], feedback: Feedback) -> dict[str, Computed]:
+    """Every indicator of ``keys`` on a thread pool; results by key.
+
+    The shared unions, clips and tables live in compute-once caches (see
+    :mod:`greenplan.analysis.once`), so an indicator that needs one another thread is
+    building waits for it instead of building it again. Cancel is checked while waiting;
+    the first error (in key order) is raised once every started indicator has stopped.
+    """
+    ctx.ps("B")  # nearly every indicator clips to B: built once before the threads start
+    if "land_use" in ctx.layer:
+        _ = ctx.layer["land_use"].tree
+    order = [k for k in START_ORDER if k in keys]
+    pool = ThreadPoolExecutor(max_workers=worker_count(), thread_name_prefix="greenplan-indicators")
+    try:
+        for job in _shared_work(ctx):
+            pool.submit(job)
+        futures = {k: pool.submit(INDICATORS[k], ctx) for k in order}
+        pending = set(futures.values())
+        while pending:
+            feedback.check()
+            _, pending = wait(pending, timeout=0.1, return_when=FIRST_COMPLETED)
+            feedback.set_progress(30 + 70 * (len(order) - len(pending)) / max(1, len(order)))
+    except BaseException:
+        pool.shutdown(wait=False, cancel_futures=True)
+        raise
+    pool.shutdown(wait=True)
+    return {k: futures[k].result() for k in keys}
+
+
+def _ordered_notes(notes: list[str], first: int) -> list[str]:
+    """``notes`` with those added by the indicators (after ``first``) in key order, so the
+    document does not depend on which thread finished first."""
+    rank = {k: i for i, k in enumerate(KEYS)}
+
+    def key_of(note: str) -> int:
+        head = note.split(": ", 1)[0]
+        return rank.get(head, len(KEYS))
+
+    return notes[:first] + sorted(notes[first:], key=key_of)
 
 
 def compute_indicators(
@@ -137,17 +198,16 @@ def compute_indicators(
     overall = {}
     per_unit: dict[str, list] = {}
     features: dict[str, gpd.GeoDataFrame] = {}
-    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="greenplan-indicators") as pool:
-        ahead = _start_ahead(ctx, pool, keys)
-        for i, key in enumerate(keys):
-            feedback.check()
-            feedback.set_text(f"计算 {key}")
-            feedback.set_progress(30 + 70 * i / len(keys))
-            done = ahead[key].result() if key in ahead else INDICATORS[key](ctx)
-            overall[key] = done.overall
-            if done.by_unit is not None:
-                per_unit[key] = done.by_unit
-            features.update(done.features)
+    feedback.check()
+    feedback.set_text("计算指标 / computing indicators")
+    first_note = len(ctx.notes)
+    done = _run_pool(ctx, keys, feedback)
+    ctx.notes[:] = _ordered_notes(ctx.notes, first_note)
+    for key in keys:
+        overall[key] = done[key].overall
+        if done[key].by_unit is not None:
+            per_unit[key] = done[key].by_unit
+        features.update(done[key].features)
     if ctx.unknown_codes:
         features["unknown_codes"] = pd.DataFrame(ctx.unknown_codes, columns=["code", "parcels", "area_m2"])
     feedback.set_progress(100)

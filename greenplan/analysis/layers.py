@@ -24,6 +24,7 @@ from greenplan.analysis.geom import (
     polygon_parts,
     repair_polygons,
 )
+from greenplan.analysis.once import OnceCache
 from greenplan.analysis.partition import overlapping_mask
 from greenplan.core.errors import CRSError, MissingFieldError
 from greenplan.core.geo import VALID_ATTR
@@ -136,9 +137,7 @@ class Layer:
         if partition is None:
             partition = len(self.parts) > PARTITION_MIN
         self.partitioned = partition
-        self._dirty: np.ndarray | None = None
-        self._cache: dict[object, PieceSet] = {}
-        self._clips: dict[int, tuple] = {}
+        self._once = OnceCache()  # overlap mask, pieces by key, clips by mask (shared by threads)
 
     def __len__(self) -> int:
         return len(self.frame)
@@ -146,16 +145,16 @@ class Layer:
     @property
     def dirty(self) -> np.ndarray:
         """Part overlaps another part (found on first use, see :mod:`.partition`)."""
-        if self._dirty is None:
-            if self.partitioned:
-                self._dirty = overlapping_mask(self.parts, self.tree)
-            else:
-                self._dirty = np.ones(len(self.parts), dtype=bool)
-        return self._dirty
+        return self._once.get("dirty", self._find_dirty)
+
+    def _find_dirty(self) -> np.ndarray:
+        if self.partitioned:
+            return overlapping_mask(self.parts, self.tree)
+        return np.ones(len(self.parts), dtype=bool)
 
     @property
     def tree(self) -> shapely.STRtree:
-        if self._tree is None:
+        if self._tree is None:  # two threads may both build one: harmless, both are complete
             self._tree = shapely.STRtree(self.parts)
         return self._tree
 
@@ -180,11 +179,10 @@ class Layer:
         if len(mask) == 0 or len(self.parts) == 0:
             return EMPTY, np.empty(0, dtype=np.intp), np.empty(0, dtype=bool)
         if reuse and not sparse:
-            hit = self._clips.get(id(mask))
-            if hit is None or hit[0] is not mask:
-                hit = (mask, *clip_pieces(self.parts, mask, tree=self.tree))
-                self._clips[id(mask)] = hit
-            _, pieces, src, _, whole = hit
+            # keyed by identity; the entry holds the mask, so the id is not reused meanwhile
+            _, pieces, src, _, whole = self._once.get(
+                ("clip", id(mask)), lambda: (mask, *clip_pieces(self.parts, mask, tree=self.tree))
+            )
             if sel is None:
                 return pieces, src, whole
             keep = sel[src]
@@ -202,13 +200,11 @@ class Layer:
 
         ``key`` caches the result under that name.
         """
-        if key is not None and key in self._cache:
-            return self._cache[key]
-        pieces, part, whole = self.clip(rows, mask, reuse=key is not None)
-        ps = self.as_pieces(pieces, part, whole, mask_disjoint=mask is None or mask.disjoint)
-        if key is not None:
-            self._cache[key] = ps
-        return ps
+        def build() -> PieceSet:
+            pieces, part, whole = self.clip(rows, mask, reuse=key is not None)
+            return self.as_pieces(pieces, part, whole, mask_disjoint=mask is None or mask.disjoint)
+
+        return build() if key is None else self._once.get(("pieces", key), build)
 
     def features(self) -> PieceSet:
         """The parts as a clip mask that may overlap (``disjoint=False``): no union needed."""

@@ -365,8 +365,7 @@ def assess_rooftops(
         pts = shapely.point_on_surface(geoms)
         served = np.zeros(n, dtype=bool)
         if len(service_area):
-            service_area.prepare()
-            _, hit = shapely.STRtree(pts).query(service_area.geoms, predicate="intersects")
+            _, hit = shapely.STRtree(pts).query(service_area.prepared(), predicate="intersects")
             served[hit] = True
         underserved = ~served
     else:

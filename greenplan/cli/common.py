@@ -18,6 +18,7 @@ from typing import TypeVar
 
 from greenplan.core.errors import EXIT_CANCELED, EXIT_INTERNAL, GreenplanError, SettingError
 from greenplan.core.feedback import ConsoleFeedback, Feedback
+from greenplan.core.gcpause import paused_gc
 from greenplan.core.jsonio import json_default  # noqa: F401 - re-exported for commands
 from greenplan.core.paths import log_dir
 from greenplan.core.project import LayerSpec, Project, read_project
@@ -151,7 +152,8 @@ def run_project_job(args: argparse.Namespace, job: Callable[[Project, Feedback],
     print_warnings(warnings)
     fb = ConsoleFeedback(enabled=not getattr(args, "quiet", False))
     try:
-        return job(project, fb)
+        with paused_gc():  # analysis jobs: no cyclic-GC passes over the loaded layers
+            return job(project, fb)
     finally:
         fb.finish()
 
