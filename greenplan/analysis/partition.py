@@ -29,6 +29,8 @@ import numpy as np
 import pandas as pd
 import shapely
 
+from greenplan.core.parallel import split_map
+
 _M = (
     np.uint64(0x9E3779B97F4A7C15),
     np.uint64(0xC2B2AE3D27D4EB4F),
@@ -149,7 +151,7 @@ def overlapping_mask(polys: np.ndarray, tree: shapely.STRtree | None = None) -> 
         # or is tested now with a smaller index
         keep = (qi != ti) & ~(tested[ti] & ~np.isin(ti, frontier)) & ~(np.isin(ti, frontier) & (ti < qi))
         qi, ti = qi[keep], ti[keep]
-        hit = shapely.relate_pattern(polys[qi], polys[ti], "T********")
+        hit = split_map(lambda a, b: shapely.relate_pattern(a, b, "T********"), polys[qi], polys[ti])
         found = np.unique(np.r_[qi[hit], ti[hit]])
         over[found] = True
         frontier = found[~tested[found]]

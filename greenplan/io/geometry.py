@@ -9,6 +9,7 @@ import geopandas as gpd
 import numpy as np
 import shapely
 
+from greenplan.core.parallel import split_map
 from greenplan.core.roles import ACCEPTED_GEOM_TYPES, LINE, LINE_OR_POLYGON, POLYGON
 from greenplan.io.report import LayerReport
 
@@ -112,7 +113,7 @@ def prepare_geometries(gdf: gpd.GeoDataFrame, role_geometry: str | None, report:
         wrong = usable & ~ok
     report.wrong_type = int(wrong.sum())
     keep = usable & ~wrong
-    invalid = keep & ~shapely.is_valid(geoms)
+    invalid = keep & ~split_map(shapely.is_valid, geoms)
     report.invalid_geometries = int(invalid.sum())
     if invalid.any():
         geoms = geoms.copy()

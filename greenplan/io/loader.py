@@ -11,7 +11,7 @@ report instead of raising, so the data check can show all layers at once.
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass, field
 
 import geopandas as gpd
@@ -37,6 +37,10 @@ from greenplan.io.geometry import prepare_geometries, repair_after_reprojection
 from greenplan.io.raster import RASTER_SUFFIXES, RasterSource, corner_bounds, open_raster
 from greenplan.io.report import CRSInfo, LayerReport
 from greenplan.io.vector import read_vector
+
+#: ``fields_only`` of :func:`load_project`: all declared fields (True), all fields (False),
+#: or per role the declared fields to read
+FieldsOnly = bool | Mapping[str, Collection[str]]
 
 __all__ = ["LoadedLayer", "LoadedProject", "RasterSource", "load_project", "load_project_lenient"]
 
@@ -125,16 +129,20 @@ def _wrong_kind(spec: LayerSpec, kind: str) -> LayerSourceError | None:
     return err
 
 
-def _role_columns(spec: LayerSpec) -> list[str] | None:
-    """The file fields holding the role's fields (mapped names), or None for all fields."""
+def _role_columns(spec: LayerSpec, fields_only: FieldsOnly = True) -> list[str] | None:
+    """The file fields holding the role's fields (mapped names), or None for all fields.
+
+    ``fields_only`` may name, per role, the subset of the role's fields to read.
+    """
     role = ROLES.get(spec.role or "")
     if role is None:
         return None
-    return [spec.source_field(f.name) for f in role.fields]
+    wanted = fields_only.get(role.id) if isinstance(fields_only, Mapping) else None
+    return [spec.source_field(f.name) for f in role.fields if wanted is None or f.name in wanted]
 
 
 def _open(index: int, spec: LayerSpec, feedback: Feedback, scan: bool, strict: bool,
-          fields_only: bool = False) -> tuple[LayerReport, gpd.GeoDataFrame | None, RasterSource | None]:
+          fields_only: FieldsOnly = False) -> tuple[LayerReport, gpd.GeoDataFrame | None, RasterSource | None]:
     report = LayerReport(index=index, name=spec.name, role=spec.role, source=spec.source, layer=spec.layer)
     kind = layer_kind(spec)
     report.kind = kind
@@ -143,7 +151,7 @@ def _open(index: int, spec: LayerSpec, feedback: Feedback, scan: bool, strict: b
             raster = open_raster(spec.source, report, feedback=feedback, scan_nodata=scan)
             gdf = None
         else:
-            columns = _role_columns(spec) if fields_only else None
+            columns = _role_columns(spec, fields_only) if fields_only else None
             gdf = read_vector(spec.source, report, layer=spec.layer, encoding=spec.encoding, role=spec.role,
                               feedback=feedback, columns=columns)
             raster = None
@@ -238,7 +246,7 @@ def _quick_lonlat(spec: LayerSpec) -> tuple[float, float, float, float] | None:
 
 
 def _load(project: Project, feedback: Feedback | None, roles: Iterable[str] | None, strict: bool, scan: bool,
-          fields_only: bool = False) -> LoadedProject:
+          fields_only: FieldsOnly = False) -> LoadedProject:
     feedback = feedback or Feedback()
     wanted = set(roles) if roles is not None else None
     chosen = [(i, s) for i, s in enumerate(project.layers) if wanted is None or s.role in wanted]
@@ -358,7 +366,7 @@ def _prepare(spec: LayerSpec, role: Role | None, report: LayerReport, gdf: gpd.G
 
 
 def load_project(project: Project, *, feedback: Feedback | None = None, roles: Iterable[str] | None = None,
-                 fields_only: bool = False) -> LoadedProject:
+                 fields_only: FieldsOnly = False) -> LoadedProject:
     """Load the layers of ``project`` (all, or those with one of ``roles``).
 
     Parameters
@@ -369,9 +377,11 @@ def load_project(project: Project, *, feedback: Feedback | None = None, roles: I
     roles : iterable of str, optional
         Load only the layers with these roles (the working CRS is still chosen from all
         layers' extents, so it does not depend on this).
-    fields_only : bool
+    fields_only : bool or mapping of role to field names
         Read only the fields each layer's role declares (after the field mapping), not
         every attribute: what batch analyses need, and much faster for wide survey tables.
+        A mapping narrows the roles it names to those of their fields (canonical names,
+        e.g. ``{"land_use": ("DLBM", "BSM")}``); the other roles read all declared fields.
 
     Returns
     -------

@@ -8,6 +8,7 @@ disk. Everything that happens goes into the :class:`~greenplan.io.report.LayerRe
 
 from __future__ import annotations
 
+import functools
 import importlib.util
 import warnings
 from pathlib import Path
@@ -71,12 +72,22 @@ def _capture(report: LayerReport, caught: list[warnings.WarningMessage]) -> None
         report.add("info", "reader_message", text, f"读取程序提示：{text}")
 
 
-def choose_layer(path: Path, layer: str | None, role: str | None, report: LayerReport) -> str | None:
-    """The layer to read from a (possibly multi-layer) file; records the file's layers."""
+@functools.lru_cache(maxsize=32)
+def _layer_names(path: Path, stamp: tuple[int, int]) -> tuple[tuple[str, ...], tuple[warnings.WarningMessage, ...]]:
+    """The file's layer names (and the reader's warnings), once per file version: a project
+    reads several layers from one GeoPackage, and each listing opens the file."""
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
-        names = [str(n) for n in pyogrio.list_layers(path)[:, 0]]
-    _capture(report, caught)
+        names = tuple(str(n) for n in pyogrio.list_layers(path)[:, 0])
+    return names, tuple(caught)
+
+
+def choose_layer(path: Path, layer: str | None, role: str | None, report: LayerReport) -> str | None:
+    """The layer to read from a (possibly multi-layer) file; records the file's layers."""
+    st = path.stat()
+    found, caught = _layer_names(path, (st.st_mtime_ns, st.st_size))
+    names = list(found)
+    _capture(report, list(caught))
     report.layers_in_file = names
     if layer is not None:
         if layer in names:

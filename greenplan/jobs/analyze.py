@@ -38,6 +38,10 @@ INDICATOR_ROLES = (
     "admin_units", "built_up_area", "ecological_redline", "permanent_farmland", "urban_boundary",
     "land_use", "green_space", "idle_land", "vegetation_raster",
 )
+#: roles whose declared fields the indicators do not all read (land_use: not DLMC, the
+#: class name, which only maps and the attribute table show; reading it costs ~0.07 s per
+#: 100,000 parcels)
+INDICATOR_FIELDS = {"land_use": ("DLBM", "BSM", "CZCSXM", "activity_type")}
 
 
 @dataclass
@@ -80,7 +84,7 @@ def compute_project_indicators(
 
     feedback = feedback or Feedback()
     if loaded is None:
-        loaded = load_project(project, feedback=SubFeedback(feedback, 0, 35), roles=INDICATOR_ROLES, fields_only=True)
+        loaded = load_project(project, feedback=SubFeedback(feedback, 0, 35), roles=INDICATOR_ROLES, fields_only=INDICATOR_FIELDS)
     layers = {r: loaded.vector(r) for r in INDICATOR_ROLES if not ROLES[r].is_raster}
     rasters = {r: loaded.raster(r) for r in INDICATOR_ROLES if ROLES[r].is_raster}
     settings = project.settings

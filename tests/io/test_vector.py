@@ -71,6 +71,19 @@ def test_multi_layer_container(cn_dir: Path, build) -> None:
     assert "roads_draft, land_use, DLTB" in exc.value.message("en")
 
 
+def test_layer_added_to_the_file_is_seen_on_the_next_read(cn_dir: Path, build) -> None:
+    """The layer listing is cached per file version: a layer added in QGIS between two
+    loads must be found (and a listing must not be reused for a changed file)."""
+    path = build.write(parcels(build, 2), cn_dir / "增 图层.gpkg", layer="first")
+    rep = report_for(path)
+    read_vector(path, rep)
+    assert rep.layers_in_file == ["first"]
+    build.write(parcels(build, 5), path, layer="second")
+    rep = report_for(path)
+    assert len(read_vector(path, rep, layer="second")) == 5
+    assert rep.layers_in_file == ["first", "second"]
+
+
 def test_index_is_the_fid(cn_dir: Path, build) -> None:
     rep = report_for(cn_dir / "a.gpkg")
     gdf = read_vector(build.write(parcels(build, 3), cn_dir / "a.gpkg"), rep)
