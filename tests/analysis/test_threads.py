@@ -133,3 +133,23 @@ def test_two_runs_at_once_on_the_same_layers(demo_inputs) -> None:
     with ThreadPoolExecutor(2) as pool:
         both = list(pool.map(lambda _: _doc(indicators.compute_indicators(layers, rasters, settings)), range(2)))
     assert both == [alone, alone]
+
+
+def test_cancel_while_the_indicators_run(demo_inputs) -> None:
+    """Cancel asked for once the indicators are queued stops the run; queued ones never start."""
+    from greenplan.core.errors import Canceled
+    from greenplan.core.feedback import Feedback
+
+    layers, rasters, settings = demo_inputs
+
+    class CancelWhenStarted(Feedback):
+        def set_text(self, text: str) -> None:
+            super().set_text(text)
+            if text.startswith("计算指标"):  # the pool is about to start its indicators
+                self.cancel()
+
+    fb = CancelWhenStarted()
+    t0 = time.perf_counter()
+    with pytest.raises(Canceled):
+        indicators.compute_indicators(layers, rasters, settings, feedback=fb)
+    assert fb.is_canceled() and time.perf_counter() - t0 < 30
