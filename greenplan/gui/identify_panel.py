@@ -1,4 +1,5 @@
-"""The identify panel: the attributes of the feature clicked with the identify tool."""
+"""The identify panel: the attributes of the feature clicked with the identify tool, and the
+values of the visible rasters (NDVI, DSM ...) at that point."""
 
 from __future__ import annotations
 
@@ -27,6 +28,20 @@ def format_value(value) -> str:
     return str(value)
 
 
+def format_number(value: float) -> str:
+    """A raster value: whole numbers without decimals, others to 3 decimals (NDVI 0.634,
+    a DSM height 512.371).
+
+    Examples
+    --------
+    >>> format_number(12.0), format_number(0.63449), format_number(-0.5)
+    ('12', '0.634', '-0.5')
+    """
+    if float(value).is_integer():
+        return str(int(value))
+    return f"{value:.3f}".rstrip("0").rstrip(".")
+
+
 class IdentifyPanel(QWidget):
     """Layer name, role and one row per attribute (role fields labelled in Chinese)."""
 
@@ -46,14 +61,17 @@ class IdentifyPanel(QWidget):
         self.hit: Hit | None = None
         self._layer = ""
         self._role = None
+        self._rasters: list = []
         self.retranslate()
 
     def retranslate(self) -> None:
         self.tree.setHeaderLabels([self.tr("Field"), self.tr("Value")])
-        if self.hit is None:
-            self.title.setText(self.tr("Click a feature on the map with the identify tool."))
+        if self.hit is not None:
+            self.show_hit(self._layer, self._role, self.hit, self._rasters)
+        elif self._rasters:
+            self.show_rasters(self._rasters)
         else:
-            self.show_hit(self._layer, self._role, self.hit)
+            self.title.setText(self.tr("Click a feature on the map with the identify tool."))
 
     def changeEvent(self, event) -> None:  # noqa: N802
         if event.type() == QEvent.Type.LanguageChange:
@@ -62,12 +80,30 @@ class IdentifyPanel(QWidget):
 
     def clear(self) -> None:
         self.hit = None
+        self._rasters = []
         self.tree.clear()
         self.retranslate()
 
-    def show_hit(self, layer_name: str, role, hit: Hit) -> None:
-        """Show ``hit`` (from :func:`greenplan.gui.map_tools.identify`)."""
-        self.hit, self._layer, self._role = hit, layer_name, role
+    def _raster_items(self, rasters: list) -> list[QTreeWidgetItem]:
+        items = []
+        for name, sample in rasters:
+            for band, value in enumerate(sample.values, start=1):
+                label = name if len(sample.values) == 1 else self.tr("{0}, band {1}").format(name, band)
+                items.append(QTreeWidgetItem([label, self.tr("(no data)") if value is None else format_number(value)]))
+        return items
+
+    def show_rasters(self, rasters: list) -> None:
+        """Only raster values (no feature under the point): ``[(layer name, RasterSample)]``."""
+        self.hit, self._rasters = None, list(rasters)
+        self.title.setText("<b>" + self.tr("Raster values at this point") + "</b>")
+        self.tree.clear()
+        self.tree.addTopLevelItems(self._raster_items(self._rasters))
+        self.tree.resizeColumnToContents(0)
+
+    def show_hit(self, layer_name: str, role, hit: Hit, rasters: list = ()) -> None:
+        """Show ``hit`` (from :func:`greenplan.gui.map_tools.identify`), then the values of
+        ``rasters`` (``[(layer name, RasterSample)]``) at the same point."""
+        self.hit, self._layer, self._role, self._rasters = hit, layer_name, role, list(rasters)
         zh = current_language() == "zh"
         role_text = (role.zh if zh else role.en) if role is not None else self.tr("reference layer")
         self.title.setText(f"<b>{layer_name}</b> ({role_text}) — " + self.tr("feature {0}").format(hit.row + 1))
@@ -82,6 +118,7 @@ class IdentifyPanel(QWidget):
             items.append(QTreeWidgetItem([self.tr("(area)"), format_area(geom.area)]))
         elif geom is not None and "Line" in geom.geom_type:
             items.append(QTreeWidgetItem([self.tr("(length)"), format_length(geom.length)]))
+        items += self._raster_items(self._rasters)
         self.tree.addTopLevelItems(items)
         self.tree.resizeColumnToContents(0)
 

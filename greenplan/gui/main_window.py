@@ -7,6 +7,8 @@ nothing itself. File operations are in :mod:`project_ops`, the recovery copy in
 
 from __future__ import annotations
 
+import logging
+
 from PySide6.QtCore import QCoreApplication, QEvent, QSize, Qt, QUrl
 from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import (
@@ -40,6 +42,8 @@ from greenplan.gui.recovery import RecoveryManager
 from greenplan.gui.scenario_model import ScenarioModel
 from greenplan.gui.scenario_panel import ScenarioPanel
 from greenplan.gui.workers import Worker
+
+log = logging.getLogger("greenplan.gui")
 
 
 class MainWindow(QMainWindow):
@@ -253,16 +257,41 @@ class MainWindow(QMainWindow):
         layers = [(e.key, e.display.prepared, e.gdf, e.display.style.filled) for e in reversed(self.model.entries)
                   if e.spec.visible and e.display is not None and e.display.prepared is not None]
         hit = identify(layers, x, y, tolerance)
+        rasters = self._raster_values_at(x, y)
         if hit is None:
-            self.identify_panel.clear()
             self.model.clear_selection()
+            if rasters:
+                self.identify_panel.show_rasters(rasters)
+                self.identify_dock.show()
+                self.identify_dock.raise_()
+            else:
+                self.identify_panel.clear()
             return
         entry = self.model.entry(hit.key)
         role = ROLES.get(entry.spec.role or "")
-        self.identify_panel.show_hit(entry.spec.name, role, hit)
+        self.identify_panel.show_hit(entry.spec.name, role, hit, rasters)
         self.identify_dock.show()
         self.identify_dock.raise_()
         self.model.set_selection(hit.key, [hit.row])
+
+    def _raster_values_at(self, x: float, y: float) -> list:
+        """``[(layer name, RasterSample)]`` of the visible rasters at map point (x, y), top first
+        (one pixel read from each file)."""
+        from greenplan.io.raster import sample_at
+
+        out = []
+        for e in reversed(self.model.entries):
+            drawer = e.display.raster if e.display is not None else None
+            if not e.spec.visible or drawer is None:
+                continue
+            try:
+                sample = sample_at(drawer.source, x, y, self.model.crs)
+            except Exception as exc:  # noqa: BLE001 - an unreadable pixel must not break identify
+                log.warning("identify: %s: %s", e.spec.name, exc)
+                continue
+            if sample is not None:
+                out.append((e.spec.name, sample))
+        return out
 
     def _on_measured(self, kind: str, value: float, done: bool) -> None:
         text = format_area(value) if kind == "area" else format_length(value)

@@ -74,6 +74,49 @@ class RasterSource:
         return (float(np.hypot(self.transform.a, self.transform.d)), float(np.hypot(self.transform.b, self.transform.e)))
 
 
+@dataclass(frozen=True)
+class RasterSample:
+    """The pixel of a raster under a map point: its row/column and one value per band
+    (None where the band has no data there)."""
+
+    row: int
+    col: int
+    values: tuple[float | None, ...]
+
+
+def sample_at(source: RasterSource, x: float, y: float, crs: pyproj.CRS | None) -> RasterSample | None:
+    """The pixel of ``source`` at the map point (``x``, ``y``), given in ``crs``.
+
+    The point is transformed to the raster's CRS when they differ (``crs`` None: the same).
+    Only that one pixel is read.
+
+    Returns
+    -------
+    RasterSample or None
+        None when the point is outside the raster.
+    """
+    from rasterio.windows import Window
+
+    from greenplan.core.geo import transformer
+
+    if crs is not None and source.crs is not None and not pyproj.CRS(crs).equals(source.crs, ignore_axis_order=True):
+        x, y = transformer(pyproj.CRS(crs), source.crs).transform(x, y)
+    if not (np.isfinite(x) and np.isfinite(y)):
+        return None
+    col, row = ~source.transform @ (x, y)
+    col, row = int(np.floor(col)), int(np.floor(row))
+    if not (0 <= col < source.width and 0 <= row < source.height):
+        return None
+    with source.open() as ds:
+        block = ds.read(window=Window(col, row, 1, 1), masked=True)
+    values = []
+    for band in block:
+        v = band[0, 0]
+        nan = np.issubdtype(band.dtype, np.floating) and np.isnan(band.data[0, 0])
+        values.append(None if np.ma.is_masked(v) or nan else float(v))
+    return RasterSample(row=row, col=col, values=tuple(values))
+
+
 def corner_bounds(t: affine.Affine, width: int, height: int) -> tuple[float, float, float, float]:
     """(left, bottom, right, top) around the four corners (also for rotated grids)."""
     xs, ys = zip(*(t @ (c, r) for c, r in ((0, 0), (width, 0), (0, height), (width, height))), strict=True)

@@ -667,6 +667,18 @@
         <translation>请使用“要素识别”工具在地图上点击要素。</translation>
     </message>
     <message>
+        <source>{0}, band {1}</source>
+        <translation>{0}，波段 {1}</translation>
+    </message>
+    <message>
+        <source>(no data)</source>
+        <translation>（无数据）</translation>
+    </message>
+    <message>
+        <source>Raster values at this point</source>
+        <translation>该点的栅格值</translation>
+    </message>
+    <message>
         <source>reference layer</source>
         <translation>参考图层</translation>
     </message>

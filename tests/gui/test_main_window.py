@@ -181,3 +181,42 @@ def test_recent_projects_and_language_are_kept_between_runs(window, town, wait_i
     assert again.recent_projects[0] == str(Path(town).absolute())
     assert again.language == "en" and again.schema_version == 1
     window.set_language("zh")
+
+
+def test_identify_shows_raster_values_under_the_point(qtbot, window, town_data, build, tmp_path, wait_idle):
+    """A visible NDVI raster: its value is listed with the feature clicked, and alone where
+    no feature is; a nodata pixel says so."""
+    import numpy as np
+    import rasterio
+    from affine import Affine
+
+    folder = tmp_path / "栅格 项目"
+    folder.mkdir()
+    ndvi = np.full((40, 40), 0.25, dtype="float32")
+    ndvi[:, :10] = 0.75  # x 0..1000 m: the park side
+    ndvi[0, 39] = -9999.0  # nodata, top right pixel
+    tif = folder / "植被 指数.tif"
+    with rasterio.open(tif, "w", driver="GTiff", width=40, height=40, count=1, dtype="float32", crs="EPSG:4544",
+                       transform=Affine(100.0, 0, build.X0, 0, -100.0, build.Y0 + 4000), nodata=-9999.0) as ds:
+        ds.write(ndvi, 1)
+    layers = [{"name": "NDVI", "source": str(tif), "role": "vegetation_raster"},
+              {"name": "绿地", "source": str(town_data), "layer": "green_space", "role": "green_space"}]
+    window.ops.open_project(build.write_project(folder, layers), ask=False)
+    wait_idle(window)
+    w = window
+    w.actions["tool.identify"].trigger()
+
+    def click(dx: float, dy: float) -> dict[str, str]:
+        px, py = w.canvas.view.to_pixel(*at(build, dx, dy))
+        qtbot.mouseClick(w.canvas, Qt.MouseButton.LeftButton, pos=QPoint(int(px), int(py)))
+        return w.identify_panel.values()
+
+    values = click(150, 500)  # in the park, NDVI 0.75
+    assert values["name（名称）"] == "人民公园" and values["NDVI"] == "0.75"
+    values = click(2500, 500)  # no feature: the raster alone
+    assert values == {"NDVI": "0.25"} and "栅格值" in w.identify_panel.title.text()
+    assert w.model.selection == {}
+    assert click(3950, 3950) == {"NDVI": "（无数据）"}
+    w.set_language("en")
+    assert w.identify_panel.values() == {"NDVI": "(no data)"}
+    w.set_language("zh")

@@ -10,7 +10,7 @@ import rasterio
 from affine import Affine
 
 from greenplan.core.errors import LayerSourceError
-from greenplan.io.raster import open_raster
+from greenplan.io.raster import open_raster, sample_at
 from greenplan.io.report import LayerReport
 
 
@@ -86,3 +86,33 @@ def test_missing_and_damaged_rasters(cn_dir: Path) -> None:
     with pytest.raises(LayerSourceError) as exc:
         open_raster(bad, rep(bad))
     assert "cannot be read" in exc.value.message("en")
+
+
+def test_value_under_a_map_point(cn_dir: Path) -> None:
+    data = np.arange(32 * 48, dtype="float32").reshape(32, 48) / 1000.0
+    data[5, 7] = -1.0  # nodata
+    data[6, 7] = np.nan
+    src = open_raster(tiny_tif(cn_dir / "植被 指数.tif", data, nodata=-1.0), rep(cn_dir / "x.tif"))
+    import pyproj
+
+    work = pyproj.CRS.from_epsg(4544)
+    # pixel (row 2, col 3) spans x 500030..500040, y 4250080..4250070
+    s = sample_at(src, 500_035.0, 4_250_075.0, work)
+    assert (s.row, s.col) == (2, 3) and s.values == (pytest.approx(data[2, 3]),)
+    assert sample_at(src, 500_075.0, 4_250_045.0, work).values == (None,)  # nodata value
+    assert sample_at(src, 500_075.0, 4_250_035.0, work).values == (None,)  # NaN
+    assert sample_at(src, 499_999.0, 4_250_075.0, work) is None  # west of the raster
+    assert sample_at(src, 500_035.0, 4_250_101.0, work) is None  # north of it
+
+
+def test_value_under_a_point_in_another_crs(cn_dir: Path) -> None:
+    """A lon/lat raster sampled at a point of the GK working CRS."""
+    import pyproj
+
+    data = np.arange(100, dtype="uint8").reshape(10, 10)
+    tr = Affine(0.001, 0, 105.0, 0, -0.001, 30.01)  # 0.001° pixels from 105°E, 30.01°N down
+    src = open_raster(tiny_tif(cn_dir / "lonlat.tif", data, crs="EPSG:4490", transform=tr), rep(cn_dir / "l.tif"))
+    gk = pyproj.CRS.from_epsg(4544)
+    x, y = pyproj.Transformer.from_crs(4490, 4544, always_xy=True).transform(105.0045, 30.0065)
+    s = sample_at(src, x, y, gk)
+    assert (s.row, s.col) == (3, 4) and s.values == (34.0,)
