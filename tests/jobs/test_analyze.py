@@ -132,8 +132,8 @@ def test_cross_check_against_independent_computation(outputs) -> None:
     idle = _layer("idle_land")
 
     # eco red line occupation: E ∩ (construction ∪ idle)
-    O = _merge(list(lu.geometry[[_construction(c) for c in codes]]) + list(idle.geometry))
-    occupied = E.intersection(O).area
+    occupiers = _merge(list(lu.geometry[[_construction(c) for c in codes]]) + list(idle.geometry))
+    occupied = E.intersection(occupiers).area
     assert _close(ind["eco_redline_occupation"]["occupied_m2"], occupied)
     assert _close(ind["eco_redline_occupation"]["value"], occupied / E.area)
 
