@@ -20,7 +20,6 @@ import numpy as np
 import pandas as pd
 import rasterio
 import rasterio.mask
-import shapely
 
 LAYERS = ["admin_units", "built_up_area", "ecological_redline", "permanent_farmland",
           "urban_boundary", "land_use", "green_space", "idle_land"]
@@ -55,7 +54,7 @@ def main(gpkg: str, ndvi: str) -> dict:
 
     with step("load"):
         L = {n: gpd.read_file(gpkg, layer=n, engine="pyogrio") for n in LAYERS}
-        for n, df in L.items():
+        for df in L.values():
             bad = ~df.is_valid
             if bad.any():
                 df.loc[bad, "geometry"] = df.geometry[bad].make_valid()
