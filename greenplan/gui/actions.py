@@ -82,6 +82,8 @@ ACTIONS: list[ActionSpec] = [
                "Ctrl+E", enabled_when=_has_data),
     ActionSpec("file.batch_export", QT_TRANSLATE_NOOP("Actions", "&Batch Export by Township…"),
                lambda w: w.show_batch_dialog(), "file", "Ctrl+Shift+E", enabled_when=_has_data),
+    ActionSpec("file.preferences", QT_TRANSLATE_NOOP("Actions", "&Preferences…"), lambda w: w.show_preferences(),
+               "file", "Ctrl+,"),
     ActionSpec("file.quit", QT_TRANSLATE_NOOP("Actions", "&Quit"), lambda w: w.close(), "file", "Ctrl+Q"),
     ActionSpec("layer.add", QT_TRANSLATE_NOOP("Actions", "&Add Layer…"), lambda w: w.ops.add_layer_dialog(), "layer",
                "Ctrl+L", "add_layer", toolbar=True),
@@ -132,7 +134,7 @@ ACTIONS: list[ActionSpec] = [
 #: menu contents in order (action ids, "-" separators, "@menu" submenus)
 MENU_LAYOUT = {
     "file": ["file.new", "file.open", "@recent", "-", "file.save", "file.save_as", "-", "file.export_map",
-             "file.batch_export", "-", "file.quit"],
+             "file.batch_export", "-", "file.preferences", "-", "file.quit"],
     "view": ["view.full", "view.zoom_in", "view.zoom_out", "-", "tool.pan", "tool.zoom_box", "tool.identify",
              "tool.measure_distance", "tool.measure_area", "-", "@docks", "@language"],
     "layer": ["layer.add", "-", "layer.style", "layer.table", "layer.zoom", "layer.role", "layer.rename", "-",

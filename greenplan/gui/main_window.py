@@ -409,6 +409,13 @@ class MainWindow(QMainWindow):
         self.batch_dialog.open()
         return self.batch_dialog
 
+    def show_preferences(self):
+        from greenplan.gui.preferences import PreferencesDialog
+
+        dialog = PreferencesDialog(self)
+        dialog.open()
+        return dialog
+
     # ------------------------------------------------------------------ help
     def show_about(self):
         from greenplan.gui.about import AboutDialog

@@ -75,6 +75,10 @@
         <translation>按乡镇批量制图(&amp;B)…</translation>
     </message>
     <message>
+        <source>&amp;Preferences…</source>
+        <translation>首选项(&amp;P)…</translation>
+    </message>
+    <message>
         <source>&amp;Quit</source>
         <translation>退出(&amp;Q)</translation>
     </message>
@@ -849,6 +853,37 @@
     <message>
         <source>Cancelled.</source>
         <translation>已取消。</translation>
+    </message>
+</context>
+<context>
+    <name>PreferencesDialog</name>
+    <message>
+        <source>Preferences</source>
+        <translation>首选项</translation>
+    </message>
+    <message>
+        <source>Interface language</source>
+        <translation>界面语言</translation>
+    </message>
+    <message>
+        <source>Recovery copy every</source>
+        <translation>自动保存恢复副本间隔</translation>
+    </message>
+    <message>
+        <source> min</source>
+        <translation> 分钟</translation>
+    </message>
+    <message>
+        <source>never</source>
+        <translation>不保存</translation>
+    </message>
+    <message>
+        <source>Clear the list of recent projects ({0})</source>
+        <translation>清空最近打开的项目列表（{0} 个）</translation>
+    </message>
+    <message>
+        <source>While a project has unsaved changes, a copy is written at this interval; after a crash GreenPlan offers to restore it.</source>
+        <translation>项目有未保存的修改时，按此间隔写出恢复副本；程序意外退出后，再次启动时可恢复。</translation>
     </message>
 </context>
 <context>

@@ -114,3 +114,38 @@ def test_many_void_qt_calls_do_not_exhaust_none(qapp):
     for _ in range(20_000):
         w.setObjectName("x")
     assert sys.getrefcount(None) >= before - 100  # a leak would have dropped it by 20,000
+
+
+def test_preferences_change_language_autosave_and_recent(qtbot, window):
+    from greenplan.gui.gui_settings import GuiSettings
+
+    window.settings.add_recent("D:/项目 1/县.greenplan.toml")
+    from greenplan.gui.preferences import PreferencesDialog
+
+    window.actions["file.preferences"].trigger()  # the menu item opens it
+    dialog = window.findChild(PreferencesDialog, "preferencesDialog")
+    assert dialog.windowTitle() == "首选项" and dialog.autosave.value() == 1  # 60 s by default
+    assert dialog.autosave.suffix() == " 分钟" and dialog.clear_recent.text().endswith("（1 个）")
+    dialog.autosave.setValue(0)
+    assert dialog.autosave.text() == "不保存"
+    dialog.autosave.setValue(5)
+    dialog.clear_recent.setChecked(True)
+    dialog.language.setCurrentIndex(dialog.language.findData("en"))
+    dialog.accept()
+    assert window.settings.autosave_s == 300 and window.recovery.timer.interval() == 300_000
+    assert window.recovery.timer.isActive()
+    assert window.settings.recent_projects == []
+    assert window.actions["file.open"].text() == "&Open Project…"  # switched at once
+    again = GuiSettings.load()  # and remembered
+    assert (again.language, again.autosave_s, again.recent_projects) == ("en", 300, [])
+    dialog = window.show_preferences()
+    assert dialog.windowTitle() == "Preferences" and not dialog.clear_recent.isEnabled()
+    dialog.autosave.setValue(0)
+    dialog.language.setCurrentIndex(dialog.language.findData("zh"))
+    dialog.accept()
+    assert not window.recovery.timer.isActive() and window.settings.autosave_s == 0
+    assert window.actions["file.open"].text() == "打开项目(&O)…"
+    dialog = window.show_preferences()
+    dialog.autosave.setValue(30)
+    dialog.reject()  # cancel changes nothing
+    assert window.settings.autosave_s == 0
