@@ -170,8 +170,7 @@ def test_batch_can_be_cancelled_and_asks_for_a_choice(qtbot, batch_dialog, tmp_p
     d.all_units.click()
     worker = d.start()
     d.cancel_button.click()
-    with qtbot.waitSignal(worker.finished, timeout=60_000):
-        pass
+    qtbot.waitUntil(worker.isFinished, timeout=60_000)  # a cancelled run can end before a signal wait starts
     qtbot.waitUntil(lambda: d.worker is None)
     assert d.status.text() == "已取消。取消前已完成的地图保存在输出文件夹中。"
     assert d.start_button.isEnabled() and d.result is None
