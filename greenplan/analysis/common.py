@@ -26,13 +26,12 @@ def graded(ctx: AnalysisContext, ind: Indicator, band: int | None = None) -> Ind
 
 
 def skipped(ctx: AnalysisContext, key: str, unit: str, method: str, note: str, **extra: Any) -> Computed:
-    """An indicator whose inputs are missing: null overall and in every unit."""
-
-    ctx.add_notes([f"{key}: {note}"])
+    """An indicator whose inputs are missing: null overall and in every unit (and a note
+    for the document)."""
     by_unit = None
     if ctx.units is not None:
         by_unit = [missing(key, unit, method, note, **extra) for _ in range(ctx.units.n)]
-    return Computed(missing(key, unit, method, note, **extra), by_unit)
+    return Computed(missing(key, unit, method, note, **extra), by_unit, notes=[f"{key}: {note}"])
 
 
 def unit_ratios(

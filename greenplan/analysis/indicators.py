@@ -10,7 +10,6 @@ A missing optional input skips the indicators that need it (value null with a no
 
 from __future__ import annotations
 
-import os
 from collections.abc import Callable, Mapping
 from concurrent.futures import FIRST_COMPLETED, ThreadPoolExecutor, wait
 from typing import Any
@@ -31,6 +30,7 @@ from greenplan.analysis.idle_land import idle_land
 from greenplan.analysis.redline import eco_redline_occupation, redline_overlaps
 from greenplan.analysis.result import KEYS, Computed, IndicatorsResult, UnitResult
 from greenplan.core.feedback import Feedback, SubFeedback
+from greenplan.core.parallel import cores
 from greenplan.core.settings import AnalysisSettings
 
 #: indicator key → function of the context
@@ -73,7 +73,7 @@ def worker_count() -> int:
     The work is mostly inside GEOS, which runs without the GIL; a thread waiting for a
     shared union another one is building leaves its core to the others.
     """
-    return max(2, min(4, os.cpu_count() or 2))
+    return max(2, cores())
 
 
 def _shared_work(ctx: AnalysisContext) -> list[Callable[[], Any]]:
@@ -115,18 +115,6 @@ def _run_pool(ctx: AnalysisContext, keys: tuple[str, ...], feedback: Feedback) -
         raise
     pool.shutdown(wait=True)
     return {k: futures[k].result() for k in keys}
-
-
-def _ordered_notes(notes: list[str], first: int) -> list[str]:
-    """``notes`` with those added by the indicators (after ``first``) in key order, so the
-    document does not depend on which thread finished first."""
-    rank = {k: i for i, k in enumerate(KEYS)}
-
-    def key_of(note: str) -> int:
-        head = note.split(": ", 1)[0]
-        return rank.get(head, len(KEYS))
-
-    return notes[:first] + sorted(notes[first:], key=key_of)
 
 
 def compute_indicators(
@@ -200,10 +188,9 @@ def compute_indicators(
     features: dict[str, gpd.GeoDataFrame] = {}
     feedback.check()
     feedback.set_text("计算指标 / computing indicators")
-    first_note = len(ctx.notes)
     done = _run_pool(ctx, keys, feedback)
-    ctx.notes[:] = _ordered_notes(ctx.notes, first_note)
     for key in keys:
+        ctx.add_notes(done[key].notes)
         overall[key] = done[key].overall
         if done[key].by_unit is not None:
             per_unit[key] = done[key].by_unit

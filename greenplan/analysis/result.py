@@ -222,8 +222,10 @@ class IndicatorsResult:
 
 @dataclass
 class Computed:
-    """What one indicator function returns: overall, per unit (None: no units), features."""
+    """What one indicator function returns: overall, per unit (None: no units), features,
+    and notes for the whole document (added in key order, whichever thread finished first)."""
 
     overall: Indicator
     by_unit: list[Indicator] | None = None
     features: dict[str, Any] = field(default_factory=dict)
+    notes: list[str] = field(default_factory=list)

@@ -37,6 +37,7 @@ from greenplan.analysis.geom import PieceSet, union_rows
 from greenplan.analysis.slope import zonal_slope_stats
 from greenplan.core.errors import CRSError
 from greenplan.core.feedback import Feedback, SubFeedback
+from greenplan.core.parallel import split_map
 from greenplan.core.resources import load_resource_toml
 from greenplan.core.settings import AnalysisSettings
 
@@ -202,12 +203,8 @@ def overlap_m2(geoms: np.ndarray, other: gpd.GeoDataFrame | None, tree: shapely.
 
 
 def _buffer(geoms: np.ndarray, distance: float, quad_segs: int) -> np.ndarray:
-    """``shapely.buffer`` on two threads for large arrays (GEOS releases the GIL)."""
-    if len(geoms) < 20_000:
-        return shapely.buffer(geoms, distance, quad_segs=quad_segs)
-    with ThreadPoolExecutor(max_workers=2) as pool:
-        parts = list(pool.map(lambda a: shapely.buffer(a, distance, quad_segs=quad_segs), np.array_split(geoms, 2)))
-    return np.concatenate(parts)
+    """``shapely.buffer`` on all cores for large arrays (GEOS releases the GIL)."""
+    return split_map(lambda a: shapely.buffer(a, distance, quad_segs=quad_segs), geoms, min_size=20_000)
 
 
 def _dsm_geoms(geoms: np.ndarray, crs: Any, dsm: Any) -> tuple[np.ndarray, float, Any]:
