@@ -161,7 +161,7 @@ def _vegetated(ctx: AnalysisContext, data: np.ndarray, dtype: str) -> tuple[np.n
         kind = "ndvi" if np.issubdtype(np.dtype(dtype), np.floating) else "landcover"
     if kind == "ndvi":
         return (data.astype("float64") / float(s.ndvi_scale)) >= s.ndvi_threshold, kind
-    return np.isin(data, np.asarray(s.vegetation_classes)), kind
+    return np.isin(data, np.asarray(s.vegetation_classes or [10, 20, 30, 90, 95, 100])), kind
 
 
 def green_coverage_raster(ctx: AnalysisContext) -> Computed:

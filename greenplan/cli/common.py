@@ -21,7 +21,7 @@ from greenplan.core.feedback import ConsoleFeedback, Feedback
 from greenplan.core.gcpause import paused_gc
 from greenplan.core.jsonio import json_default  # noqa: F401 - re-exported for commands
 from greenplan.core.paths import log_dir
-from greenplan.core.project import LayerSpec, Project, read_project
+from greenplan.core.project import LAYER_OPTIONS, LayerSpec, Project, read_project
 from greenplan.core.roles import get_role
 from greenplan.core.settings import SETTING_NAMES
 
@@ -62,7 +62,19 @@ def parse_set_args(items: list[str] | None) -> tuple[dict[str, str], dict[str, d
     """``KEY=VALUE`` items → (settings, per-role layer options).
 
     ``ROLE.FIELD=NAME`` maps a role field to a file's field (``land_use.DLBM=DLBM_2023``);
-    ``ROLE.encoding=gbk`` overrides a layer's encoding. Anything else is a setting.
+    ``ROLE.OPTION=VALUE`` sets a layer option (:data:`~greenplan.core.project.LAYER_OPTIONS`:
+    ``encoding``, ``classes``, ``where``, ``source_crs`` ...). Anything else is a setting.
+
+    Raises
+    ------
+    SettingError
+        A key that is neither a setting, nor a field of the role, nor a layer option; the
+        message lists the valid keys and the closest match.
+
+    Examples
+    --------
+    >>> parse_set_args(["as_of=2026-06-30", "land_use.classes=osm", "land_use.DLBM=CODE"])
+    ({'as_of': '2026-06-30'}, {'land_use': {'classes': 'osm', 'DLBM': 'CODE'}})
     """
     settings: dict[str, str] = {}
     layer_opts: dict[str, dict[str, str]] = {}
@@ -78,12 +90,34 @@ def parse_set_args(items: list[str] | None) -> tuple[dict[str, str], dict[str, d
         key, _, value = item.partition("=")
         key = key.strip()
         if "." in key:
-            role, _, sub = key.partition(".")
-            get_role(role, key=f"--set {key}")
-            layer_opts.setdefault(role, {})[sub] = value.strip()
+            role_id, _, sub = key.partition(".")
+            role = get_role(role_id, key=f"--set {key}")
+            valid = [f.name for f in role.fields] + list(LAYER_OPTIONS)
+            if sub not in valid:
+                raise _unknown_key(key, sub, valid, f"{role_id}.")
+            layer_opts.setdefault(role_id, {})[sub] = value.strip()
         else:
+            if key not in SETTING_NAMES:
+                raise _unknown_key(key, key, list(SETTING_NAMES), "")
             settings[key] = value
     return settings, layer_opts
+
+
+def _unknown_key(key: str, sub: str, valid: list[str], prefix: str) -> SettingError:
+    from greenplan.core.text import closest
+
+    near = closest(sub, valid)
+    near_en = f" Did you mean '{prefix}{near}'?" if near else ""
+    near_zh = f"是否应为“{prefix}{near}”？" if near else ""
+    what_en = "a field of the role nor a layer option" if prefix else "a setting"
+    what_zh = "该角色的字段，也不是图层选项" if prefix else "设置项"
+    return SettingError(
+        f"--set {key}: '{sub}' is neither {what_en}.{near_en} Valid: {', '.join(valid)}.",
+        f"--set {key}：“{sub}”既不是{what_zh}。{near_zh}可用：{'、'.join(valid)}。",
+        key=f"--set {key}",
+        hint_en="Fix the key (see docs/cli.md).",
+        hint_zh="请更正该键（参见 docs/cli.md）。",
+    )
 
 
 def add_project_args(p: argparse.ArgumentParser) -> None:
@@ -126,16 +160,27 @@ def project_from_args(args: argparse.Namespace) -> tuple[Project, list[str]]:
         project.crs = settings["crs"]
     project.settings = project.settings.with_overrides(settings)
     for role, opts in layer_opts.items():
-        targets = project.layers_with_role(role)
-        for lyr in targets:
+        for lyr in project.layers_with_role(role):
             for sub, value in opts.items():
-                if sub == "encoding":
-                    lyr.encoding = value
-                elif sub == "layer":
-                    lyr.layer = value
-                else:
-                    lyr.fields[sub] = value
+                apply_layer_option(lyr, sub, value)
     return project, warnings
+
+
+def apply_layer_option(lyr: LayerSpec, key: str, value: str) -> None:
+    """Set option or role field ``key`` of a layer from its command-line text."""
+    if key == "band":
+        try:
+            band = int(value)
+        except ValueError:
+            band = 0
+        if band < 1:
+            raise SettingError(f"--set {lyr.role}.band: '{value}' is not a band number (1, 2 …).",
+                               f"--set {lyr.role}.band：“{value}”不是波段号（1、2 …）。", key=f"--set {lyr.role}.band")
+        lyr.band = band
+    elif key in LAYER_OPTIONS:
+        setattr(lyr, key, value or None)
+    else:
+        lyr.fields[key] = value
 
 
 def add_output_args(p: argparse.ArgumentParser) -> None:

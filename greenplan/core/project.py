@@ -20,13 +20,18 @@ Layout (every key but ``schema_version`` and ``[[layers]]`` ``source`` is option
     visible = true
     encoding = "gbk"                  # shapefile attribute encoding override
     fields = { name = "HXMC" }        # role field -> field in this file
+    classes = "erdiao"                # class mapping: preset, {value = target} or a CSV path
+    where = "fclass IN ('park')"      # OGR SQL attribute filter
+    source_crs = "GCJ-02"             # overrides the file's CRS (also EPSG:…, BD-09)
+    band = 1                          # raster band read (vegetation raster)
     style = { fill = "#00b050", alpha = 0.4 }
 
     [[scenarios]]                     # kept as given (see the scenarios module)
     [themes]                          # map themes (see the render layer)
 
-Unknown keys give warnings and are kept, so a round trip through an older GreenPlan
-loses nothing. Saving is atomic.
+Unknown keys are errors in a file of this schema version or an older one (a typo must not
+be silently ignored); in a file from a newer GreenPlan they give warnings and are kept, so a
+round trip loses nothing. Saving is atomic.
 """
 
 from __future__ import annotations
@@ -43,11 +48,14 @@ from greenplan.core.errors import GreenplanError, ProjectFileError
 from greenplan.core.roles import get_role
 from greenplan.core.settings import AnalysisSettings
 
-SCHEMA_VERSION = 1
+#: 2 added the layer options ``classes``, ``where``, ``source_crs`` and ``band``
+SCHEMA_VERSION = 2
 SUFFIX = ".greenplan.toml"
 
 _TOP_KEYS = {"schema_version", "name", "crs", "metadata", "settings", "layers", "scenarios", "themes"}
-_LAYER_KEYS = {"name", "source", "layer", "role", "visible", "encoding", "fields", "style"}
+#: layer options that are not role fields (``--set ROLE.KEY=VALUE`` accepts these too)
+LAYER_OPTIONS = ("layer", "encoding", "classes", "where", "source_crs", "band")
+_LAYER_KEYS = {"name", "source", "role", "visible", "fields", "style", *LAYER_OPTIONS}
 
 
 @dataclass
@@ -62,6 +70,15 @@ class LayerSpec:
     encoding: str | None = None
     fields: dict[str, str] = field(default_factory=dict)
     style: dict[str, Any] = field(default_factory=dict)
+    #: class mapping (indicators.md v2.2 "Class mapping"): a preset name (``erdiao``,
+    #: ``osm``), a table ``{source value: target}`` or the path of a two-column CSV
+    classes: str | dict[str, str] | None = None
+    #: OGR SQL attribute filter passed to the reader (``fclass IN ('park','forest')``)
+    where: str | None = None
+    #: the layer's CRS, overriding the file's: ``EPSG:4326``, ``GCJ-02``, ``BD-09`` ...
+    source_crs: str | None = None
+    #: raster band read (1-based); None: band 1
+    band: int | None = None
     extra: dict[str, Any] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
@@ -91,6 +108,8 @@ class Project:
     extra: dict[str, Any] = field(default_factory=dict)
     #: the file it was read from / saved to (None: never saved)
     path: Path | None = None
+    #: schema version of the file read (a newer one is kept on saving, with its unknown keys)
+    schema_version: int = SCHEMA_VERSION
 
     def layers_with_role(self, role: str) -> list[LayerSpec]:
         return [lyr for lyr in self.layers if lyr.role == role]
@@ -116,6 +135,23 @@ def _err(path: Path, key: str, en: str, zh: str) -> ProjectFileError:
     )
 
 
+def unknown_key_error(path: Path | None, key: str, unknown: str, valid: list[str] | tuple[str, ...]) -> ProjectFileError:
+    """An unknown key, with the valid keys and the closest match."""
+    from greenplan.core.text import closest
+
+    near = closest(unknown, list(valid))
+    near_en = f" Did you mean '{near}'?" if near else ""
+    near_zh = f"是否应为“{near}”？" if near else ""
+    return ProjectFileError(
+        f"Unknown key '{key}'.{near_en} Valid keys: {', '.join(valid)}.",
+        f"未知配置项“{key}”。{near_zh}可用的配置项：{'、'.join(valid)}。",
+        path=path,
+        key=key,
+        hint_en="Fix or remove the key (a file from a newer GreenPlan has a higher schema_version).",
+        hint_zh="请更正或删除该项（更新版本 GreenPlan 保存的文件 schema_version 更高）。",
+    )
+
+
 def _expect(value: Any, typ: type | tuple[type, ...], path: Path, key: str, what_en: str, what_zh: str) -> Any:
     if not isinstance(value, typ):
         raise _err(path, key, f"Expected {what_en}, found {type(value).__name__} {value!r}.", f"应为{what_zh}，实际为 {value!r}。")
@@ -130,16 +166,23 @@ def parse_project(data: dict[str, Any], path: Path) -> tuple[Project, list[str]]
         raise _err(path, "schema_version", "The project file has no schema_version.", "项目文件缺少 schema_version。")
     if not isinstance(version, int) or version < 1:
         raise _err(path, "schema_version", f"schema_version must be a positive integer, not {version!r}.", f"schema_version 应为正整数，而不是 {version!r}。")
-    if version > SCHEMA_VERSION:
-        raise _err(
-            path,
-            "schema_version",
-            f"The project was saved by a newer GreenPlan (schema {version}; this one reads up to {SCHEMA_VERSION}).",
-            f"该项目由更新版本的 GreenPlan 保存（格式版本 {version}，本程序最高支持 {SCHEMA_VERSION}）。",
+    newer = version > SCHEMA_VERSION
+    if newer:
+        warnings.append(
+            f"{path.name}: saved by a newer GreenPlan (schema {version}; this one reads {SCHEMA_VERSION}): "
+            f"settings it does not know are kept but not used / 该项目由更新版本的 GreenPlan 保存（格式版本 {version}，"
+            f"本程序为 {SCHEMA_VERSION}）：不认识的配置项将保留但不生效"
         )
+
+    def unknown(key: str, name: str, valid: Any) -> None:
+        # a typo in a file of this version must not be ignored; a newer file's keys are kept
+        if not newer:
+            raise unknown_key_error(path, key, name, sorted(valid))
+        warnings.append(f"{path.name}: unknown key '{key}' kept / 未知配置项“{key}”，已保留")
+
     for k in data:
         if k not in _TOP_KEYS:
-            warnings.append(f"{path.name}: unknown key '{k}' kept / 未知配置项“{k}”，已保留")
+            unknown(k, k, _TOP_KEYS)
     folder = path.parent
     name = str(data.get("name", path.name.removesuffix(SUFFIX)))
     crs = data.get("crs")
@@ -147,11 +190,16 @@ def parse_project(data: dict[str, Any], path: Path) -> tuple[Project, list[str]]
         _expect(crs, str, path, "crs", "a CRS such as \"EPSG:4544\"", "坐标系，例如 \"EPSG:4544\"")
     metadata = dict(_expect(data.get("metadata", {}), dict, path, "metadata", "a table", "表"))
     settings_raw = _expect(data.get("settings", {}), dict, path, "settings", "a table", "表")
+    from greenplan.core.settings import SETTING_NAMES
+
+    for k in settings_raw:
+        if k not in SETTING_NAMES:
+            unknown(f"settings.{k}", k, SETTING_NAMES)
     try:
         settings, w = AnalysisSettings.from_dict(settings_raw)
     except GreenplanError as exc:
         raise _err(path, exc.key or "settings", exc.en, exc.zh) from None
-    warnings += [f"{path.name}: {x}" for x in w]
+    warnings += [f"{path.name}: {x}" for x in w if not newer or "unknown setting" not in x]
 
     layers: list[LayerSpec] = []
     for i, raw in enumerate(_expect(data.get("layers", []), list, path, "layers", "an array of tables [[layers]]", "表数组 [[layers]]")):
@@ -171,7 +219,21 @@ def parse_project(data: dict[str, Any], path: Path) -> tuple[Project, list[str]]
         visible = _expect(raw.get("visible", True), bool, path, f"{key}.visible", "true or false", "true 或 false")
         extra = {k: v for k, v in raw.items() if k not in _LAYER_KEYS}
         for k in extra:
-            warnings.append(f"{path.name}: unknown key '{key}.{k}' kept / 未知配置项“{key}.{k}”，已保留")
+            unknown(f"{key}.{k}", k, _LAYER_KEYS)
+        classes = raw.get("classes")
+        if classes is not None:
+            _expect(classes, (str, dict), path, f"{key}.classes", "a preset name, a table or a CSV path", "预设名称、映射表或 CSV 文件路径")
+            if isinstance(classes, dict):
+                classes = {str(ck): str(cv) for ck, cv in classes.items()}
+        where = raw.get("where")
+        if where is not None:
+            _expect(where, str, path, f"{key}.where", "an attribute filter such as \"fclass = 'park'\"", "属性过滤条件，例如 \"fclass = 'park'\"")
+        source_crs = raw.get("source_crs")
+        if source_crs is not None:
+            _expect(source_crs, str, path, f"{key}.source_crs", "a CRS such as \"EPSG:4326\" or \"GCJ-02\"", "坐标系，例如 \"EPSG:4326\" 或 \"GCJ-02\"")
+        band = raw.get("band")
+        if band is not None and (isinstance(band, bool) or not isinstance(band, int) or band < 1):
+            raise _err(path, f"{key}.band", f"band must be a band number from 1, not {band!r}.", f"band 应为从 1 开始的波段号，而不是 {band!r}。")
         layers.append(
             LayerSpec(
                 source=_resolve_source(source, folder),
@@ -182,6 +244,10 @@ def parse_project(data: dict[str, Any], path: Path) -> tuple[Project, list[str]]
                 encoding=raw.get("encoding"),
                 fields=dict(fields),
                 style=dict(style),
+                classes=classes,
+                where=where,
+                source_crs=source_crs,
+                band=band,
                 extra=extra,
             )
         )
@@ -198,6 +264,7 @@ def parse_project(data: dict[str, Any], path: Path) -> tuple[Project, list[str]]
         themes=copy.deepcopy(themes),
         extra=extra,
         path=path,
+        schema_version=max(version, SCHEMA_VERSION),
     )
     return project, warnings
 
@@ -272,7 +339,7 @@ def _drop_none(d: Any) -> Any:
 
 def project_to_dict(project: Project, folder: Path) -> dict[str, Any]:
     """The TOML document for ``project`` with sources relative to ``folder``."""
-    doc: dict[str, Any] = {"schema_version": SCHEMA_VERSION, "name": project.name}
+    doc: dict[str, Any] = {"schema_version": max(SCHEMA_VERSION, project.schema_version), "name": project.name}
     if project.crs:
         doc["crs"] = project.crs
     if project.metadata:
@@ -292,6 +359,10 @@ def project_to_dict(project: Project, folder: Path) -> dict[str, Any]:
             d["encoding"] = lyr.encoding
         if lyr.fields:
             d["fields"] = dict(lyr.fields)
+        for opt in ("classes", "where", "source_crs", "band"):
+            value = getattr(lyr, opt)
+            if value is not None:
+                d[opt] = dict(value) if isinstance(value, dict) else value
         if lyr.style:
             d["style"] = dict(lyr.style)
         d.update(lyr.extra)

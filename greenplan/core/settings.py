@@ -25,7 +25,9 @@ NOISE_M2 = 1e-6
 
 _CHOICES: dict[str, tuple[str, ...]] = {
     "code_system": ("sandiao", "yongdi2023"),
-    "vegetation_raster_kind": ("auto", "ndvi", "landcover"),
+    "vegetation_raster_kind": ("auto", "ndvi", "landcover", "fraction"),
+    "landcover_product": ("auto", "worldcover", "lc100", "clcd", "esacci"),
+    "rooftop_unknown_roof": ("exclude", "flat"),
 }
 
 
@@ -52,8 +54,17 @@ class AnalysisSettings:
     vegetation_raster_kind: str = "auto"
     #: NDVI stored as integers is divided by this (e.g. 10000)
     ndvi_scale: float = 1.0
-    #: land-cover classes counted as vegetation (ESA WorldCover by default)
-    vegetation_classes: list[int] = field(default_factory=lambda: [10, 20, 30, 90, 95, 100])
+    #: land-cover classes counted as vegetation; empty: the default classes of the product
+    #: (``landcover_product``)
+    vegetation_classes: list[int] = field(default_factory=list)
+    #: land-cover product of a ``landcover`` raster (class list and palette); auto: the
+    #: product whose class list holds every value of the raster
+    landcover_product: str = "auto"
+    #: a ``fraction`` raster is divided by this (100 for 0–100 percent); None: 100 for integer
+    #: rasters, 1 for floating-point ones
+    fraction_scale: float | None = None
+    #: indicators whose classes are unknown over more than this area share are not graded
+    unknown_code_tolerance: float = 0.01
     #: "as of" date for idle-land classes; None: today
     as_of: dt.date | None = None
     #: population of the built-up area; None: spread unit populations over residential land
@@ -73,6 +84,8 @@ class AnalysisSettings:
     rooftop_max_floors: int = 16
     rooftop_min_year: int = 1990
     rooftop_usable_share: float = 0.7
+    #: a roof with neither a DSM over it nor a roof_type: "exclude" it, or take it as "flat"
+    rooftop_unknown_roof: str = "exclude"
     # pocket parks on idle land
     pocket_park_min_m2: float = 400.0
     pocket_park_max_m2: float = 10_000.0

@@ -36,3 +36,26 @@ def fit(text: str, width: int, align: str = "left") -> str:
             break
         out += c
     return out + "…" + " " * (width - 1 - display_width(out))
+
+
+def closest(name: str, valid: list[str] | tuple[str, ...]) -> str | None:
+    """The valid key a mistyped ``name`` most likely meant (None: no good match).
+
+    Examples
+    --------
+    >>> closest("ndvi_treshold", ["ndvi_threshold", "as_of"]), closest("crs", ["name", "source_crs"])
+    ('ndvi_threshold', 'source_crs')
+    >>> closest("zzz", ["name"]) is None
+    True
+    """
+    import difflib
+
+    low = {v.lower(): v for v in valid}
+    if name.lower() in low:
+        return low[name.lower()]
+    close = difflib.get_close_matches(name.lower(), list(low), n=1, cutoff=0.6)
+    if close:
+        return low[close[0]]
+    # a key that is part of a valid one (crs → source_crs)
+    within = [v for v in valid if len(name) >= 3 and name.lower() in v.lower()]
+    return min(within, key=len) if within else None

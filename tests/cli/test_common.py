@@ -27,6 +27,37 @@ def test_set_args_split_settings_and_field_mapping() -> None:
     assert layer_opts == {"land_use": {"DLBM": "DLBM_2023"}, "idle_land": {"encoding": "gbk"}}
 
 
+@pytest.mark.parametrize(
+    ("item", "fragment"),
+    [
+        ("admin_units.crs=EPSG:4326", "admin_units.source_crs"),  # a layer option, not a field mapping
+        ("land_use.clases=osm", "land_use.classes"),
+        ("ndvi_treshold=0.2", "ndvi_threshold"),
+    ],
+)
+def test_unknown_set_keys_exit_2_with_the_closest_match(item: str, fragment: str, capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SettingError) as info:
+        parse_set_args([item])
+    msg = info.value.message("en")
+    assert f"Did you mean '{fragment}'" in msg and info.value.exit_code == 2
+    assert fragment in info.value.message("zh")
+    args = argparse.Namespace(project=None, layer=["land_use=x.gpkg"], set=[item])
+    assert guarded(lambda a: project_from_args(a) and 0, args) == 2
+    assert "Traceback" not in capsys.readouterr().err
+
+
+def test_layer_options_from_set(tmp_path: Path) -> None:
+    args = argparse.Namespace(project=None, layer=[f"land_use={tmp_path / 'a.gpkg'}", f"vegetation_raster={tmp_path / 'c.tif'}"],
+                              set=["land_use.classes=osm", "land_use.where=fclass = 'park'", "land_use.source_crs=GCJ-02",
+                                   "vegetation_raster.band=3"])
+    project, _ = project_from_args(args)
+    lu, veg = project.layers
+    assert (lu.classes, lu.where, lu.source_crs, lu.fields) == ("osm", "fclass = 'park'", "GCJ-02", {})
+    assert veg.band == 3
+    with pytest.raises(SettingError):
+        project_from_args(argparse.Namespace(project=None, layer=[f"vegetation_raster={tmp_path / 'c.tif'}"], set=["vegetation_raster.band=x"]))
+
+
 def test_projectless_args_build_a_project(tmp_path: Path) -> None:
     args = argparse.Namespace(project=None, layer=[f"land_use={tmp_path / 'a.gpkg'}"], set=["land_use.DLBM=dlbm", "crs=EPSG:4545", "as_of=2026-01-01"])
     project, _ = project_from_args(args)

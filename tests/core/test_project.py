@@ -81,15 +81,16 @@ def test_windows_separators_and_crlf_are_read(cn_dir: Path) -> None:
     assert q.layers[0].source == cn_dir / "数据" / "三调.gpkg"
 
 
-def test_unknown_keys_warn_and_survive_round_trip(cn_dir: Path) -> None:
+def test_unknown_keys_of_a_newer_schema_warn_and_survive_round_trip(cn_dir: Path) -> None:
     path = cn_dir / "u.greenplan.toml"
     path.write_text(
-        'schema_version = 1\nfuture_key = 3\n[[layers]]\nsource = "a.gpkg"\nlabel_field = "name"\n'
+        'schema_version = 99\nfuture_key = 3\n[[layers]]\nsource = "a.gpkg"\nlabel_field = "name"\n'
         "[settings]\nnot_a_setting = 1\n",
         encoding="utf-8",
     )
     q, warnings = read_project(path)
     joined = "\n".join(warnings)
+    assert "newer GreenPlan" in joined
     assert "future_key" in joined and "layers[0].label_field" in joined and "not_a_setting" in joined
     save_project(q)
     r, _ = read_project(path)
@@ -97,11 +98,47 @@ def test_unknown_keys_warn_and_survive_round_trip(cn_dir: Path) -> None:
 
 
 @pytest.mark.parametrize(
+    ("text", "key", "near"),
+    [
+        ('schema_version = 1\nnmae = "x"\n', "nmae", "name"),
+        ('schema_version = 2\n[[layers]]\nsource = "a.gpkg"\nsource_CRS = "GCJ-02"\n', "layers[0].source_CRS", "source_crs"),
+        ('schema_version = 2\n[settings]\nndvi_treshold = 0.2\n', "settings.ndvi_treshold", "ndvi_threshold"),
+    ],
+)
+def test_unknown_keys_of_this_schema_are_errors_with_the_closest_match(cn_dir: Path, text: str, key: str, near: str) -> None:
+    path = cn_dir / "typo.greenplan.toml"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(ProjectFileError) as info:
+        read_project(path)
+    assert info.value.key == key
+    assert f"Did you mean '{near}'" in info.value.message("en") and near in info.value.message("zh")
+    assert info.value.exit_code == 2
+
+
+def test_layer_options_round_trip(cn_dir: Path) -> None:
+    path = cn_dir / "opts.greenplan.toml"
+    path.write_text(
+        'schema_version = 2\n[[layers]]\nsource = "a.shp"\nrole = "land_use"\nclasses = "osm"\n'
+        "where = \"fclass IN ('park','forest')\"\nsource_crs = \"GCJ-02\"\n"
+        '[[layers]]\nsource = "b.tif"\nrole = "vegetation_raster"\nband = 2\n'
+        '[[layers]]\nsource = "c.shp"\nrole = "green_space"\nclasses = { park = "G1", forest = "ignore" }\n',
+        encoding="utf-8",
+    )
+    q, warnings = read_project(path)
+    assert warnings == []
+    save_project(q)
+    r, _ = read_project(path)
+    a, b, c = r.layers
+    assert (a.classes, a.where, a.source_crs, b.band) == ("osm", "fclass IN ('park','forest')", "GCJ-02", 2)
+    assert c.classes == {"park": "G1", "forest": "ignore"}
+
+
+@pytest.mark.parametrize(
     ("text", "key", "fragment"),
     [
         ('schema_version = 1\nname = "x\n', None, "line 2"),
         ('name = "x"\n', "schema_version", "schema_version"),
-        ("schema_version = 99\n", "schema_version", "newer"),
+        ('schema_version = 2\n[[layers]]\nsource = "a.tif"\nband = 0\n', "layers[0].band", "band number"),
         ('schema_version = 1\n[[layers]]\nrole = "land_use"\n', "layers[0].source", "source"),
         ('schema_version = 1\n[[layers]]\nsource = "a.shp"\nvisible = "yes"\n', "layers[0].visible", "true or false"),
         ('schema_version = 1\n[settings]\nndvi_threshold = "high"\n', "settings.ndvi_threshold", "number"),

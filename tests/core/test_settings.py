@@ -11,7 +11,7 @@ from greenplan.core.settings import AnalysisSettings
 def test_defaults_follow_indicators_md() -> None:
     s = AnalysisSettings()
     assert (s.ndvi_threshold, s.sliver_m2, s.quad_segs, s.scheme, s.code_system) == (0.3, 1.0, 16, "gbt50563", "sandiao")
-    assert s.vegetation_classes == [10, 20, 30, 90, 95, 100]
+    assert s.vegetation_classes == [] and s.landcover_product == "auto"
     assert (s.rooftop_max_slope_deg, s.rooftop_flat_share, s.rooftop_shrink_px) == (5.0, 0.7, 1.5)
 
 
