@@ -6,7 +6,9 @@ scenarios"; defaults from settings ``rooftop_*`` and ``resources/standards/candi
 1. ``roof_not_flat`` / ``roof_unknown``: over the footprint shrunk by ``rooftop_shrink_px``
    DSM pixels, at least ``rooftop_flat_share`` of the pixels whose centre lies strictly inside
    have a Horn slope ≤ ``rooftop_max_slope_deg``; with fewer than 2 such pixels, or no DSM, the
-   ``roof_type`` attribute decides (no attribute either: ``roof_unknown``);
+   ``roof_type`` attribute decides; no attribute either: ``roof_unknown`` when the setting
+   ``rooftop_unknown_roof`` is ``exclude`` (default), taken as flat (``roof_source``
+   ``assumed_flat``) when it is ``flat``;
 2. ``too_small``: footprint area < ``rooftop_min_area_m2``;
 3. ``too_tall`` / ``height_unknown``: ``height_m`` > ``rooftop_max_height_m``, or where the
    height is missing ``floors`` > ``rooftop_max_floors``;
@@ -53,6 +55,20 @@ REASONS: dict[str, str] = {
     "year_unknown": "建成年份未知",
     "in_redline": "位于生态保护红线内",
     "on_farmland": "位于永久基本农田上",
+}
+#: the same reasons in English (printed summaries)
+REASONS_EN: dict[str, str] = {
+    "": "",
+    "roof_not_flat": "roof not flat (too few flat DSM pixels, or roof_type not flat)",
+    "roof_unknown": "without roof type or DSM",
+    "too_small": "roof too small",
+    "too_tall": "too tall (height or floors)",
+    "height_unknown": "height and floors unknown",
+    "excluded_structure": "unsuitable structure (light steel, wood, tile, temporary)",
+    "too_old": "built too early",
+    "year_unknown": "year built unknown",
+    "in_redline": "in the ecological red line",
+    "on_farmland": "on permanent farmland",
 }
 
 
@@ -258,7 +274,9 @@ def assess_rooftops(
     dsm : RasterSource, path or None
         Single-band DSM in metres; the footprints are reprojected to its CRS.
     settings : AnalysisSettings
-        ``rooftop_*``, ``sliver_m2`` and ``quad_segs`` are used.
+        ``rooftop_*`` (``rooftop_unknown_roof``: a roof with neither DSM pixels nor a
+        ``roof_type`` is excluded as ``roof_unknown``, or taken as flat), ``sliver_m2`` and
+        ``quad_segs`` are used.
     redline, farmland : GeoDataFrame, optional
         Ecological red line and permanent farmland (working CRS).
     service_area : PieceSet, optional
@@ -271,7 +289,8 @@ def assess_rooftops(
     -------
     RooftopResult
         ``frame`` has the input columns plus ``candidate_id``, ``candidate``, ``reason``,
-        ``reason_zh``, ``area_m2``, ``roof_source`` (dsm/attribute/none), ``dsm_pixels``,
+        ``reason_zh``, ``area_m2``, ``roof_source`` (dsm/attribute/none, or assumed_flat under
+        ``rooftop_unknown_roof = "flat"``), ``dsm_pixels``,
         ``flat_share``, ``mean_slope_deg``, ``floors_est``, ``gs_share``, ``planted_m2``,
         ``green_space_m2``, ``underserved`` and ``score`` (NaN for non-candidates).
     """
@@ -312,10 +331,21 @@ def assess_rooftops(
     roof = _norm_text(df["roof_type"]) if "roof_type" in df.columns else pd.Series(pd.NA, index=df.index, dtype="string")
     roof_known = roof.notna().to_numpy()
     roof_flat = roof.isin(flat_types).fillna(False).to_numpy(dtype=bool)
-    flat = np.where(by_dsm, flat_share >= settings.rooftop_flat_share, roof_flat)
-    source = np.where(by_dsm, "dsm", np.where(roof_known, "attribute", "none"))
+    unknown = ~by_dsm & ~roof_known
+    assume_flat = settings.rooftop_unknown_roof == "flat"
+    flat = np.where(by_dsm, flat_share >= settings.rooftop_flat_share, roof_flat | (unknown & assume_flat))
+    source = np.where(by_dsm, "dsm", np.where(roof_known, "attribute", "assumed_flat" if assume_flat else "none"))
+    if unknown.any():
+        k = int(unknown.sum())
+        if assume_flat:
+            notes.append(f"{k} buildings without roof type or DSM taken as flat (rooftop_unknown_roof = flat) / "
+                         f"{k} 栋建筑无屋顶类型且无DSM，按平屋顶计（rooftop_unknown_roof = flat）")
+        else:
+            notes.append(f"{k} buildings without roof type or DSM excluded (roof_unknown); rooftop_unknown_roof = flat "
+                         f"takes them as flat / {k} 栋建筑无屋顶类型且无DSM，未入选；设置 rooftop_unknown_roof = flat "
+                         "可按平屋顶计")
     fails: list[tuple[str, np.ndarray]] = [
-        ("roof_unknown", ~by_dsm & ~roof_known),
+        ("roof_unknown", unknown if not assume_flat else np.zeros(n, dtype=bool)),
         ("roof_not_flat", ~flat),
         ("too_small", area < settings.rooftop_min_area_m2),
     ]

@@ -190,3 +190,51 @@ def test_edge_cases_multipart_courtyard_empty() -> None:
     assert shapely.covers(np.array([two, courtyard]), planted).all()
     empty = assess_rooftops(frame([]), None, settings=AnalysisSettings()).frame
     assert len(empty) == 0 and {"candidate", "reason", "score"} <= set(empty.columns)
+
+
+def osm_buildings(n: int = 60) -> gpd.GeoDataFrame:
+    """OSM-like buildings: ``building`` tag, ``height_m`` / ``floors`` (building:levels) often
+    missing, no roof type, structure or year; names mostly null. Building i is a square of side
+    8 + 2·(i mod 6) m (64, 100, 144, 196, 256, 324 m²); i mod 5 == 0: 60 m tall, i mod 5 == 1:
+    neither height nor levels, else 12 m."""
+    side = [8 + 2 * (i % 6) for i in range(n)]
+    g = [rect(i * 40, 0, i * 40 + side[i], side[i]) for i in range(n)]
+    height = [60.0 if i % 5 == 0 else np.nan if i % 5 == 1 else 12.0 for i in range(n)]
+    return gpd.GeoDataFrame(
+        {"osm_id": [str(1000 + i) for i in range(n)], "building": ["yes", "residential", "apartments"] * (n // 3),
+         "name": [None] * (n - 1) + ["幸福小区1栋"], "height_m": height, "floors": [np.nan] * n},
+        geometry=gpd.GeoSeries(g, crs="EPSG:4544"), crs="EPSG:4544")
+
+
+def test_roofs_without_roof_type_or_dsm_excluded_or_taken_as_flat() -> None:
+    bld = osm_buildings()
+    res = assess_rooftops(bld, None, settings=AnalysisSettings())
+    r = res.frame
+    assert r["reason"].eq("roof_unknown").all() and not r["candidate"].any()  # default "exclude"
+    assert r["roof_source"].eq("none").all()
+    assert r["reason_zh"].iloc[0] == "屋顶形式未知（无DSM且无屋顶类型）"
+    assert any("60 buildings without roof type or DSM excluded" in n and "rooftop_unknown_roof" in n for n in res.notes)
+    res = assess_rooftops(bld, None, settings=AnalysisSettings(rooftop_unknown_roof="flat"))
+    r = res.frame
+    # by hand: too small (64 m², i mod 6 == 0): i = 0, 6, …, 54 -> 10; of the other 50,
+    # no height (i mod 5 == 1): 1, 11, 16, 21, 26, 31, 41, 46, 51, 56 -> 10;
+    # too tall (i mod 5 == 0): 5, 10, 15, 20, 25, 35, 40, 45, 50, 55 -> 10; the 30 others pass
+    assert r["reason"].value_counts().to_dict() == {"": 30, "too_small": 10, "height_unknown": 10, "too_tall": 10}
+    assert r["roof_source"].eq("assumed_flat").all()
+    ok = r["candidate"].to_numpy()
+    i = np.arange(60)
+    assert (ok == ((i % 6 != 0) & (i % 5 > 1))).all()
+    side = 8 + 2 * (i % 6)
+    assert r["planted_m2"].sum() == pytest.approx(0.7 * float((side[ok] ** 2).sum()))
+    assert any("60 buildings without roof type or DSM taken as flat" in n for n in res.notes)
+
+
+def test_unknown_roof_setting_leaves_dsm_and_attribute_roofs_alone(town) -> None:
+    bld, dsm = town
+    before = assess_rooftops(bld, dsm, settings=AnalysisSettings()).frame
+    after = assess_rooftops(bld, dsm, settings=AnalysisSettings(rooftop_unknown_roof="flat")).frame
+    # rows 0-5 have DSM pixels or a roof_type: same outcome; row 6 (no DSM, no roof_type) is now flat
+    cols = ["candidate", "reason", "roof_source", "dsm_pixels"]
+    assert after.loc[:5, cols].equals(before.loc[:5, cols])
+    assert before.loc[6, ["candidate", "reason"]].tolist() == [False, "roof_unknown"]
+    assert after.loc[6, ["candidate", "reason", "roof_source"]].tolist() == [True, "", "assumed_flat"]
