@@ -9,8 +9,12 @@ both sides (``indicators.md``, "Candidates and scenarios"; widths per class in
   W``; rivers as lines: from the bank (``width_m / 2``) out by W; rivers as polygons: the
   polygon buffered by W minus itself. Round caps and joins, ``quad_segs`` segments per
   quarter circle;
-- minus every road carriageway, water (rivers, land_use ``water``), buildings and existing
-  green (the ``green_space`` layer, land_use ``vegetation`` and ``green_space``);
+- inside the study area only: the union of ``admin_units``, else of ``land_use`` (else no
+  clip, noted); the part outside is ``outside_study_area_m2``;
+- minus water: land_use parcels of the ``water`` category and the rivers' own water (polygon
+  rivers, river lines buffered by ``width_m / 2``): ``water_m2``;
+- minus every road carriageway, buildings and existing green (the ``green_space`` layer,
+  land_use ``vegetation`` and ``green_space``);
 - minus permanent farmland F: the removed part is ``avoided_farmland_m2`` (never proposed);
 - minus the ecological red line (a scenario must not occupy it): ``avoided_redline_m2``;
 - on other farmland (land_use category ``farmland``) at most ``[belts.farmland_cap_m]`` per
@@ -37,7 +41,13 @@ from greenplan.analysis.rooftop import candidate_tables
 from greenplan.core.feedback import Feedback
 from greenplan.core.settings import AnalysisSettings
 
-REASONS = {"": "", "fully_excluded": "扣除建筑、水域、现状绿地与农田后无剩余"}
+REASONS = {"": "", "outside_study_area": "位于研究范围（行政区或土地利用范围）外",
+           "fully_excluded": "扣除建筑、水域、现状绿地与农田后无剩余"}
+#: the same reasons in English (printed summaries)
+REASONS_EN = {"": "", "outside_study_area": "outside the study area (admin units, else land use)",
+              "fully_excluded": "nothing left after buildings, water, existing green and farmland"}
+#: layers whose union is the study area, in order of preference
+STUDY_AREA_ROLES = ("admin_units", "land_use")
 
 
 @dataclass
@@ -48,6 +58,8 @@ class BeltResult:
     avoided: gpd.GeoDataFrame
     summary: dict[str, float]
     notes: list[str] = field(default_factory=list)
+    #: role whose union is the study area (``admin_units`` / ``land_use``), None: not clipped
+    study_area: str | None = None
 
 
 def belt_widths(settings: AnalysisSettings, tables: dict[str, Any] | None = None) -> dict[str, float]:
@@ -88,6 +100,40 @@ def _minus(geoms: np.ndarray, cut: np.ndarray) -> np.ndarray:
 
 def _area(g: np.ndarray) -> np.ndarray:
     return np.where(shapely.is_missing(g), 0.0, shapely.area(np.where(shapely.is_missing(g), shapely.Polygon(), g)))
+
+
+def study_area_parts(layers: dict[str, gpd.GeoDataFrame | None]) -> tuple[np.ndarray | None, str | None]:
+    """Polygons whose union is the study area, and the role they come from.
+
+    The ``admin_units`` (the county's townships), else the ``land_use`` parcels; (None, None)
+    when neither has a polygon.
+
+    Examples
+    --------
+    >>> units = gpd.GeoDataFrame(geometry=[shapely.box(0, 0, 1, 1)])
+    >>> parts, role = study_area_parts({"admin_units": units, "land_use": None})
+    >>> len(parts), role
+    (1, 'admin_units')
+    >>> study_area_parts({"admin_units": units.iloc[:0]})
+    (None, None)
+    """
+    for role in STUDY_AREA_ROLES:
+        parts, _ = polygon_parts(_geoms(layers.get(role)))
+        if len(parts):
+            return parts, role
+    return None, None
+
+
+def _split(geoms: np.ndarray, mask: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(part of each geometry inside the union of ``mask``, part outside); None where empty.
+
+    Only the ``mask`` polygons that meet a geometry are unioned, per geometry.
+    """
+    cut = _cutter(geoms, mask)
+    has = ~shapely.is_missing(cut)
+    inside = np.full(len(geoms), None, dtype=object)
+    inside[has] = shapely.intersection(geoms[has], cut[has])
+    return inside, _minus(geoms, cut)
 
 
 def _sources(layers: dict[str, gpd.GeoDataFrame | None], widths: dict[str, float], tables: dict[str, Any],
@@ -157,7 +203,7 @@ def propose_green_belts(
     ----------
     layers : dict of role -> GeoDataFrame or None
         Working (metric) CRS: ``roads``, ``rivers``, ``buildings``, ``green_space``,
-        ``land_use``, ``permanent_farmland``, ``ecological_redline``.
+        ``land_use``, ``permanent_farmland``, ``ecological_redline``, ``admin_units``.
     settings : AnalysisSettings
         ``belt_widths_m``, ``quad_segs``, ``sliver_m2``, code tables.
     tables : dict, optional
@@ -169,10 +215,12 @@ def propose_green_belts(
         ``frame`` columns: ``candidate_id``, ``candidate``, ``reason``, ``reason_zh``,
         ``source`` (road/river), ``source_row``, ``class``, ``name``, ``belt_m``, ``cap_m``,
         ``area_m2``, ``avoided_farmland_m2`` (on F), ``avoided_cap_m2`` (beyond the cap on
-        other farmland), ``avoided_redline_m2``, geometry. ``avoided``: the removed pieces
+        other farmland), ``avoided_redline_m2``, ``outside_study_area_m2`` (clipped off
+        outside the study area), ``water_m2`` (removed as water), geometry. ``avoided``: the removed pieces
         (``kind`` permanent_farmland / farmland_cap / ecological_redline). ``summary``: union
         areas (m²) ``belt_m2``, ``avoided_farmland_m2`` (F and cap together),
-        ``avoided_permanent_farmland_m2``, ``avoided_cap_m2``, ``avoided_redline_m2``.
+        ``avoided_permanent_farmland_m2``, ``avoided_cap_m2``, ``avoided_redline_m2``,
+        ``outside_study_area_m2``, ``water_m2``. ``study_area``: the role clipped to.
     """
     settings = settings or AnalysisSettings()
     tables = tables or candidate_tables()
@@ -180,10 +228,10 @@ def propose_green_belts(
     notes: list[str] = []
     qs = settings.quad_segs
     widths = belt_widths(settings, tables)
-    src = _sources(layers, widths, tables, notes)
+    src_all = _sources(layers, widths, tables, notes)
     crs = next((g.crs for g in layers.values() if g is not None), None)
-    base_all = _base(src, qs)
-    src = src[src["belt_m"] > 0].reset_index(drop=True)
+    base_all = _base(src_all, qs)
+    src = src_all[src_all["belt_m"] > 0].reset_index(drop=True)
     base = _base(src, qs)
     g = src["geometry"].to_numpy(object)
     half, belt_m, cap_m = (src[c].to_numpy(float) for c in ("half_m", "belt_m", "cap_m"))
@@ -195,12 +243,31 @@ def propose_green_belts(
         return _minus(outer, base)
 
     belts = band(belt_m)
-    # obstacles: carriageways and water, buildings, existing green
+    # the study area: nothing is proposed outside the county (admin units, else land use)
+    study, study_role = study_area_parts(layers)
+    outside = np.full(len(belts), None, dtype=object)
+    if study is None:
+        notes.append("no admin_units or land_use polygons: belts not clipped to a study area / "
+                     "无行政区与土地利用图层，绿带未按研究范围裁剪")
+    else:
+        if study_role == "land_use":
+            notes.append("no admin_units: belts clipped to the union of land_use parcels / 无行政区图层，绿带按土地利用图斑范围裁剪")
+        belts, outside = _split(belts, study)
+    # a belt with (next to) nothing inside is "outside", not "fully excluded"
+    in_study = _area(_clean(belts)) >= settings.sliver_m2 if study is not None else np.ones(len(belts), dtype=bool)
+    # water is never belt area: land_use water parcels and the rivers' own water
     lu = layers.get("land_use")
     lu_g = _geoms(lu)
-    not_green = [base_all[~shapely.is_missing(base_all)], _geoms(layers.get("buildings")), _geoms(layers.get("green_space"))]
+    is_river = (src_all["source"] == "river").to_numpy()
+    water = [base_all[is_river & ~shapely.is_missing(base_all)]]
     if lu is not None and len(lu):
-        m = land_use_mask(lu, "water", settings) | land_use_mask(lu, "vegetation", settings) | land_use_mask(lu, "green_space", settings)
+        water.append(lu_g[land_use_mask(lu, "water", settings)])
+    on_water, belts = _split(belts, polygon_parts(np.concatenate(water))[0])
+    # obstacles: road carriageways, buildings, existing green
+    not_green = [base_all[~is_river & ~shapely.is_missing(base_all)], _geoms(layers.get("buildings")),
+                 _geoms(layers.get("green_space"))]
+    if lu is not None and len(lu):
+        m = land_use_mask(lu, "vegetation", settings) | land_use_mask(lu, "green_space", settings)
         not_green.append(lu_g[m])
     obstacles, _ = polygon_parts(np.concatenate(not_green))
     feedback.step(1, 5, "绿带：扣除建筑、水域与现状绿地 / belts: minus buildings, water, green")
@@ -236,17 +303,20 @@ def propose_green_belts(
     feedback.step(4, 5, "绿带：汇总 / belts: totals")
     belts = _clean(belts)
     on_f, over_cap, in_e = _clean(on_f), _clean(over_cap), _clean(in_e)
+    outside, on_water = _clean(outside), _clean(on_water)
     area = _area(belts)
     ok = area >= settings.sliver_m2
+    reason = np.where(ok, "", np.where(in_study, "fully_excluded", "outside_study_area")).astype(object)
     frame = gpd.GeoDataFrame({
         "candidate_id": [f"G{i:04d}" for i in range(1, len(src) + 1)],
         "candidate": ok,
-        "reason": np.where(ok, "", "fully_excluded"),
-        "reason_zh": np.where(ok, "", REASONS["fully_excluded"]),
+        "reason": reason.astype(str),
+        "reason_zh": [REASONS[r] for r in reason],
         "source": src["source"].to_numpy(object), "source_row": src["source_row"].to_numpy(int),
         "class": src["class"].to_numpy(object), "name": src["name"].to_numpy(object),
         "belt_m": belt_m, "cap_m": cap_m, "area_m2": area,
         "avoided_farmland_m2": _area(on_f), "avoided_cap_m2": _area(over_cap), "avoided_redline_m2": _area(in_e),
+        "outside_study_area_m2": _area(outside), "water_m2": _area(on_water),
     }, geometry=gpd.GeoSeries(belts, crs=crs), crs=crs)
     av_parts = [(on_f, "permanent_farmland", "永久基本农田"), (over_cap, "farmland_cap", "一般耕地超宽部分"),
                 (in_e, "ecological_redline", "生态保护红线")]
@@ -265,9 +335,18 @@ def propose_green_belts(
         "avoided_permanent_farmland_m2": u_f,
         "avoided_cap_m2": u_c,
         "avoided_farmland_m2": PieceSet.union_of(np.r_[on_f[~shapely.is_missing(on_f)], over_cap[~shapely.is_missing(over_cap)]]).area,
+        "outside_study_area_m2": PieceSet.union_of(outside[~shapely.is_missing(outside)]).area,
+        "water_m2": PieceSet.union_of(on_water[~shapely.is_missing(on_water)]).area,
     }
+    if study_role is not None:
+        label = {"admin_units": ("admin units", "行政区"), "land_use": ("land use", "土地利用图斑")}[study_role]
+        notes.append(f"{summary['outside_study_area_m2']:,.0f} m2 outside the study area ({label[0]}) and "
+                     f"{summary['water_m2']:,.0f} m2 on water removed / 扣除研究范围（{label[1]}）外 "
+                     f"{summary['outside_study_area_m2']:,.0f} ㎡、水域 {summary['water_m2']:,.0f} ㎡")
+    else:
+        notes.append(f"{summary['water_m2']:,.0f} m2 on water removed / 扣除水域 {summary['water_m2']:,.0f} ㎡")
     feedback.step(5, 5)
-    return BeltResult(frame=frame, avoided=avoided, summary=summary, notes=notes)
+    return BeltResult(frame=frame, avoided=avoided, summary=summary, notes=notes, study_area=study_role)
 
 
 def _clean(geoms: np.ndarray) -> np.ndarray:

@@ -45,6 +45,7 @@ def street():
         "buildings": gdf([rect(600, 15, 620, 25)]),                  # 20 x 10 = 200
         "green_space": gdf([rect(700, -40, 750, -20)], **{"class": ["G2"]}),  # 50 x 10 = 500
         "land_use": gdf([rect(100, -100, 300, 0), rect(800, 20, 850, 40)], DLBM=["0103", "1101"]),
+        "admin_units": gdf([rect(-500, -500, 1500, 500)], name=["城关镇"]),  # the study area: covers every belt
     }
 
 
@@ -63,6 +64,8 @@ def test_arterial_belt_minus_everything(street) -> None:
     assert f.loc[0, "avoided_redline_m2"] == pytest.approx(1000.0, abs=1e-6)
     assert res.summary["avoided_redline_m2"] == pytest.approx(1000.0, abs=1e-6)
     assert res.summary["belt_m2"] == pytest.approx(band - removed, abs=1e-6)
+    assert f.loc[0, "water_m2"] == pytest.approx(500.0, abs=1e-6) and res.summary["water_m2"] == pytest.approx(500.0, abs=1e-6)
+    assert f.loc[0, "outside_study_area_m2"] == 0.0 and res.study_area == "admin_units"
     # never on permanent farmland; the avoided pieces are reported as features
     assert shapely.area(shapely.intersection(f.geometry.iloc[0], street["permanent_farmland"].geometry.iloc[0])) < 1e-9
     assert sorted(res.avoided["kind"]) == ["ecological_redline", "farmland_cap", "permanent_farmland"]
@@ -109,3 +112,80 @@ def test_fully_excluded_belt_is_not_a_candidate() -> None:
               "green_space": gdf([rect(-100, -100, 200, 100)], **{"class": ["G1"]})}
     f = propose_green_belts(layers, settings=AnalysisSettings()).frame
     assert f["candidate"].tolist() == [False] and f["reason"].tolist() == ["fully_excluded"]
+
+
+def _band(geom, inner: float, outer: float):
+    """The belt drawn independently: buffer to ``outer`` minus buffer to ``inner`` (16 segments)."""
+    return shapely.buffer(geom, outer, quad_segs=16).difference(shapely.buffer(geom, inner, quad_segs=16))
+
+
+def test_belts_stop_at_the_county_boundary() -> None:
+    """A road running beyond the county: no belt outside the admin units (two townships)."""
+    road = line((-300, 0), (1200, 0))  # arterial, 20 m wide: belt from 10 m to 30 m each side
+    units = gdf([rect(0, -500, 400, 500), rect(400, -500, 800, 500)], name=["东镇", None])
+    layers = {"roads": gdf([road, line((2000, 0), (2500, 0))], **{"class": ["arterial", "arterial"], "width_m": [20.0, 20.0]}),
+              "admin_units": units,
+              "land_use": gdf([rect(-1000, -1000, 3000, 1000)], DLBM=["0701"])}  # ignored: admin units win
+    res = propose_green_belts(layers, settings=AnalysisSettings())
+    f = res.frame
+    # inside x 0..800 both strips are whole: 2 x 800 x 20 (the caps lie outside)
+    assert f.loc[0, "area_m2"] == pytest.approx(2 * 800 * 20, abs=1e-6)
+    # the same by a plain geopandas overlay of the independently drawn band with the townships
+    band = gdf([_band(road, 10, 30)])
+    inside = gpd.overlay(band, units, how="intersection").area.sum()
+    assert f.loc[0, "area_m2"] == pytest.approx(inside, abs=1e-6)
+    total = 2 * 1500 * 20 + circle(30) - circle(10)
+    assert f.loc[0, "outside_study_area_m2"] == pytest.approx(total - 32_000, abs=1e-6)
+    assert f.geometry.iloc[0].difference(shapely.union_all(units.geometry.values)).area < 1e-6
+    # the second road lies wholly outside: not a candidate, and said why
+    assert f["candidate"].tolist() == [True, False]
+    assert f.loc[1, "reason"] == "outside_study_area" and f.loc[1, "area_m2"] == 0.0
+    assert f.loc[1, "reason_zh"].startswith("位于研究范围")
+    whole2 = 2 * 500 * 20 + circle(30) - circle(10)
+    assert res.summary["outside_study_area_m2"] == pytest.approx(total - 32_000 + whole2, abs=1e-6)
+    assert res.summary["belt_m2"] == pytest.approx(32_000, abs=1e-6)
+    assert res.study_area == "admin_units"
+    assert any("outside the study area" in n and "研究范围" in n for n in res.notes)
+
+
+def test_study_area_falls_back_to_land_use_then_to_none() -> None:
+    road = line((0, 0), (1000, 0))
+    roads = gdf([road], **{"class": ["arterial"], "width_m": [20.0]})
+    lu = gdf([rect(0, -100, 300, 100), rect(300, -100, 600, 100)], DLBM=["0701", "0702"])  # x 0..600
+    res = propose_green_belts({"roads": roads, "land_use": lu}, settings=AnalysisSettings())
+    assert res.study_area == "land_use" and res.frame.loc[0, "area_m2"] == pytest.approx(2 * 600 * 20, abs=1e-6)
+    assert any("no admin_units" in n for n in res.notes)
+    res = propose_green_belts({"roads": roads, "admin_units": gdf([])}, settings=AnalysisSettings())
+    assert res.study_area is None and any("not clipped" in n for n in res.notes)
+    assert res.frame.loc[0, "area_m2"] == pytest.approx(2 * 1000 * 20 + circle(30) - circle(10), abs=1e-6)
+    assert res.summary["outside_study_area_m2"] == 0.0
+
+
+def test_water_is_never_belt_area() -> None:
+    """A river polygon, a river line with a width and a 1101 parcel cross an arterial's belt."""
+    road = line((0, 0), (1000, 0))  # belt from 10 m to 30 m each side
+    layers = {
+        "roads": gdf([road], **{"class": ["arterial"], "width_m": [20.0]}),
+        # polygon river 40 m wide across the road: 40 x 20 on each side; a 10 m river line at x 500
+        "rivers": gdf([rect(300, -100, 340, 100), line((500, -100), (500, 100))], width_m=[None, 10.0], name=["东河", "西沟"]),
+        # 1101 河流水面 across the south strip: 50 x 20; 1109 水工建筑用地 is not water (construction)
+        "land_use": gdf([rect(600, -50, 650, -5), rect(800, 10, 820, 40), rect(-100, -200, 1100, 200)],
+                        DLBM=["1101", "1109", "0701"]),
+        "admin_units": gdf([rect(-100, -200, 1100, 200)], name=["城关镇"]),
+    }
+    res = propose_green_belts(layers, settings=AnalysisSettings())
+    road_belt = res.frame[res.frame["source"] == "road"].iloc[0]
+    water = 40 * 20 * 2 + 10 * 20 * 2 + 50 * 20
+    full = 2 * 1000 * 20 + circle(30) - circle(10)
+    assert road_belt["water_m2"] == pytest.approx(water, abs=1e-6)
+    assert road_belt["area_m2"] == pytest.approx(full - water, abs=1e-6)
+    # the same by plain geopandas: the independently drawn band minus the water polygons
+    water_polys = gdf([rect(300, -100, 340, 100), shapely.buffer(line((500, -100), (500, 100)), 5, quad_segs=16),
+                       rect(600, -50, 650, -5)])
+    kept = gpd.overlay(gdf([_band(road, 10, 30)]), water_polys, how="difference").area.sum()
+    assert road_belt["area_m2"] == pytest.approx(kept, abs=1e-6)
+    # no belt polygon lies on water
+    assert shapely.area(shapely.intersection(road_belt.geometry, shapely.union_all(water_polys.geometry.values))) < 1e-6
+    # the rivers' own belts touch their water only along the bank: no water removed from them
+    assert res.frame.loc[res.frame["source"] == "river", "water_m2"].max() < 1e-6
+    assert res.summary["water_m2"] == pytest.approx(water, abs=1e-6)
