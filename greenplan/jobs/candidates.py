@@ -7,7 +7,9 @@ Writes into ``out_dir``:
   belt per road/river with a belt width) and ``avoided_farmland`` (the belt parts removed
   from farmland);
 - ``candidates_summary.json``, ``candidates_summary.csv`` and ``candidates_summary.xlsx``:
-  counts, areas and reasons per kind, and candidates per township.
+  counts, areas and the count of every reason per kind (rooftops without roof type or DSM
+  among them), the belt area clipped off outside the study area and on water, and candidates
+  per township.
 
 Every file is written atomically.
 """
@@ -47,6 +49,8 @@ class CandidateSet:
     avoided: gpd.GeoDataFrame
     belt_summary: dict[str, float]
     notes: list[str] = field(default_factory=list)
+    #: role the belts were clipped to (``admin_units`` / ``land_use``); None: not clipped
+    belt_study_area: str | None = None
 
     def frame(self, kind: str) -> gpd.GeoDataFrame:
         return {"rooftop": self.rooftops, "pocket_park": self.pocket_parks, "belt": self.belts}[kind]
@@ -97,6 +101,7 @@ def compute_candidates(
     empty = gpd.GeoDataFrame({"candidate_id": [], "candidate": [], "reason": []}, geometry=[], crs=crs)
     roofs = parks = empty
     belts, avoided, belt_summary = empty, empty, {}
+    belt_study: str | None = None
     if "rooftop" in kinds:
         bld = layers.get("buildings")
         if bld is None:
@@ -117,9 +122,9 @@ def compute_candidates(
     if "belt" in kinds:
         feedback.set_text("防护绿带 / green belts")
         b = propose_green_belts(layers, settings=settings, feedback=SubFeedback(feedback, 70, 100))
-        belts, avoided, belt_summary = b.frame, b.avoided, b.summary
+        belts, avoided, belt_summary, belt_study = b.frame, b.avoided, b.summary, b.study_area
         notes += [f"belts: {n}" for n in b.notes]
-    return CandidateSet(roofs, parks, belts, avoided, belt_summary, notes)
+    return CandidateSet(roofs, parks, belts, avoided, belt_summary, notes, belt_study)
 
 
 def _crs(layers: dict[str, Any]) -> Any:
@@ -138,25 +143,36 @@ def load_layers(project: Project, feedback: Feedback) -> tuple[Any, dict[str, An
 
 # ------------------------------------------------------------------------------ summary
 def _reasons(frame: pd.DataFrame) -> dict[str, int]:
+    """Count of every reason a feature is not a candidate, most frequent first."""
     r = frame.loc[~frame["candidate"], "reason"].value_counts()
     return {str(k): int(v) for k, v in r.items()}
 
 
 def summarize(c: CandidateSet, units: gpd.GeoDataFrame | None) -> dict[str, Any]:
-    """Counts and areas per kind, reasons, and candidates per township."""
+    """Counts and areas per kind, reasons, and candidates per township.
+
+    Rooftops also count ``assumed_flat`` (no roof type or DSM, taken as flat under
+    ``rooftop_unknown_roof = "flat"``); belts report ``outside_study_area_m2`` and
+    ``water_m2`` (union areas removed) and the ``study_area`` role they were clipped to.
+    """
     r, p, b = c.rooftops, c.pocket_parks, c.belts
     rc, pc, bc = r[r["candidate"]], p[p["candidate"]], b[b["candidate"]]
+    bs = c.belt_summary
+    assumed = int((r["roof_source"] == "assumed_flat").sum()) if "roof_source" in r.columns else 0
     kinds = {
         "rooftop": {"features": len(r), "candidates": len(rc), "area_m2": float(rc["area_m2"].sum()),
                     "planted_m2": float(rc["planted_m2"].sum()), "green_space_m2": float(rc["green_space_m2"].sum()),
-                    "reasons": _reasons(r)},
+                    "reasons": _reasons(r), "assumed_flat": assumed},
         "pocket_park": {"features": len(p), "candidates": len(pc), "area_m2": float(pc["area_m2"].sum()),
                         "gain_m2": float(pc["gain_m2"].sum()), "reasons": _reasons(p)},
-        "belt": {"features": len(b), "candidates": len(bc), "area_m2": float(c.belt_summary["belt_m2"]),
-                 "avoided_farmland_m2": float(c.belt_summary["avoided_farmland_m2"]),
-                 "avoided_permanent_farmland_m2": float(c.belt_summary["avoided_permanent_farmland_m2"]),
-                 "avoided_cap_m2": float(c.belt_summary["avoided_cap_m2"]),
-                 "avoided_redline_m2": float(c.belt_summary["avoided_redline_m2"]), "reasons": _reasons(b)},
+        "belt": {"features": len(b), "candidates": len(bc), "area_m2": float(bs.get("belt_m2", 0.0)),
+                 "avoided_farmland_m2": float(bs.get("avoided_farmland_m2", 0.0)),
+                 "avoided_permanent_farmland_m2": float(bs.get("avoided_permanent_farmland_m2", 0.0)),
+                 "avoided_cap_m2": float(bs.get("avoided_cap_m2", 0.0)),
+                 "avoided_redline_m2": float(bs.get("avoided_redline_m2", 0.0)),
+                 "outside_study_area_m2": float(bs.get("outside_study_area_m2", 0.0)),
+                 "water_m2": float(bs.get("water_m2", 0.0)), "study_area": c.belt_study_area,
+                 "reasons": _reasons(b)},
     }
     by_unit: list[dict[str, Any]] = []
     if units is not None and len(units):
@@ -196,23 +212,44 @@ def _text(df: pd.DataFrame, col: str, k: int) -> str | None:
     return str(df[col].iloc[k])
 
 
-def _reason_labels() -> dict[str, str]:
-    from greenplan.analysis.green_belts import REASONS as B
-    from greenplan.analysis.pocket_parks import REASONS as P
-    from greenplan.analysis.rooftop import REASONS as R
+def reason_labels(kind: str, lang: str = "zh") -> dict[str, str]:
+    """Label of every reason code of one kind, in Chinese (``zh``) or English (``en``).
 
-    return {**R, **P, **B}
+    Per kind: ``too_small`` of a roof is not ``too_small`` of a pocket park. A code
+    without an English label (pocket parks) reads as its words.
+
+    Examples
+    --------
+    >>> reason_labels("rooftop", "en")["roof_unknown"], reason_labels("belt")["outside_study_area"][:6]
+    ('without roof type or DSM', '位于研究范围')
+    """
+    from greenplan.analysis import green_belts, pocket_parks, rooftop
+
+    mod = {"rooftop": rooftop, "pocket_park": pocket_parks, "belt": green_belts}[kind]
+    zh: dict[str, str] = mod.REASONS
+    labels = zh if lang == "zh" else getattr(mod, "REASONS_EN", {})
+    return {code: labels.get(code) or code.replace("_", " ") for code in zh if code}
 
 
 SUMMARY_COLUMNS = [("kind", "类型"), ("kind_zh", "类型名称"), ("features", "要素数"), ("candidates", "候选数"),
                    ("area_m2", "候选面积（㎡）"), ("planted_m2", "种植面积（㎡）"), ("green_space_m2", "折算绿地面积（㎡）"),
-                   ("gain_m2", "新增服务覆盖居住用地（㎡）"), ("avoided_farmland_m2", "避让耕地面积（㎡）")]
+                   ("gain_m2", "新增服务覆盖居住用地（㎡）"), ("avoided_farmland_m2", "避让耕地面积（㎡）"),
+                   ("outside_study_area_m2", "研究范围外扣除面积（㎡）"), ("water_m2", "水域扣除面积（㎡）"),
+                   ("reasons", "未入选原因及数量")]
+
+
+def _reasons_text(kind: str, reasons: dict[str, int]) -> str:
+    """``code: count (中文原因)`` of every reason, ``; `` between (one CSV cell)."""
+    zh = reason_labels(kind, "zh")
+    return "; ".join(f"{code}: {n} ({zh.get(code, code)})" for code, n in reasons.items())
 
 
 def summary_rows(summary: dict[str, Any]) -> list[dict[str, Any]]:
     rows = []
     for kind, s in summary["kinds"].items():
-        rows.append({"kind": kind, "kind_zh": KINDS[kind], **{k: s.get(k) for k, _ in SUMMARY_COLUMNS[2:]}})
+        row = {"kind": kind, "kind_zh": KINDS[kind], **{k: s.get(k) for k, _ in SUMMARY_COLUMNS[2:]}}
+        row["reasons"] = _reasons_text(kind, s.get("reasons", {}))
+        rows.append(row)
     return rows
 
 
@@ -226,7 +263,6 @@ def write_summary_tables(summary: dict[str, Any], csv_path: Path, xlsx_path: Pat
 
     from greenplan.core.atomic import atomic_path
 
-    labels = _reason_labels()
     buf = io.StringIO()
     w = csv.writer(buf, lineterminator="\r\n")
     w.writerow([zh for _, zh in SUMMARY_COLUMNS])
@@ -244,25 +280,28 @@ def write_summary_tables(summary: dict[str, Any], csv_path: Path, xlsx_path: Pat
     for row in summary_rows(summary):
         ws.append([row[k] for k, _ in SUMMARY_COLUMNS])
     ws2 = wb.create_sheet("未入选原因")
-    ws2.append(["类型", "原因代码", "原因", "数量"])
+    ws2.append(["类型", "原因代码", "原因", "数量", "reason"])
     for kind, s in summary["kinds"].items():
+        zh, en = reason_labels(kind, "zh"), reason_labels(kind, "en")
         for code, count in s["reasons"].items():
-            ws2.append([KINDS[kind], code, labels.get(code, code), count])
+            ws2.append([KINDS[kind], code, zh.get(code, code), count, en.get(code, code)])
     ws3 = wb.create_sheet("分乡镇")
     ws3.append(["行政区代码", "行政区名称", "屋顶绿化候选数", "屋顶种植面积（㎡）", "口袋公园候选数", "口袋公园面积（㎡）", "防护绿带面积（㎡）"])
     for u in summary.get("by_unit", []):
         ws3.append([u["code"], u["name"], u["rooftop_candidates"], u["rooftop_planted_m2"], u["pocket_park_candidates"],
                     u["pocket_park_m2"], u["belt_m2"]])
     for sheet in (ws, ws2, ws3):
-        for col in "ABCDEFGHI":
+        for col in "ABCDEFGHIJKL":
             sheet.column_dimensions[col].width = 18
         sheet.page_setup.orientation = "landscape"
     with atomic_path(xlsx_path) as tmp:
         wb.save(tmp)
 
 
-def _for_gpkg(frame: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+def _for_gpkg(frame: gpd.GeoDataFrame, crs: Any = None) -> gpd.GeoDataFrame:
     out = frame.copy()
+    if out.crs is None and crs is not None:  # an empty frame of a missing layer: the working CRS
+        out = out.set_crs(crs)
     for col in out.columns:
         if col != out.geometry.name and out[col].dtype == object:
             out[col] = out[col].map(lambda v: v if v is None or isinstance(v, (str, int, float, bool)) else str(v))
@@ -306,9 +345,10 @@ def run_candidates(project: Project, out_dir: Path, *, feedback: Feedback | None
         "csv": out_dir / "candidates_summary.csv",
         "xlsx": out_dir / "candidates_summary.xlsx",
     }
+    crs = _crs(layers)
     write_gpkg_layers(files["gpkg"], {
-        "rooftops": _for_gpkg(cands.rooftops), "pocket_parks": _for_gpkg(cands.pocket_parks),
-        "green_belts": _for_gpkg(cands.belts), "avoided_farmland": _for_gpkg(cands.avoided),
+        "rooftops": _for_gpkg(cands.rooftops, crs), "pocket_parks": _for_gpkg(cands.pocket_parks, crs),
+        "green_belts": _for_gpkg(cands.belts, crs), "avoided_farmland": _for_gpkg(cands.avoided, crs),
     })
     write_text_atomic(files["json"], dumps(doc) + "\n")
     write_summary_tables(doc, files["csv"], files["xlsx"])

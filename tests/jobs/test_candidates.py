@@ -6,7 +6,8 @@ The town (metres from (X0, Y0), EPSG:4544; see :func:`town_project`):
 - buildings: b1 flat 30 × 20 at (100, 300), 3 floors, with a flat DSM; b2 flat 30 × 20 at
   (600, 300), 8 floors; b3 pitched at (300, 300);
 - idle land: I1 50 × 40 = 2,000 m² at (400, 500) in B; I2 outside B;
-- an arterial road along y = 600 from x 0 to 1000, 20 m wide: belts 20 m per side;
+- an arterial road along y = 600 from x 0 to 1000, 20 m wide: belts 20 m per side, inside the
+  townships (the study area) only, so without the round caps at either end;
 - land use 0701 residential (0–1000, 0–200), 0301 forest 100 × 100 at (0, 800);
   green_space G1 park 100 × 100 at (800, 800); farmland and red line outside B.
 """
@@ -96,12 +97,17 @@ def test_candidates_outputs_reopen_with_known_values(town, build, tmp_path) -> N
     parks = gpd.read_file(out / "candidates.gpkg", layer="pocket_parks")
     assert parks["candidate"].tolist() == [True, False] and parks["reason"].fillna("").tolist() == ["", "outside_built_up"]
     belts = gpd.read_file(out / "candidates.gpkg", layer="green_belts")
-    assert belts["area_m2"].tolist() == pytest.approx([2 * 1000 * 20 + circle(30) - circle(10)], abs=1e-6)
+    # the caps beyond x 0 and x 1000 lie outside the townships: clipped off and reported
+    assert belts["area_m2"].tolist() == pytest.approx([2 * 1000 * 20], abs=1e-6)
+    assert belts["outside_study_area_m2"].tolist() == pytest.approx([circle(30) - circle(10)], abs=1e-6)
     assert belts.crs.to_epsg() == 4544
 
     doc = json.loads((out / "candidates_summary.json").read_text(encoding="utf-8"))
     assert doc == res.summary | {"notes": doc["notes"]}
     assert doc["kinds"]["rooftop"]["candidates"] == 2 and doc["kinds"]["rooftop"]["reasons"] == {"roof_not_flat": 1}
+    belt = doc["kinds"]["belt"]
+    assert belt["study_area"] == "admin_units" and belt["area_m2"] == pytest.approx(40_000.0, abs=1e-6)
+    assert belt["outside_study_area_m2"] == pytest.approx(circle(30) - circle(10), abs=1e-6) and belt["water_m2"] == 0.0
     assert doc["kinds"]["pocket_park"]["area_m2"] == pytest.approx(2000.0)
     units = {u["name"]: u for u in doc["by_unit"]}
     assert units["东街道"]["rooftop_candidates"] == 1 and units["东街道"]["pocket_park_candidates"] == 1
@@ -115,4 +121,35 @@ def test_candidates_outputs_reopen_with_known_values(town, build, tmp_path) -> N
     wb = load_workbook(out / "candidates_summary.xlsx")
     assert wb.sheetnames == ["候选汇总", "未入选原因", "分乡镇"]
     assert wb["未入选原因"]["C2"].value == "屋顶不平（平坦像元比例不足）"
+    assert [c.value for c in wb["未入选原因"][2]] == ["屋顶绿化", "roof_not_flat", "屋顶不平（平坦像元比例不足）", 1,
+                                                 "roof not flat (too few flat DSM pixels, or roof_type not flat)"]
+
+
+def test_reason_counts_of_unknown_roofs_in_every_summary_file(build, cn_dir, tmp_path) -> None:
+    """Buildings without roof type or DSM: the roof_unknown count is in the JSON, CSV and xlsx."""
+    import csv
+    import io
+
+    gpkg = cn_dir / "楼 房.gpkg"
+    n = 45  # squares of 20 x 20 m, 12 m tall, 4 floors; no roof_type column, no DSM
+    build.write(build.frame([build.box(40 * i, 0, 20, 20) for i in range(n)], height_m=[12.0] * n, floors=[4] * n),
+                gpkg, "buildings")
+    proj = build.write_project(cn_dir, [{"name": "建筑", "source": gpkg.name, "layer": "buildings", "role": "buildings"}])
+    project, _ = read_project(proj)
+    out = tmp_path / "out"
+    doc = run_candidates(project, out).summary
+    assert doc["kinds"]["rooftop"]["candidates"] == 0 and doc["kinds"]["rooftop"]["reasons"] == {"roof_unknown": 45}
+    rows = list(csv.reader(io.StringIO((out / "candidates_summary.csv").read_text(encoding="utf-8-sig"))))
+    header, roof = rows[1], rows[2]
+    assert roof[header.index("kind")] == "rooftop"
+    assert roof[header.index("reasons")] == "roof_unknown: 45 (屋顶形式未知（无DSM且无屋顶类型）)"
+    from openpyxl import load_workbook
+
+    ws = load_workbook(out / "candidates_summary.xlsx")["未入选原因"]
+    assert [c.value for c in ws[2]][1:4] == ["roof_unknown", "屋顶形式未知（无DSM且无屋顶类型）", 45]
+    project.settings.rooftop_unknown_roof = "flat"
+    doc = run_candidates(project, tmp_path / "flat").summary
+    # every roof is 400 m², 12 m, 4 floors: all pass once taken as flat
+    assert doc["kinds"]["rooftop"]["candidates"] == 45 and doc["kinds"]["rooftop"]["assumed_flat"] == 45
+    assert doc["kinds"]["rooftop"]["planted_m2"] == pytest.approx(45 * 400 * 0.7)
 
