@@ -9,7 +9,12 @@ The tables ship in ``resources/standards/code_tables.toml`` (三调 ``sandiao`` 
 2. ``NNxx`` covers every code starting with ``NN`` (``05xx`` covers ``0508``, ``05H1``
    and a bare ``05``); a listed 4-digit code, and an ``except`` entry, covers its 6-digit
    sub-codes (``0701`` covers ``070101``; ``081001`` is not construction).
-3. A code in no category is ``unknown``: reported once per code, never guessed.
+3. A code in no category is ``unknown``: reported once per code, never guessed. A pure
+   three-digit code (``031``, ``087``) is never matched by ``NNxx``: neither code system has
+   three-digit codes, and such a code is a second-survey (二调) one whose first two digits
+   mean something else (二调 ``087`` is park green, 三调 ``08xx`` public buildings).
+4. ``ignore`` (the target of a class mapping for features that are no land use, such as a
+   nature-reserve designation) is in no category and is not unknown.
 
 Codes are classified once per distinct value (a few dozen), then mapped back to the
 parcels, so the cost does not grow with the parcel count.
@@ -30,6 +35,8 @@ from greenplan.core.resources import load_resource_toml
 
 CATEGORIES = ("farmland", "vegetation", "park_green", "green_space", "construction", "residential", "water", "other")
 _SUFFIX = re.compile(r"[A-Z]+$")
+#: the normalised code of a parcel a class mapping marked ``ignore``
+IGNORED = "IGNORE"
 _PREFIX = re.compile(r"^(\d\d)XX$")
 
 
@@ -63,11 +70,13 @@ class CodeRule:
         Examples
         --------
         >>> rule = CodeRule.parse(["08xx", "1001"], ["0810", "0810A"])
-        >>> [rule.matches(c) for c in ("0809", "08H1", "0810", "081001", "08", "100101")]
-        [True, True, False, False, True, True]
+        >>> [rule.matches(c) for c in ("0809", "08H1", "0810", "081001", "08", "100101", "087")]
+        [True, True, False, False, True, True, False]
         """
         if _covers(self.excepts, code):
             return False
+        if len(code) == 3 and code.isdigit():  # a 二调 code: its first two digits mean something else
+            return code in self.exact
         return _covers(self.exact, code) or (len(code) >= 2 and code[:2] in self.prefixes)
 
 
@@ -166,12 +175,19 @@ class CodeClasses:
         return self.member[:, CATEGORIES.index(category)]
 
     @property
+    def ignored(self) -> np.ndarray:
+        """Parcels a class mapping marked ``ignore`` (no land use: in no category, not unknown)."""
+        return self.codes == IGNORED
+
+    @property
     def unknown(self) -> np.ndarray:
-        return ~self.member.any(axis=1)
+        return ~self.member.any(axis=1) & ~self.ignored
 
     def bucket(self, order: tuple[str, ...] = ("vegetation", "construction", "water")) -> np.ndarray:
-        """First category of ``order`` each parcel is in, else ``other`` (known) / ``unknown``."""
+        """First category of ``order`` each parcel is in, else ``other`` (known) / ``unknown``
+        (``ignored`` for parcels a class mapping marked ``ignore``)."""
         out = np.where(self.unknown, "unknown", "other").astype(object)
+        out[self.ignored] = "ignored"
         for cat in reversed(order):
             out[self.has(cat)] = cat
         return out

@@ -16,7 +16,7 @@ import numpy as np
 import pandas as pd
 import shapely
 
-from greenplan.analysis.codes import CodeClasses, load_code_table
+from greenplan.analysis.codes import IGNORED, CodeClasses, load_code_table
 from greenplan.analysis.geom import PieceSet, clip_pairs, polygon_parts
 from greenplan.analysis.layers import ROLE_ZH, Layer, common_crs
 from greenplan.analysis.once import OnceCache
@@ -41,6 +41,8 @@ TABLE_MIN = 5000
 
 #: green_space classes (CJJ/T 85-2017) counted in the green space ratio, by prefix
 GS_PREFIXES = ("G1", "G2", "G3", "XG", "RG", "AG", "BG", "MG", "WG", "SG", "UG")
+#: every CJJ/T 85-2017 class GreenPlan recognises (区域绿地 EG counts with its own rule)
+GS_KNOWN = (*GS_PREFIXES, "EG")
 
 
 def text_test(values: pd.Series | None, test: Callable[[str], bool], n: int = 0) -> np.ndarray:
@@ -59,6 +61,17 @@ def text_test(values: pd.Series | None, test: Callable[[str], bool], n: int = 0)
 def class_prefix(values: pd.Series | None, prefixes: tuple[str, ...]) -> np.ndarray:
     """Rows whose class starts with one of ``prefixes`` (case-insensitive)."""
     return text_test(values, lambda t: t.startswith(prefixes))
+
+
+def _drop_ignored(gdf: gpd.GeoDataFrame) -> tuple[gpd.GeoDataFrame, list[str]]:
+    """Green-space features a class mapping marked ``ignore`` are no green space at all."""
+    ign = text_test(gdf["class"], lambda t: t == IGNORED)
+    if not ign.any():
+        return gdf, []
+    area = float(shapely.area(shapely.union_all(gdf.geometry.to_numpy()[ign])))
+    note = (f"绿地：{int(ign.sum())} 个要素按地类映射标为 ignore（非绿地），{area:.1f} m²，未计入 / "
+            f"green_space: {int(ign.sum())} features marked ignore by the class mapping (not green space), {area:.1f} m², left out")
+    return gdf[~ign], [note]
 
 
 def _label(v: Any) -> str | None:
@@ -222,16 +235,27 @@ class AnalysisContext:
         self.notes: list[str] = []
         self._notes_lock = threading.Lock()
         self.layer: dict[str, Layer] = {}
+        ignored_gs: list[str] = []
         for i, (role, gdf) in enumerate(given.items()):
             self.feedback.step(i, len(given) * 3, f"准备图层 {ROLE_ZH.get(role, role)}")
+            if role == "green_space" and gdf is not None and "class" in gdf:
+                gdf, ignored_gs = _drop_ignored(gdf)
             if gdf is not None and len(gdf):
                 self.layer[role] = Layer(role, gdf)
         self.classes: CodeClasses | None = None
+        #: unknown land-use codes and green-space classes: {role, code, parcels, area_m2}
         self.unknown_codes: list[dict[str, Any]] = []
         lu = self.layer.get("land_use")
         if lu is not None:
             self.classes = self.table.classify(lu.frame["DLBM"])
             self._report_codes(lu)
+        gs = self.layer.get("green_space")
+        #: green-space features whose class is none of CJJ/T 85-2017's
+        self.gs_unknown = np.zeros(0, dtype=bool)
+        if gs is not None:
+            gs.notes.extend(ignored_gs)
+            self.gs_unknown = ~class_prefix(gs.column("class"), GS_KNOWN) if gs.column("class") is not None else np.ones(len(gs), bool)
+            self._report_unknown(gs, "green_space", pd.Series(gs.column("class") if gs.column("class") is not None else [None] * len(gs)), self.gs_unknown)
         for lyr in self.layer.values():
             self.add_notes(lyr.notes)
         self.units = Units(self.layer["admin_units"]) if "admin_units" in self.layer else None
@@ -262,22 +286,52 @@ class AnalysisContext:
         assert self.classes is not None
         if self.classes.padded:
             lu.notes.append("土地利用：数值型地类代码已补足前导 0（如 101 → 0101） / land_use: numeric codes zero-padded (101 → 0101)")
-        unknown = self.classes.unknown
+        ignored = self.classes.ignored
+        if ignored.any():
+            area = lu.pieces(ignored).area
+            lu.notes.append(
+                f"土地利用：{int(ignored.sum())} 个图斑按地类映射标为 ignore（非地类，如保护区范围），{area:.1f} m²，未计入任何类别 / "
+                f"land_use: {int(ignored.sum())} parcels marked ignore by the class mapping (not a land use), {area:.1f} m², in no category"
+            )
+        # messages show the values as they are in the file (``forest``, not ``FOREST``)
+        self._report_unknown(lu, "land_use", lu.frame["DLBM"].reset_index(drop=True), self.classes.unknown)
+
+    def _report_unknown(self, lyr: Layer, role: str, codes: pd.Series, unknown: np.ndarray) -> None:
+        """One note and one ``unknown_codes`` row per unknown code of ``lyr``."""
         if not unknown.any():
             return
-        codes = pd.Series(self.classes.codes[unknown])
-        for code, rows in codes.groupby(codes, sort=True).groups.items():
-            sel = np.zeros(len(lu), dtype=bool)
+        zh, en = ("地类代码", "code") if role == "land_use" else ("绿地分类", "class")
+        text = codes[unknown].astype("string").str.strip().fillna("").reset_index(drop=True)
+        for code, rows in text.groupby(text, sort=True).groups.items():
+            sel = np.zeros(len(lyr), dtype=bool)
             sel[np.flatnonzero(unknown)[np.asarray(rows)]] = True
             # a few parcels: a plain union; many (a whole layer in another code system): the partition
-            area = lu.pieces(sel).area if sel.sum() > 1000 else PieceSet.union_of(lu.geoms[sel]).area
+            area = lyr.pieces(sel).area if sel.sum() > 1000 else PieceSet.union_of(lyr.geoms[sel]).area
             shown = code or "（空）"
-            self.unknown_codes.append({"code": code, "parcels": int(sel.sum()), "area_m2": area})
-            lu.notes.append(
-                f"土地利用：未识别地类代码“{shown}”，{int(sel.sum())} 个图斑，{area:.1f} m²，未计入任何类别 / "
-                f"land_use: unknown code '{code}': {int(sel.sum())} parcels, {area:.1f} m², in no category"
+            self.unknown_codes.append({"role": role, "code": code, "parcels": int(sel.sum()), "area_m2": area})
+            lyr.notes.append(
+                f"{ROLE_ZH.get(role, role)}：未识别{zh}“{shown}”，{int(sel.sum())} 个要素，{area:.1f} m²，未计入任何类别 / "
+                f"{role}: unknown {en} '{code}': {int(sel.sum())} features, {area:.1f} m², in no category"
             )
 
+    def unknown_in(self, roles: tuple[str, ...], mask: str) -> tuple[PieceSet | None, PieceSet | None]:
+        """(features of ``roles`` with an unknown code or class ∩ the named mask, the mask).
+
+        (None, None) when the mask's layer is missing; an empty piece set when every code is known.
+        """
+        m = self.ps(mask) if mask != "F" else self.cached("F∪", lambda: self._union("permanent_farmland"))
+        if m is None:
+            return None, None
+
+        def build() -> PieceSet:
+            sets: list[PieceSet | None] = []
+            if "land_use" in roles and self.classes is not None and self.classes.unknown.any():
+                sets.append(self.layer["land_use"].pieces(self.classes.unknown, m, key=("unknown", mask)))
+            if "green_space" in roles and self.gs_unknown.any():
+                sets.append(self.pieces_of("green_space", self.gs_unknown, m))
+            return self.union_all_of(sets)
+
+        return self.cached(f"unknown:{'+'.join(roles)}∩{mask}", build), m
     # -- land use ----------------------------------------------------------------
     def lu_rows(self, category: str) -> np.ndarray | None:
         """Land-use rows in ``category`` (None without a land_use layer)."""

@@ -80,7 +80,8 @@ def farmland_nonfarm_use(ctx: AnalysisContext) -> Computed:
     if lu is None:
         return skipped(ctx, KEY_NF, "m²", METHOD_NF, need("土地利用", "land_use"))
     assert ctx.classes is not None
-    nonfarm = ~ctx.lu_rows("farmland")
+    # parcels a class mapping marked "ignore" are no land use (a designation over the real one)
+    nonfarm = ~ctx.lu_rows("farmland") & ~ctx.classes.ignored
     # patches identical to a parcel that overlaps no other parcel: no overlay needed
     fi, pi = twins(f.geoms, lu.parts)
     ok = ~lu.dirty[pi]

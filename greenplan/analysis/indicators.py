@@ -29,6 +29,7 @@ from greenplan.analysis.green_space import (
 from greenplan.analysis.idle_land import idle_land
 from greenplan.analysis.redline import eco_redline_occupation, redline_overlaps
 from greenplan.analysis.result import KEYS, Computed, IndicatorsResult, UnitResult
+from greenplan.analysis.unknown_share import apply_unknown_share
 from greenplan.core.feedback import Feedback, SubFeedback
 from greenplan.core.parallel import cores
 from greenplan.core.settings import AnalysisSettings
@@ -190,13 +191,14 @@ def compute_indicators(
     feedback.set_text("计算指标 / computing indicators")
     done = _run_pool(ctx, keys, feedback)
     for key in keys:
+        apply_unknown_share(ctx, key, done[key])
         ctx.add_notes(done[key].notes)
         overall[key] = done[key].overall
         if done[key].by_unit is not None:
             per_unit[key] = done[key].by_unit
         features.update(done[key].features)
     if ctx.unknown_codes:
-        features["unknown_codes"] = pd.DataFrame(ctx.unknown_codes, columns=["code", "parcels", "area_m2"])
+        features["unknown_codes"] = pd.DataFrame(ctx.unknown_codes, columns=["role", "code", "parcels", "area_m2"])
     feedback.set_progress(100)
     by_unit: list[UnitResult] = []
     if ctx.units is not None:
@@ -211,4 +213,5 @@ def compute_indicators(
         as_of=ctx.as_of,
         scheme=settings.scheme,
         unknown_codes=ctx.unknown_codes,
+        unknown_code_tolerance=float(settings.unknown_code_tolerance),
     )

@@ -40,6 +40,32 @@ UNIT_PER_CAPITA = "m²/person"
 UNIT_COUNT = "count"
 
 
+#: beside a value measured on data with unknown codes (never graded): ``≥ 17.5 %（含未识别地类）``
+UNKNOWN_MARK = {"zh": "（含未识别地类）", "en": " (incl. unknown codes)"}
+UNGRADED_TEXT = {"zh": "未评级", "en": "not graded"}
+
+
+def is_ungraded(ind: Any) -> bool:
+    """True for an indicator object not graded because it read unknown codes."""
+    return isinstance(ind, dict) and ind.get("ungraded") == "unknown_codes"
+
+
+def marked(text: str, ind: Any, lang: str = "zh") -> str:
+    """``text`` (a formatted value) with the unknown-codes mark, where the indicator has one.
+
+    Examples
+    --------
+    >>> marked("17.5%", {"ungraded": "unknown_codes", "bound": "lower"})
+    '≥ 17.5%（含未识别地类）'
+    >>> marked("17.5%", {"grade": "I"}), marked("—", {"ungraded": "unknown_codes"}, "en")
+    ('17.5%', '—')
+    """
+    if not is_ungraded(ind) or text in ("—", ""):
+        return text
+    sym = {"lower": "≥ ", "upper": "≤ "}.get(ind.get("bound") or "", "")
+    return f"{sym}{text}{UNKNOWN_MARK['zh' if lang == 'zh' else 'en']}"
+
+
 def plain(v: Any) -> Any:
     """JSON-ready copy: numpy scalars to Python, NaN/inf to None, dates to ISO text."""
     if isinstance(v, dict):
@@ -181,7 +207,7 @@ class IndicatorsResult:
     as_of : date
     scheme : str
     unknown_codes : list of dict
-        ``{code, parcels, area_m2}`` per unknown land-use code.
+        ``{role, code, parcels, area_m2}`` per unknown land-use code or green-space class.
     """
 
     overall: dict[str, Indicator]
@@ -192,6 +218,8 @@ class IndicatorsResult:
     as_of: dt.date
     scheme: str
     unknown_codes: list[dict[str, Any]] = field(default_factory=list)
+    #: ``unknown_code_tolerance`` the grades were given under
+    unknown_code_tolerance: float = 0.01
 
     def to_dict(self, project: str | None = None, generator: str | None = None) -> dict[str, Any]:
         """The ``indicators.json`` document.
@@ -207,7 +235,7 @@ class IndicatorsResult:
             from greenplan import __version__
 
             generator = f"greenplan {__version__}"
-        return {
+        doc = {
             "schema": SCHEMA,
             "generator": generator,
             "project": project,
@@ -218,6 +246,10 @@ class IndicatorsResult:
             "indicators": {k: v.to_dict() for k, v in self.overall.items()},
             "by_unit": [u.to_dict() for u in self.by_unit],
         }
+        if self.unknown_codes:
+            doc["unknown_code_tolerance"] = self.unknown_code_tolerance
+            doc["unknown_codes"] = plain(self.unknown_codes)
+        return doc
 
 
 @dataclass

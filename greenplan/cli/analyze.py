@@ -21,9 +21,12 @@ def add_parser(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:
 
 
 def format_summary(doc: dict, lang: str = "en") -> str:
+    from greenplan.analysis.result import UNGRADED_TEXT, is_ungraded, marked
     from greenplan.jobs.indicator_tables import UNIT_LABELS, label
 
     lines = []
+    # a value marked as measured on unknown codes needs a wider column
+    width = 36 if any(is_ungraded(i) for i in doc["indicators"].values()) else 18
     for key, ind in doc["indicators"].items():
         v, unit = ind.get("value"), ind.get("unit")
         if v is None:
@@ -37,14 +40,35 @@ def format_summary(doc: dict, lang: str = "en") -> str:
         passed = ind.get("pass")
         mark = "" if passed is None else (("达标" if passed else "不达标") if lang == "zh" else ("pass" if passed else "FAIL"))
         grade = ind.get("grade") or ""
-        lines.append(f"{fit(label(key, lang), 34)}{fit(text, 18, 'right')}  {fit(grade, 6)}{mark}".rstrip())
+        if is_ungraded(ind):  # unknown codes: the value is a bound, never graded
+            text = marked(text, ind, lang)
+            grade, mark = "", UNGRADED_TEXT["zh" if lang == "zh" else "en"]
+        lines.append(f"{fit(label(key, lang), 34)}{fit(text, width, 'right')}  {fit(grade, 6)}{mark}".rstrip())
     return "\n".join(lines)
+
+
+def print_run_summary(doc: dict, lang: str, summary: str) -> int:
+    """Print a run's summary and the unknown-codes warning block; the exit code (1 when an
+    indicator could not be graded because of unknown codes)."""
+    import sys
+
+    from greenplan.core.errors import EXIT_OK, EXIT_PROBLEMS
+    from greenplan.jobs.class_check import unknown_warning
+
+    crs = doc.get("crs")
+    if crs:
+        print(("工作坐标系：" if lang == "zh" else "Working CRS: ") + str(crs))
+    print(summary)
+    warning = unknown_warning(doc, lang)
+    if warning:
+        print("\n".join(warning), file=sys.stderr)
+    return EXIT_PROBLEMS if warning else EXIT_OK
 
 
 def run(args: argparse.Namespace) -> int:
     from greenplan.jobs.analyze import run_analyze
 
     out = run_project_job(args, lambda project, fb: run_analyze(project, args.out, feedback=fb))
-    print(format_summary(out.document, args.lang))
+    code = print_run_summary(out.document, args.lang, format_summary(out.document, args.lang))
     print_written(out.files.values(), args.lang)
-    return 0
+    return code

@@ -32,6 +32,7 @@ def _fmt(v: object, unit: str | None) -> str:
 
 
 def format_summary(doc: dict, lang: str = "en") -> str:
+    from greenplan.analysis.result import is_ungraded, marked
     from greenplan.jobs.indicator_tables import label
 
     lines = []
@@ -44,8 +45,11 @@ def format_summary(doc: dict, lang: str = "en") -> str:
             d = f"{int(delta):+d}"
         else:
             d = f"{100 * delta:+.2f} %" if unit == "ratio" else f"{delta:+,.2f}"
-        lines.append(f"{fit(label(key, lang), 30)}{fit(_fmt(v.get('before'), unit), 14, 'right')} → "
-                     f"{fit(_fmt(v.get('after'), unit), 14)}{d}")
+        before, after = _fmt(v.get("before"), unit), _fmt(v.get("after"), unit)
+        if is_ungraded(v):
+            before, after = marked(before, v, lang), marked(after, v, lang)
+        lines.append(f"{fit(label(key, lang), 30)}{fit(before, 14 + 8 * is_ungraded(v), 'right')} → "
+                     f"{fit(after, 14 + 8 * is_ungraded(v))}{d}")
     ck = doc["checks"]
     if lang == "zh":
         lines.append(f"占用永久基本农田 {ck.get('farmland_occupied_m2')} ㎡，占用生态保护红线 {ck.get('eco_redline_occupied_m2')} ㎡："
@@ -59,7 +63,9 @@ def format_summary(doc: dict, lang: str = "en") -> str:
 def run(args: argparse.Namespace) -> int:
     from greenplan.jobs.scenario import run_scenario
 
+    from greenplan.cli.analyze import print_run_summary
+
     out = run_project_job(args, lambda project, fb: run_scenario(project, args.name, args.out, feedback=fb))
-    print(format_summary(out.document, args.lang))
+    code = print_run_summary(out.document, args.lang, format_summary(out.document, args.lang))
     print_written(out.files.values(), args.lang)
-    return EXIT_OK if out.valid else EXIT_PROBLEMS
+    return EXIT_OK if out.valid and code == EXIT_OK else EXIT_PROBLEMS

@@ -13,6 +13,7 @@ from typing import Any
 
 import numpy as np
 
+from greenplan.analysis.result import UNGRADED_TEXT, is_ungraded, marked
 from greenplan.jobs.indicator_tables import INDICATOR_LABELS
 
 #: explaining-feature layers (``features`` of compute_project_indicators) -> indicator key
@@ -117,14 +118,16 @@ def indicator_rows(indicators: Mapping[str, Mapping[str, Any]], lang: str) -> li
     rows = []
     for key, ind in indicators.items():
         unit = ind.get("unit")
+        ungraded = is_ungraded(ind)
         rows.append({
             "key": key,
             "name": indicator_label(key, lang),
-            "value": format_number(ind.get("value"), unit),
+            "value": marked(format_number(ind.get("value"), unit), ind, lang),
             "threshold": format_threshold(ind.get("threshold"), unit),
-            "grade": format_grade(ind.get("grade"), lang),
+            "grade": UNGRADED_TEXT[lang if lang == "zh" else "en"] if ungraded else format_grade(ind.get("grade"), lang),
             "pass": ind.get("pass"),
-            "result": format_pass(ind.get("pass"), lang),
+            "ungraded": ungraded,
+            "result": UNGRADED_TEXT[lang if lang == "zh" else "en"] if ungraded else format_pass(ind.get("pass"), lang),
             "notes": "\n".join(str(n) for n in ind.get("notes", []) or []),
         })
     return rows

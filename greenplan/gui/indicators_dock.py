@@ -40,13 +40,18 @@ from greenplan.gui.indicator_view import (
     unit_columns,
 )
 from greenplan.gui.workers import RunControls
+from greenplan.jobs.class_check import unknown_warning
 
 PASS_BG = QColor(212, 237, 212)
 FAIL_BG = QColor(248, 215, 213)
 NONE_BG = QColor(235, 235, 235)
+#: a value measured on data with unknown codes (not graded)
+WARN_BG = QColor(255, 235, 180)
 
 
-def _bg(passed) -> QBrush:
+def _bg(passed, ungraded: bool = False) -> QBrush:
+    if ungraded:
+        return QBrush(WARN_BG)
     return QBrush(PASS_BG if passed is True else FAIL_BG if passed is False else NONE_BG)
 
 
@@ -143,6 +148,12 @@ class IndicatorsDock(RunControls, QWidget):
         lang = current_language()
         self.status.setText(self.tr("Project {0}, CRS {1}, as of {2}, scheme {3}.").format(
             self.doc.get("project", ""), self.doc.get("crs", ""), self.doc.get("as_of", ""), self.doc.get("scheme", "")))
+        warning = unknown_warning(self.doc, lang)
+        if warning:  # unknown codes: where the user looks, not only in the notes
+            self.status.setText(self.status.text() + "\n" + "\n".join(warning))
+            self.status.setStyleSheet(f"background: {WARN_BG.name()}; padding: 3px;")
+        else:
+            self.status.setStyleSheet("")
         self._fill_overview(lang)
         self._fill_units(lang)
         self._fill_conflicts(lang)
@@ -154,7 +165,7 @@ class IndicatorsDock(RunControls, QWidget):
             for c, key in enumerate(("name", "value", "grade", "result", "threshold")):
                 item = QTableWidgetItem(row[key])
                 item.setData(Qt.ItemDataRole.UserRole, row["key"])
-                item.setBackground(_bg(row["pass"]))
+                item.setBackground(_bg(row["pass"], row["ungraded"]))
                 if row["notes"]:
                     item.setToolTip(row["notes"])
                 if c == 1:
@@ -176,7 +187,7 @@ class IndicatorsDock(RunControls, QWidget):
                 row = rows.get(k)
                 item = QTableWidgetItem(row["value"] if row else "")
                 if row:
-                    item.setBackground(_bg(row["pass"]))
+                    item.setBackground(_bg(row["pass"], row["ungraded"]))
                     item.setToolTip(f"{row['threshold']} {row['grade']} {row['notes']}".strip())
                 self.units.setItem(r, c, item)
         self.units.resizeColumnsToContents()

@@ -14,6 +14,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
+from greenplan.analysis.result import UNGRADED_TEXT, is_ungraded
 from greenplan.core.atomic import atomic_path, write_text_atomic
 
 #: key -> (Chinese name, English name)
@@ -46,6 +47,8 @@ CSV_COLUMNS = [
     ("grade", "等级"),
     ("pass", "是否达标"),
     ("notes", "备注"),
+    ("unknown_share", "未识别地类占比"),
+    ("ungraded", "未评级原因"),
 ]
 
 
@@ -74,6 +77,8 @@ def _rows(doc: Mapping[str, Any]) -> list[dict[str, Any]]:
                     "grade": ind.get("grade"),
                     "pass": ind.get("pass"),
                     "notes": "；".join(str(n) for n in ind.get("notes", [])),
+                    "unknown_share": ind.get("unknown_share"),
+                    "ungraded": _ungraded_text(ind),
                 }
             )
     return rows
@@ -134,6 +139,7 @@ def write_indicators_xlsx(
     head_fill = PatternFill("solid", fgColor="D9E7D0")
     ok_fill = PatternFill("solid", fgColor="C6EFCE")
     bad_fill = PatternFill("solid", fgColor="FFC7CE")
+    warn_fill = PatternFill("solid", fgColor="FFEB9C")
     wrap = Alignment(wrap_text=True, vertical="center")
 
     def setup(ws, title: str, headers: list[str], widths: list[int]) -> None:
@@ -168,15 +174,17 @@ def write_indicators_xlsx(
         unit = ind.get("unit")
         ws.append([
             label(key), ind.get("value"), UNIT_LABELS.get(unit, unit or ""), ind.get("numerator_m2"),
-            ind.get("denominator_m2"), ind.get("grade") or "", _pass_text(ind.get("pass")),
+            ind.get("denominator_m2"), _ungraded_text(ind) or ind.get("grade") or "", _pass_text(ind.get("pass"), ind),
             _fmt_threshold(ind.get("threshold")), ind.get("method") or "", "；".join(map(str, ind.get("notes", []))),
         ])
         r = ws.max_row
         body(ws, r, len(headers))
-        ws.cell(row=r, column=2).number_format = _number_format(unit)
+        ws.cell(row=r, column=2).number_format = _marked_format(_number_format(unit), ind)
         ws.cell(row=r, column=4).number_format = "#,##0.00"
         ws.cell(row=r, column=5).number_format = "#,##0.00"
-        if ind.get("pass") is not None:
+        if is_ungraded(ind):
+            ws.cell(row=r, column=7).fill = warn_fill
+        elif ind.get("pass") is not None:
             ws.cell(row=r, column=7).fill = ok_fill if ind.get("pass") else bad_fill
 
     # per township --------------------------------------------------------------
@@ -192,9 +200,11 @@ def write_indicators_xlsx(
         body(ws, r, len(headers))
         for j, k in enumerate(keys, start=3):
             cell = ws.cell(row=r, column=j)
-            cell.number_format = _number_format(units[k])
+            cell.number_format = _marked_format(_number_format(units[k]), inds.get(k, {}))
             p = inds.get(k, {}).get("pass")
-            if p is not None:
+            if is_ungraded(inds.get(k, {})):
+                cell.fill = warn_fill
+            elif p is not None:
                 cell.fill = ok_fill if p else bad_fill
     ws.row_dimensions[3].height = 48
 
@@ -221,8 +231,26 @@ def write_indicators_xlsx(
         wb.save(tmp)
 
 
-def _pass_text(p: Any) -> str:
+def _pass_text(p: Any, ind: Mapping[str, Any] | None = None) -> str:
+    if ind is not None and is_ungraded(ind):
+        return UNGRADED_TEXT["zh"]
     return "" if p is None else ("达标" if p else "不达标")
+
+
+def _ungraded_text(ind: Mapping[str, Any]) -> str:
+    """Why an indicator has no grade although it has a value (empty when it has one)."""
+    if not is_ungraded(ind):
+        return ""
+    bound = {"lower": "，数值为下限", "upper": "，数值为上限"}.get(ind.get("bound") or "", "")
+    return f"含未识别地类{bound}"
+
+
+def _marked_format(fmt: str, ind: Mapping[str, Any]) -> str:
+    """An Excel number format showing ``≥``/``≤`` before a bound (the cell stays a number)."""
+    if not is_ungraded(ind):
+        return fmt
+    sym = {"lower": "≥ ", "upper": "≤ "}.get(ind.get("bound") or "", "")
+    return f'"{sym}"{fmt}"（含未识别地类）"'.replace('""', "")
 
 
 def _cell(v: Any) -> Any:

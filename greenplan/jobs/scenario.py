@@ -174,6 +174,9 @@ def _compare(before: dict[str, Any], after: dict[str, Any]) -> dict[str, Any]:
             "grade_before": b.get("grade"), "grade_after": a.get("grade"),
             "pass_before": b.get("pass"), "pass_after": a.get("pass"),
         }
+        for k in ("unknown_share", "ungraded", "bound"):  # unknown codes: the same before and after
+            if k in a or k in b:
+                out[key][k] = a.get(k, b.get(k))
     return out
 
 
@@ -235,6 +238,9 @@ def run_scenario(project: Project, name: str, out_dir: Path, *, feedback: Feedba
         "indicators": overall, "by_unit": by_unit,
         "notes": list(loaded.notes) + cands.notes + notes + list(after.get("notes", [])),
     }
+    for k in ("unknown_code_tolerance", "unknown_codes"):
+        if k in after:
+            doc[k] = after[k]
     feedback.step(95, 100, "写出结果 / writing outputs")
     files = {"json": out_dir / "scenario.json", "csv": out_dir / "scenario.csv",
              "xlsx": out_dir / "scenario.xlsx", "gpkg": out_dir / "scenario.gpkg"}

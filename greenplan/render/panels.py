@@ -24,7 +24,7 @@ if TYPE_CHECKING:
     from matplotlib.axes import Axes
     from matplotlib.figure import Figure
 
-_PASS, _FAIL, _GREY = "#1a7f37", "#c62828", "#555555"
+_PASS, _FAIL, _GREY, _WARN = "#1a7f37", "#c62828", "#555555", "#b26a00"
 _GRADES = {"I": "Ⅰ级", "II": "Ⅱ级", "III": "Ⅲ级", "IV": "Ⅳ级", "1": "Ⅰ级", "2": "Ⅱ级", "3": "Ⅲ级"}
 
 
@@ -170,8 +170,13 @@ def format_indicator(obj: Mapping[str, Any]) -> tuple[str, str, str]:
     ('24.1%', '未达标', '#c62828')
     >>> format_indicator({"value": 35000.0, "unit": "m²", "pass": True})
     ('3.50 公顷', '达标', '#1a7f37')
+    >>> format_indicator({"value": 0.175, "unit": "ratio", "grade": None, "pass": None,
+    ...                   "ungraded": "unknown_codes", "bound": "lower"})
+    ('≥ 17.5%（含未识别地类）', '未评级', '#b26a00')
     """
-    return _fmt_value(obj.get("value"), obj.get("unit")), *_evaluation(obj)
+    from greenplan.analysis.result import marked
+
+    return marked(_fmt_value(obj.get("value"), obj.get("unit")), obj), *_evaluation(obj)
 
 
 def _fmt_value(v: Any, unit: Any) -> str:
@@ -192,6 +197,10 @@ def _fmt_value(v: Any, unit: Any) -> str:
 
 
 def _evaluation(obj: Mapping[str, Any]) -> tuple[str, str]:
+    from greenplan.analysis.result import UNGRADED_TEXT, is_ungraded
+
+    if is_ungraded(obj):
+        return UNGRADED_TEXT["zh"], _WARN
     ok = obj.get("pass")
     grade = obj.get("grade")
     if grade and ok is not False:

@@ -1,0 +1,155 @@
+"""Unknown land-use codes and green-space classes: in the data check, and on screen after a run.
+
+The data check lists, per ``land_use`` / ``green_space`` layer, every code or class the
+project's code system does not know, with its feature count and area share (the top 10 by
+area), as a ``problem``; when the unknown values look like another classification it names
+the class-mapping preset that would read them (``erdiao``, ``osm``).
+
+After ``analyze``, ``scenario`` and ``candidates``, :func:`unknown_warning` gives the warning
+block printed on screen (and shown by the desktop app): which indicators are not graded
+because of unknown codes, the codes, and the preset to use.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import shapely
+
+from greenplan.core.settings import AnalysisSettings
+
+#: how many unknown codes a message lists (by area)
+TOP = 10
+
+
+def unknown_mask(values: pd.Series | None, role: str, settings: AnalysisSettings) -> np.ndarray:
+    """Which features of a ``land_use`` / ``green_space`` layer have an unknown code or class."""
+    from greenplan.analysis.codes import load_code_table
+    from greenplan.analysis.context import GS_KNOWN, class_prefix
+
+    if values is None:
+        return np.zeros(0, dtype=bool)
+    if role == "land_use":
+        return load_code_table(settings.code_system, settings.code_tables).classify(values).unknown
+    ignore = values.astype("string").str.strip().str.upper().eq("IGNORE").fillna(False).to_numpy(dtype=bool)
+    return ~class_prefix(values, GS_KNOWN) & ~ignore
+
+
+def unknown_table(gdf: Any, role: str, settings: AnalysisSettings) -> tuple[list[dict[str, Any]], float]:
+    """(rows {code, features, area_m2, share} by area, descending; share of the layer's area unknown).
+
+    Areas are the plain sum of feature areas (working CRS, m²): quick, and exact for a layer
+    without overlaps (the check reports overlaps separately).
+    """
+    from greenplan.io.class_mapping import CLASS_FIELD
+
+    col = CLASS_FIELD[role]
+    if gdf is None or len(gdf) == 0 or col not in gdf.columns:
+        return [], 0.0
+    values = gdf[col]
+    unknown = unknown_mask(values, role, settings)
+    if not unknown.any():
+        return [], 0.0
+    areas = shapely.area(gdf.geometry.to_numpy())
+    total = float(areas.sum()) or 1.0
+    text = values[unknown].astype("string").str.strip().fillna("")
+    df = pd.DataFrame({"code": text.to_numpy(), "area": areas[unknown]})
+    g = df.groupby("code", sort=False)["area"].agg(["size", "sum"]).sort_values("sum", ascending=False)
+    rows = [{"code": str(c), "features": int(n), "area_m2": float(a), "share": float(a) / total} for c, (n, a) in g.iterrows()]
+    return rows, float(areas[unknown].sum()) / total
+
+
+def _codes_text(rows: list[dict[str, Any]], lang: str) -> str:
+    shown = rows[:TOP]
+    parts = []
+    for r in shown:
+        code = r["code"] or ("（空）" if lang == "zh" else "(empty)")
+        parts.append(f"“{code}” {r['features']} 个要素 {100 * r['share']:.1f}%" if lang == "zh"
+                     else f"'{code}' {r['features']} features {100 * r['share']:.1f} %")
+    more = len(rows) - len(shown)
+    if more:
+        parts.append(f"另有 {more} 种" if lang == "zh" else f"{more} more")
+    return ("、" if lang == "zh" else ", ").join(parts)
+
+
+def _hint(rows: list[dict[str, Any]], role: str) -> tuple[str, str]:
+    from greenplan.io.class_mapping import preset_hint, suggest_preset
+
+    preset = suggest_preset({r["code"]: r["area_m2"] for r in rows}, role)
+    if preset is None:
+        return ("Map them to codes of the project's code system with the layer's classes (a table or CSV), "
+                "or fix the codes.",
+                "请用图层的 classes（映射表或 CSV）将其映射为项目代码体系的代码，或更正代码。")
+    en, zh = preset_hint(preset, role)
+    return en[0].upper() + en[1:] + ".", zh + "。"
+
+
+def add_unknown_code_issues(loaded: Any, settings: AnalysisSettings) -> None:
+    """Add an ``unknown_codes`` finding to each land-use / green-space layer that has unknown codes.
+
+    A share over ``unknown_code_tolerance`` is a ``problem`` (the indicators reading the
+    layer are then not graded); a smaller one a ``warning``.
+    """
+    for lyr in loaded.layers:
+        role = lyr.spec.role
+        if role not in ("land_use", "green_space") or lyr.gdf is None:
+            continue
+        rows, share = unknown_table(lyr.gdf, role, settings)
+        if not rows:
+            continue
+        what_en, what_zh = ("land-use codes", "地类代码") if role == "land_use" else ("green-space classes", "绿地分类")
+        hint_en, hint_zh = _hint(rows, role)
+        over = share > settings.unknown_code_tolerance
+        lyr.report.checks["unknown_codes"] = {"share": share, "codes": rows[:TOP], "count": len(rows)}
+        lyr.report.add(
+            "problem" if over else "warning",
+            "unknown_codes",
+            f"{len(rows)} unknown {what_en} cover {100 * share:.1f} % of the layer's area"
+            + (" (over the tolerance: the indicators that read them are not graded)" if over else "")
+            + f": {_codes_text(rows, 'en')}. {hint_en}",
+            f"{len(rows)} 种未识别的{what_zh}占图层面积 {100 * share:.1f}%"
+            + ("（超过容差：读取它们的指标不予评级）" if over else "")
+            + f"：{_codes_text(rows, 'zh')}。{hint_zh}",
+            share=share, codes=rows[:TOP], count=len(rows),
+        )
+
+
+def ungraded(indicators: dict[str, Any]) -> list[str]:
+    """Keys of the indicators not graded because of unknown codes."""
+    return [k for k, ind in indicators.items() if isinstance(ind, dict) and ind.get("ungraded") == "unknown_codes"]
+
+
+def unknown_warning(doc: dict[str, Any], lang: str = "en") -> list[str]:
+    """The warning block for a run's document (``indicators.json`` or ``scenario.json``).
+
+    Empty when every indicator that reads classes was graded.
+    """
+    from greenplan.jobs.indicator_tables import label
+
+    keys = ungraded(doc.get("indicators", {}))
+    if not keys:
+        return []
+    tol = doc.get("unknown_code_tolerance")
+    tol_txt = f"{100 * tol:g}%" if isinstance(tol, (int, float)) else "1%"
+    lines = ["警告：以下指标含未识别地类（超过容差 " + tol_txt + "），未评级，数值不可作为评价结论：" if lang == "zh"
+             else f"WARNING: these indicators read unknown codes (over the {tol_txt} tolerance) and are NOT graded:"]
+    for k in keys:
+        share = doc["indicators"][k].get("unknown_share")
+        s = f"{100 * share:.1f}" if isinstance(share, (int, float)) else "?"
+        lines.append(f"  {label(k, lang)}: " + (f"未识别地类占 {s}%" if lang == "zh" else f"{s} % unknown"))
+    for role in ("land_use", "green_space"):
+        rows = [r for r in doc.get("unknown_codes", []) if r.get("role") == role]
+        if not rows:
+            continue
+        total = sum(r["area_m2"] for r in rows) or 1.0
+        rows = sorted(({"code": r["code"], "features": r["parcels"], "area_m2": r["area_m2"],
+                        "share": r["area_m2"] / total} for r in rows), key=lambda r: -r["area_m2"])
+        what = ("未识别地类代码" if role == "land_use" else "未识别绿地分类") if lang == "zh" else (
+            "unknown land-use codes" if role == "land_use" else "unknown green-space classes")
+        lines.append(f"  {what}（按未识别面积）：{_codes_text(rows, lang)}" if lang == "zh"
+                     else f"  {what} (share of the unknown area): {_codes_text(rows, lang)}")
+        hint_en, hint_zh = _hint(rows, role)
+        lines.append("  " + (hint_zh if lang == "zh" else hint_en))
+    return lines
