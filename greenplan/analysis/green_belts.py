@@ -39,7 +39,7 @@ from greenplan.analysis.geom import PieceSet, polygon_parts, union_rows
 from greenplan.analysis.pocket_parks import land_use_mask
 from greenplan.analysis.rooftop import candidate_tables
 from greenplan.core.feedback import Feedback
-from greenplan.core.settings import AnalysisSettings
+from greenplan.core.settings import NOISE_M2, AnalysisSettings
 
 REASONS = {"": "", "outside_study_area": "位于研究范围（行政区或土地利用范围）外",
            "fully_excluded": "扣除建筑、水域、现状绿地与农田后无剩余"}
@@ -322,7 +322,7 @@ def propose_green_belts(
                 (in_e, "ecological_redline", "生态保护红线")]
     rows = []
     for geoms, kind, zh in av_parts:
-        keep = ~shapely.is_missing(geoms)
+        keep = _area(geoms) >= NOISE_M2  # not the rounding noise of coinciding boundaries
         rows.append(pd.DataFrame({"candidate_id": frame["candidate_id"].to_numpy()[keep], "kind": kind,
                                   "kind_zh": zh, "area_m2": _area(geoms[keep]), "geometry": geoms[keep]}))
     av = pd.concat(rows, ignore_index=True)
