@@ -242,7 +242,9 @@ def draw_indicator_table(sheet: Axes, box: Box, rows: Sequence[tuple[str, Mappin
         value, ev, colour = format_indicator(obj)
         cells = [(labels.get(key, key), "#000000")]
         if with_base:
-            cells.append((_fmt_value(obj.get("baseline"), obj.get("unit")), "#000000"))
+            from greenplan.analysis.result import marked
+
+            cells.append((marked(_fmt_value(obj.get("baseline"), obj.get("unit")), obj), "#000000"))
         lines.append([*cells, (value, "#000000"), (ev, colour)])
     # rows shrink (with their text) when the box is too short for all of them
     row_h = min(6.0 * f, (top - box.y - pad) / len(lines))
