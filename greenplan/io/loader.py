@@ -142,13 +142,16 @@ def _role_columns(spec: LayerSpec, fields_only: FieldsOnly = True) -> list[str] 
 
 
 def _open(index: int, spec: LayerSpec, feedback: Feedback, scan: bool, strict: bool,
-          fields_only: FieldsOnly = False) -> tuple[LayerReport, gpd.GeoDataFrame | None, RasterSource | None]:
+          fields_only: FieldsOnly = False, settings: object | None = None) -> tuple[LayerReport, gpd.GeoDataFrame | None, RasterSource | None]:
     report = LayerReport(index=index, name=spec.name, role=spec.role, source=spec.source, layer=spec.layer)
     kind = layer_kind(spec)
     report.kind = kind
     try:
         if kind == "raster":
-            raster = open_raster(spec.source, report, feedback=feedback, scan_nodata=scan)
+            from greenplan.core.raster_kind import VegetationOptions
+
+            veg = VegetationOptions.from_settings(settings) if spec.role == "vegetation_raster" else None
+            raster = open_raster(spec.source, report, feedback=feedback, scan_nodata=scan, band=spec.band, vegetation=veg)
             gdf = None
         else:
             columns = _role_columns(spec, fields_only) if fields_only else None
@@ -257,7 +260,7 @@ def _load(project: Project, feedback: Feedback | None, roles: Iterable[str] | No
     for k, (i, spec) in enumerate(chosen):
         feedback.step(k, len(chosen) * 2, f"{spec.name}")
         try:
-            report, gdf, raster = _open(i, spec, feedback, scan, strict, fields_only)
+            report, gdf, raster = _open(i, spec, feedback, scan, strict, fields_only, settings=project.settings)
         except LayerSourceError as exc:
             if strict:
                 raise
