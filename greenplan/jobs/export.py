@@ -62,7 +62,7 @@ class MapData:
         Working CRS (metres).
     layers : dict of key -> GeoDataFrame
         Role layers and analysis-result layers (:data:`RESULT_LAYERS`), working CRS.
-    rasters : dict of role -> Path
+    rasters : dict of role -> RasterSource
     doc : dict or None
         The ``indicators.json`` document, when computed or given.
     """
@@ -70,7 +70,7 @@ class MapData:
     project: Project
     crs: Any
     layers: dict[str, Any]
-    rasters: dict[str, Path] = field(default_factory=dict)
+    rasters: dict[str, Any] = field(default_factory=dict)
     doc: dict[str, Any] | None = None
     #: indicators with the scenario's greening (``scenario`` theme), same structure as ``doc``
     scenario_doc: dict[str, Any] | None = None
@@ -219,12 +219,12 @@ def load_map_data(project: Project, themes: Iterable[Theme], *, compute: bool = 
         doc, computed, _ = compute_project_indicators(project, feedback=SubFeedback(feedback, 40, 100), loaded=loaded)
         features = dict(computed)
     layers: dict[str, Any] = {}
-    rasters: dict[str, Path] = {}
+    rasters: dict[str, Any] = {}
     for role in sorted(roles):
         if ROLES[role].is_raster:
             src = loaded.raster(role)
             if src is not None:
-                rasters[role] = Path(src.path)
+                rasters[role] = src  # the band, and how to read a vegetation raster, travel with it
         else:
             gdf = loaded.vector(role)
             if gdf is not None:

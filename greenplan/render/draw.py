@@ -50,6 +50,8 @@ class LegendEntry:
     edges: bool = True
     #: label of the whole layer (a categorized layer's classes are listed under it)
     group: str = ""
+    #: a raster ramp's colour bar: ``(cmap, ((position 0-1, tick label), ...))``
+    ramp: tuple[str, tuple[tuple[float, str], ...]] | None = None
 
 
 @dataclass

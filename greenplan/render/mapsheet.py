@@ -50,8 +50,9 @@ def draw_map(ax: Axes, layers: Mapping[str, gpd.GeoDataFrame], theme: Theme, *,
         The view, metres.
     pixel_size : float
         Ground size of one output pixel, metres.
-    rasters : mapping of key -> path, optional
-        Raster files for raster keys of the theme (``vegetation_raster`` ...).
+    rasters : mapping of key -> path or RasterSource, optional
+        Raster files for raster keys of the theme (``vegetation_raster`` ...); a
+        ``RasterSource`` gives the band and how to read a vegetation raster.
     styles : mapping of key -> dict, optional
         Project style overrides per layer key (the theme's own overrides win).
     code_system : {"sandiao", "yongdi2023"}

@@ -84,6 +84,29 @@ def _swatch(sheet: Axes, e: LegendEntry, x: float, y: float, w: float, h: float,
     sheet.add_patch(r)
 
 
+def _colour_bar(sheet: Axes, e: LegendEntry, x: float, y: float, w: float, row_h: float, size: float, f: float) -> None:
+    """A raster ramp's colour bar across the column, with tick marks and values under it."""
+    from matplotlib.lines import Line2D
+    from matplotlib.patches import Rectangle
+
+    assert e.ramp is not None
+    cmap, ticks = e.ramp
+    inset = 2.5 * f  # room for the end labels, centred on their ticks
+    x0, x1 = x + inset, x + w - inset
+    y0, y1 = y + 0.5 * row_h, y + 0.92 * row_h
+    im = sheet.imshow(np.linspace(0, 1, 256)[None, :], extent=(x0, x1, y0, y1), cmap=cmap, vmin=0.0, vmax=1.0,
+                      aspect="auto", zorder=3, interpolation="nearest", alpha=e.style.alpha)
+    im.set_gid("legend-colorbar")
+    sheet.add_patch(Rectangle((x0, y0), x1 - x0, y1 - y0, fill=False, linewidth=0.3 * f, edgecolor="#666666", zorder=4))
+    tick_size = min(size * 0.8, 6.5 * f)
+    for pos, label in ticks:
+        if not 0.0 <= pos <= 1.0:
+            continue
+        tx = x0 + pos * (x1 - x0)
+        sheet.add_line(Line2D([tx, tx], [y0 - 0.8 * f, y0], color="#333333", linewidth=0.3 * f, zorder=4))
+        _text(sheet, tx, y0 - 1.0 * f, label, tick_size, "legend-tick", ha="center", va="top")
+
+
 def legend_rows(entries: Sequence[LegendEntry]) -> list[LegendEntry | str]:
     """Legend lines, top layer first: single-symbol layers as one line, a categorized layer as
     its label (a heading, ``str``) followed by its classes in palette order."""
@@ -92,8 +115,8 @@ def legend_rows(entries: Sequence[LegendEntry]) -> list[LegendEntry | str]:
         groups.setdefault(e.key, []).append(e)
     rows: list[LegendEntry | str] = []
     for items in reversed(list(groups.values())):
-        if items[0].group and (len(items) > 1 or items[0].style.label != items[0].group):
-            rows.append(items[0].group)
+        if items[0].group and (len(items) > 1 or items[0].style.label != items[0].group or items[0].ramp is not None):
+            rows.append(items[0].group)  # a raster ramp: its title, then the colour bar
         rows.extend(items)
     return rows
 
@@ -135,6 +158,9 @@ def draw_legend(sheet: Axes, box: Box, entries: Sequence[LegendEntry], f: float)
             if isinstance(item, str):
                 outlined_text(sheet, x, y + 0.42 * row_h, item, fit_size(item, size * 0.95, col_w - 2 * f),
                               "legend-group", stroke="#333333", stroke_width=0.25 * f, va="center", color="#333333")
+                continue
+            if item.ramp is not None:
+                _colour_bar(sheet, item, x, y, col_w - 2.0 * f, row_h, size, f)
                 continue
             _swatch(sheet, item, x, y + 0.18 * row_h, sw, 0.62 * row_h, f)
             label = item.style.label

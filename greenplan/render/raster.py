@@ -2,22 +2,24 @@
 
 Never the full-resolution county array: the window of the view is read decimated to the
 output pixel size with rasterio's ``out_shape`` (GDAL uses overviews when the file has
-them), coloured to RGBA through the style's colour map, and handed to ``imshow`` as a
-ready image (cheaper than a masked float array, which matplotlib resamples and colours in
-two passes).
+them), coloured to RGBA through the layer's :class:`~greenplan.render.raster_style.RasterLook`
+(the one the desktop canvas uses: NDVI and fraction ramps, land-cover palettes), and handed
+to ``imshow`` as a ready image (cheaper than a masked float array, which matplotlib
+resamples and colours in two passes). The legend gets a colour bar with values for a ramp,
+or one line per land-cover class present in the view.
 """
 
 from __future__ import annotations
 
 import math
-import os
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from greenplan.render.draw import LegendEntry, record_entry
 from greenplan.render.images import add_image
+from greenplan.render.raster_style import RasterLook, look_for_kind, raster_look
 from greenplan.render.styles import LayerStyle
 
 if TYPE_CHECKING:
@@ -32,48 +34,49 @@ class RasterDrawing:
     style: LayerStyle
     rgba: np.ndarray | None
     extent: tuple[float, float, float, float] = (0.0, 0.0, 0.0, 0.0)  # left, right, bottom, top
+    #: legend lines (a colour bar, or the land-cover classes present)
+    entries: list[LegendEntry] = field(default_factory=list)
 
 
-def colour_raster(data: np.ndarray, nodata: float | None, style: LayerStyle) -> np.ndarray:
-    """RGBA (uint8) of a band through the style's colour map; nodata and NaN transparent.
+def colour_raster(data: np.ndarray, nodata: float | None, style: LayerStyle, look: RasterLook | None = None) -> np.ndarray:
+    """RGBA (uint8) of a band through the layer's look (default: the style's colour ramp);
+    nodata and NaN transparent.
 
     Without ``vmin``/``vmax`` the 2nd and 98th percentiles of the valid values are used.
 
     Examples
     --------
     >>> from greenplan.render.styles import resolve_style
-    >>> s = resolve_style("vegetation_raster", {"cmap": "gray", "vmin": 0, "vmax": 1})
+    >>> s = resolve_style("dsm_raster", {"cmap": "gray", "vmin": 0, "vmax": 1})
     >>> colour_raster(np.array([[0.0, 1.0, -9999.0]]), -9999.0, s)[0].tolist()
     [[0, 0, 0, 255], [255, 255, 255, 255], [0, 0, 0, 0]]
     """
-    from matplotlib import colormaps
+    return (look or look_for_kind(None, style)).colour(data, _valid(data, nodata))
 
-    valid = np.isfinite(data)
+
+def _valid(data: np.ndarray, nodata: float | None) -> np.ndarray:
+    valid = np.isfinite(data) if np.issubdtype(data.dtype, np.floating) else np.ones(data.shape, dtype=bool)
     if nodata is not None and not np.isnan(nodata):
         valid &= data != nodata
-    vmin, vmax = style.vmin, style.vmax
-    if vmin is None or vmax is None:
-        vals = data[valid]
-        if vals.size:
-            lo, hi = np.percentile(vals, [2, 98])
-            vmin = lo if vmin is None else vmin
-            vmax = hi if vmax is None else vmax
-    vmin = 0.0 if vmin is None else float(vmin)
-    vmax = vmin + 1.0 if vmax is None or vmax <= vmin else float(vmax)
-    lut = np.round(colormaps[style.cmap](np.linspace(0.0, 1.0, 256)) * 255).astype(np.uint8)
-    lut[:, 3] = np.round(lut[:, 3] * style.alpha).astype(np.uint8)
-    lut32 = lut.view(np.uint32).ravel()
-    with np.errstate(invalid="ignore"):
-        scaled = np.subtract(data, np.float32(vmin), dtype=np.float32)
-        scaled *= np.float32(255.0 / (vmax - vmin))
-        np.clip(scaled, 0, 255, out=scaled)
-        idx = scaled.astype(np.uint8)  # NaN and nodata give some index; cleared below
-    out = lut32[idx]
-    out[~valid] = 0  # transparent
-    return out.view(np.uint8).reshape(*data.shape, 4)
+    return valid
 
 
-def prepare_raster(path: str | os.PathLike, extent: tuple[float, float, float, float], *, pixel_size: float,
+def _legend(key: str, style: LayerStyle, look: RasterLook, data: np.ndarray, valid: np.ndarray,
+            vrange: tuple[float, float] | None) -> list[LegendEntry]:
+    """The legend lines of a drawn raster window."""
+    import dataclasses
+
+    if look.categorical:
+        return [LegendEntry(key, dataclasses.replace(style, id=f"{key}:{c.code}", label=c.zh, kind="polygon", fill=c.colour,
+                                                     edge=None, categories=()), "polygon", edges=False, group=look.title)
+                for c in look.classes_present(data, valid)]
+    lo, hi = vrange or look.value_range(data, valid)
+    ticks = tuple(((v - lo) / (hi - lo), text) for v, text in look.ticks(lo, hi))
+    return [LegendEntry(key, dataclasses.replace(style, label=look.title, cmap=look.cmap, vmin=lo, vmax=hi), "raster",
+                        group=look.title, ramp=(look.cmap, ticks))]
+
+
+def prepare_raster(path: Any, extent: tuple[float, float, float, float], *, pixel_size: float,
                    style: LayerStyle, crs: Any = None, key: str | None = None) -> RasterDrawing:
     """Read and colour the window of ``extent`` (thread-safe; GDAL releases the GIL).
 
@@ -92,6 +95,9 @@ def prepare_raster(path: str | os.PathLike, extent: tuple[float, float, float, f
     from greenplan.core.errors import LayerSourceError
 
     key = key or style.id
+    source = path if hasattr(path, "open") and hasattr(path, "band") else None
+    path = source.path if source is not None else path
+    band = int(getattr(source, "band", 1) or 1)
     try:
         src0 = rasterio.open(path)
     except rasterio.errors.RasterioIOError as exc:
@@ -99,6 +105,9 @@ def prepare_raster(path: str | os.PathLike, extent: tuple[float, float, float, f
                                path=path, hint_en="Check that the file exists and is a GeoTIFF.",
                                hint_zh="请检查文件是否存在且为 GeoTIFF 等栅格格式。") from None
     with src0:
+        if source is None and style.id == "vegetation_raster":
+            source = _source_of(src0, path)
+        look = raster_look(source, style) if source is not None else look_for_kind(None, style)
         warp = crs is not None and src0.crs is not None and src0.crs != crs
         src = WarpedVRT(src0, crs=crs) if warp else src0
         try:
@@ -112,15 +121,26 @@ def prepare_raster(path: str | os.PathLike, extent: tuple[float, float, float, f
             win = Window(c0, r0, c1 - c0, r1 - r0).intersection(Window(0, 0, src.width, src.height))
             step = max(1.0, pixel_size / abs(src.transform.a))
             shape = (max(1, math.ceil(win.height / step)), max(1, math.ceil(win.width / step)))
-            data = src.read(1, window=win, out_shape=shape, resampling=Resampling.nearest)
-            nodata = src.nodata
+            data = src.read(band, window=win, out_shape=shape, resampling=Resampling.nearest)
+            nodata = src.nodatavals[band - 1]
             t = src.transform  # north-up (a rotated grid would need a warp)
             left, top = t.c + win.col_off * t.a, t.f + win.row_off * t.e
             right, bottom = left + win.width * t.a, top + win.height * t.e
         finally:
             if warp:
                 src.close()
-    return RasterDrawing(key, style, colour_raster(data, nodata, style), (left, right, bottom, top))
+    valid = _valid(data, nodata)
+    vrange = None if look.categorical else look.value_range(data, valid)
+    rgba = look.colour(data, valid, vrange)
+    return RasterDrawing(key, style, rgba, (left, right, bottom, top), _legend(key, style, look, data, valid, vrange))
+
+
+def _source_of(ds: Any, path: Any) -> Any:
+    """A RasterSource for a raster given by its path (band 1, default settings)."""
+    from greenplan.io.raster import RasterSource, corner_bounds
+
+    return RasterSource(path=path, crs=None, transform=ds.transform, width=ds.width, height=ds.height, nodata=ds.nodata,
+                        dtype=ds.dtypes[0], bounds=corner_bounds(ds.transform, ds.width, ds.height), count=ds.count)
 
 
 def add_raster(ax: Axes, d: RasterDrawing) -> Axes:
@@ -128,19 +148,21 @@ def add_raster(ax: Axes, d: RasterDrawing) -> Axes:
     if d.rgba is None:
         return ax
     add_image(ax, d.rgba, d.extent, zorder=d.style.zorder, gid=d.style.id)
-    record_entry(ax, LegendEntry(d.key, d.style, "raster"))
+    for e in d.entries or [LegendEntry(d.key, d.style, "raster")]:
+        record_entry(ax, e)
     return ax
 
 
-def draw_raster(ax: Axes, path: str | os.PathLike, extent: tuple[float, float, float, float], *,
+def draw_raster(ax: Axes, path: Any, extent: tuple[float, float, float, float], *,
                 pixel_size: float, style: LayerStyle, crs: Any = None, key: str | None = None) -> Axes:
-    """Draw band 1 of a raster file: only the window of ``extent``, read at output resolution.
+    """Draw a raster: only the window of ``extent``, read at output resolution.
 
     Parameters
     ----------
     ax : Axes
-    path : path-like
-        A GDAL raster (GeoTIFF ...).
+    path : path-like or RasterSource
+        A GDAL raster (GeoTIFF ...); a :class:`~greenplan.io.raster.RasterSource` gives the
+        band to draw and, for a vegetation raster, how to read it (NDVI, land cover, fraction).
     extent : (xmin, ymin, xmax, ymax)
         View in the map CRS.
     pixel_size : float
