@@ -37,8 +37,8 @@ def swatch(entry: LayerEntry, size: int = 14) -> QIcon:
     d = entry.display
     if d is not None:
         p = QPainter(pm)
-        if d.raster is not None:
-            for i, c in enumerate(((200, 180, 140), (150, 200, 100), (20, 110, 40))):
+        if d.raster is not None:  # the raster's own colours (land-cover classes, or its ramp)
+            for i, c in enumerate(d.raster.swatch_colours()):
                 p.fillRect(0, i * size // 3, size, size // 3 + 1, QColor(*c))
         else:
             st = d.style.swatch
@@ -134,7 +134,9 @@ class LayerPanel(QTreeWidget):
             item.setForeground(0, QBrush(QColor(160, 0, 0)))
         else:
             item.setIcon(0, swatch(e))
-            item.setToolTip(0, f"{e.spec.label}")
+            raster = e.display.raster if e.display is not None else None
+            # a raster's legend (what it is, its classes or ramp values) shows as the tooltip
+            item.setToolTip(0, raster.legend_html(e.spec.label) if raster is not None else f"{e.spec.label}")
             item.setForeground(0, QBrush())
 
     def _update_layer(self, key: int) -> None:

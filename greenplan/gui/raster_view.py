@@ -1,10 +1,13 @@
-"""Draw a raster layer (NDVI, land cover, DSM) for a map view.
+"""Draw a raster layer (NDVI, land cover, cover fraction, DSM) for a map view.
 
-Only the part of the raster inside the view is read, decimated by GDAL to about the
-screen's resolution (``out_shape``), through a ``WarpedVRT`` when the raster is not in
-the working CRS. Values become colours with a small numpy ramp (no matplotlib here).
-Called from the render thread; each call opens the file itself (rasterio datasets are
-not shared between threads).
+Only the part of the raster inside the view is read (the layer's band), decimated by GDAL
+to about the screen's resolution (``out_shape``), through a ``WarpedVRT`` when the raster
+is not in the working CRS. Values become colours through the layer's
+:class:`~greenplan.render.raster_style.RasterLook`, the same definition the exported maps use
+(land-cover product palettes, NDVI and fraction ramps), so the canvas and the maps agree;
+:meth:`RasterDrawer.legend_html` gives the legend (what the raster is, its classes or its
+ramp with values). Called from the render thread; each call opens the file itself (rasterio
+datasets are not shared between threads).
 """
 
 from __future__ import annotations
@@ -19,69 +22,46 @@ from greenplan.gui.map_view import MapView
 
 log = logging.getLogger("greenplan.gui")
 
-GREY_RAMP = [(0.0, (40, 40, 40)), (1.0, (250, 250, 250))]
-#: ESA WorldCover classes (the default land-cover legend)
-LANDCOVER = {10: (0, 100, 0), 20: (255, 187, 34), 30: (255, 255, 76), 40: (240, 150, 255), 50: (250, 0, 0),
-             60: (180, 180, 180), 70: (240, 240, 240), 80: (0, 100, 200), 90: (0, 150, 160), 95: (0, 207, 117),
-             100: (250, 230, 160)}
-
-
-def ramp(values: np.ndarray, stops: list[tuple[float, tuple[int, int, int]]]) -> np.ndarray:
-    """RGB (uint8, shape + (3,)) of ``values`` interpolated between ``stops``.
-
-    Examples
-    --------
-    >>> ramp(np.array([0.0, 0.5, 1.0]), GREY_RAMP)[:, 0].tolist()
-    [40, 145, 250]
-    """
-    xs = np.array([s[0] for s in stops], dtype=float)
-    out = np.empty(values.shape + (3,), dtype=np.uint8)
-    for k in range(3):
-        ys = np.array([s[1][k] for s in stops], dtype=float)
-        out[..., k] = np.interp(values, xs, ys).round().astype(np.uint8)
-    return out
-
-
-def colormap_lut(name: str) -> np.ndarray:
-    """256 x 3 uint8 colours of a matplotlib colour map (the one the exported maps use)."""
-    try:
-        import matplotlib
-
-        cmap = matplotlib.colormaps[name]
-    except (ImportError, KeyError):
-        return ramp(np.linspace(0.0, 1.0, 256), GREY_RAMP)
-    return (cmap(np.linspace(0.0, 1.0, 256))[:, :3] * 255).round().astype(np.uint8)
-
-
 class RasterDrawer:
     """Reads and colours the visible part of a :class:`~greenplan.io.raster.RasterSource`.
 
-    ``style`` is the shared ``LayerStyle`` (``cmap``, ``vmin``, ``vmax``, ``alpha``); a
-    land-cover raster (integer classes) uses the ESA WorldCover legend.
+    ``style`` is the shared ``LayerStyle`` (``cmap``, ``vmin``, ``vmax``, ``alpha``, label);
+    with the source (its band, and for a vegetation raster the settings that say how to
+    read it) it gives the layer's shared :class:`~greenplan.render.raster_style.RasterLook`.
     """
 
     def __init__(self, source: Any, working_crs: Any, style: Any = None) -> None:
         self.source = source
         self.working_crs = working_crs
         self._range: tuple[float, float] | None = None
-        self._lut: np.ndarray | None = None
+        self.look: Any = None
         self.set_style(style)
 
     def set_style(self, style: Any) -> None:
+        from greenplan.render.raster_style import RasterLook, raster_look
+
         self.style = style
         self.alpha = float(getattr(style, "alpha", 1.0) if style is not None else 1.0)
-        self.cmap = getattr(style, "cmap", None) or "viridis"
-        self.vmin = getattr(style, "vmin", None)
-        self.vmax = getattr(style, "vmax", None)
-        self._lut = None
+        self._range = None
+        if style is None:
+            self.look = RasterLook("ramp", "", alpha=self.alpha)
+            return
+        try:
+            self.look = raster_look(self.source, style)
+        except Exception as exc:  # noqa: BLE001 - an unreadable raster is drawn plainly (and reported by check)
+            log.warning("raster %s: look not decided: %s", getattr(self.source, "path", "?"), exc)
+            self.look = RasterLook("ramp", getattr(style, "label", ""), getattr(style, "cmap", "viridis") or "viridis",
+                                   getattr(style, "vmin", None), getattr(style, "vmax", None), alpha=self.alpha)
 
     @property
     def kind(self) -> str:
-        dtype = str(getattr(self.source, "dtype", "float32"))
-        role = str(getattr(self.style, "id", ""))
-        if role == "vegetation_raster" and dtype in ("uint8", "uint16") and self.vmax is None:
-            return "landcover"
-        return "ramp"
+        """``ndvi``, ``fraction``, ``landcover``, ``unknown`` (a vegetation raster of no known
+        kind) or ``ramp`` (any other raster)."""
+        return self.look.kind
+
+    @property
+    def band(self) -> int:
+        return int(getattr(self.source, "band", 1) or 1)
 
     def bounds(self) -> tuple[float, float, float, float] | None:
         """Extent in the working CRS."""
@@ -114,7 +94,7 @@ class RasterDrawer:
                     return None
                 out_w = max(1, min(int(win.width), int(round((x1 - x0) / view.res))))
                 out_h = max(1, min(int(win.height), int(round((y1 - y0) / view.res))))
-                data = src.read(1, window=win, out_shape=(out_h, out_w), masked=True,
+                data = src.read(self.band, window=win, out_shape=(out_h, out_w), masked=True,
                                 resampling=Resampling.nearest)
                 wb = rasterio.windows.bounds(win, src.transform)
             finally:
@@ -124,35 +104,66 @@ class RasterDrawer:
 
     def colors(self, data: np.ma.MaskedArray) -> np.ndarray:
         """RGBA (premultiplied, uint8) of a block of raster values."""
-        values = np.ma.filled(data.astype("float64"), np.nan)
-        valid = ~np.ma.getmaskarray(data) & np.isfinite(values)
-        if self.kind == "landcover":
-            rgb = np.full(values.shape + (3,), 255, dtype=np.uint8)
-            for cls, color in LANDCOVER.items():  # a dozen classes
-                rgb[values == cls] = color
-        else:
-            lo, hi = self._value_range(values, valid)
-            if self._lut is None:
-                self._lut = colormap_lut(self.cmap)
-            # matplotlib's rule (floor of x * N, the top value included), so the colours match the maps
-            t = (np.where(valid, values, lo) - lo) / max(hi - lo, 1e-12)
-            idx = np.clip(np.floor(t * 256.0), 0, 255).astype(np.uint8)
-            rgb = self._lut[idx]
-        a = int(round(255 * max(0.0, min(1.0, self.alpha))))
-        rgba = np.zeros(values.shape + (4,), dtype=np.uint8)
-        rgba[..., :3] = (rgb.astype(np.uint16) * a // 255).astype(np.uint8)
-        rgba[..., 3] = a
-        rgba[~valid] = 0
+        raw = np.ma.getdata(data)
+        valid = ~np.ma.getmaskarray(data)
+        if np.issubdtype(raw.dtype, np.floating):
+            valid &= np.isfinite(raw)
+        rgba = self.look.colour(raw, valid, None if self.look.categorical else self._value_range(raw, valid))
+        a = rgba[..., 3:4].astype(np.uint16)
+        rgba[..., :3] = (rgba[..., :3].astype(np.uint16) * a // 255).astype(np.uint8)
         return rgba
 
     def _value_range(self, values: np.ndarray, valid: np.ndarray) -> tuple[float, float]:
-        if self.vmin is not None and self.vmax is not None:
-            return float(self.vmin), float(self.vmax)
+        """The ramp's range: the look's, else the percentiles of the first view drawn (kept, so
+        that panning does not change the colours)."""
+        if self.look.vmin is not None and self.look.vmax is not None:
+            return float(self.look.vmin), float(self.look.vmax)
         if self._range is None and valid.any():
-            lo, hi = np.percentile(values[valid], [2, 98])
-            self._range = (float(lo), float(hi))
-        lo, hi = self._range or (0.0, 1.0)
-        return (float(self.vmin) if self.vmin is not None else lo, float(self.vmax) if self.vmax is not None else hi)
+            self._range = self.look.value_range(values, valid)
+        return self._range or self.look.value_range(values, valid)
+
+    # ------------------------------------------------------------------ legend
+    def legend_rows(self) -> list[tuple[tuple[int, int, int], str]]:
+        """Land cover: ``(rgb, name)`` of each class found in the raster (a decimated read of
+        the whole band); a ramp: the colour at each tick value and the value."""
+        from greenplan.render.raster_style import _rgb
+
+        look = self.look
+        if look.categorical:
+            from greenplan.io.raster import raster_summary
+
+            values = raster_summary(self.source).values or frozenset()
+            present = np.array(sorted(values), dtype=np.int64)
+            classes = look.classes_present(present, np.ones(present.shape, dtype=bool))
+            return [(_rgb(c.colour), c.zh) for c in classes]
+        lo, hi = self._range or (look.vmin, look.vmax)
+        if lo is None or hi is None:
+            return []
+        ticks = look.ticks(lo, hi)
+        vals = np.array([v for v, _ in ticks], dtype="float64")[None, :]
+        rgba = look.colour(vals, np.ones(vals.shape, dtype=bool), (lo, hi))[0]
+        return [(tuple(int(c) for c in rgba[i, :3]), text) for i, (_, text) in enumerate(ticks)]
+
+    def legend_html(self, name: str = "") -> str:
+        """The legend as rich text (for the layer panel's tooltip): the layer's ``name``, the
+        title (what the raster is), then a colour square and a class name or value per line."""
+        import html
+
+        rows = "".join(f'<tr><td style="background-color:#{r:02x}{g:02x}{b:02x}">&nbsp;&nbsp;&nbsp;&nbsp;</td>'
+                       f"<td>&nbsp;{html.escape(text)}</td></tr>" for (r, g, b), text in self.legend_rows())
+        head = f"{html.escape(name)}<br>" if name else ""
+        return f"{head}<b>{html.escape(self.look.title)}</b><table cellspacing='1'>{rows}</table>"
+
+    def swatch_colours(self) -> list[tuple[int, int, int]]:
+        """Three colours for the layer panel's swatch (first classes, or the ramp's ends and middle)."""
+        look = self.look
+        if look.categorical:
+            rows = self.legend_rows()
+            cols = [c for c, _ in rows[:3]]
+            return (cols * 3)[:3] if cols else [(200, 200, 200)] * 3
+        vals = np.array([[0.0, 0.5, 1.0]])
+        rgba = look.colour(vals, np.ones(vals.shape, dtype=bool), (0.0, 1.0))[0]
+        return [tuple(int(c) for c in rgba[i, :3]) for i in (2, 1, 0)]
 
     def image_for(self, view: MapView) -> tuple[QImage | None, tuple[float, float, float, float] | None]:
         """The coloured image of the view and its target rectangle in view pixels."""
