@@ -99,6 +99,10 @@ def _control_line(c: dict[str, Any], lang: str, sliver: float) -> str:
     return head + text
 
 
+#: info findings the text lists too (what a raster is read as is a decision the user must see)
+SHOWN_INFO = ("raster_kind",)
+
+
 def render_check(doc: dict[str, Any], lang: str = "en") -> str:
     """Text for a ``greenplan.check/1`` document, in English (``en``) or Chinese (``zh``)."""
     zh = lang == "zh"
@@ -121,13 +125,14 @@ def render_check(doc: dict[str, Any], lang: str = "en") -> str:
     lines += [_control_line(c, lang, doc["sliver_m2"]) for c in doc["control_lines"]]
     lines.append("")
     names = {lyr["index"]: lyr["name"] for lyr in doc["layers"]}
-    shown = [i for i in doc["issues"] if i["level"] in ("error", "problem", "warning")]
+    shown = [i for i in doc["issues"] if i["level"] in ("error", "problem", "warning") or i["code"] in SHOWN_INFO]
     if shown:
         lines.append(_t("findings", lang))
         for i in shown:
             where = f"#{i['layer']} {names.get(i['layer'], '')}" if i["layer"] is not None else _t("project", lang)
             text = i["message_zh"] if zh else i["message_en"]
-            lines.append(f"  [{where}] {_STATUS[lang][i['level']]}{colon}{text}")
+            level = ("信息" if zh else "info") if i["level"] == "info" else _STATUS[lang][i["level"]]
+            lines.append(f"  [{where}] {level}{colon}{text}")
     else:
         lines.append(_t("none", lang))
     s = doc["summary"]

@@ -311,3 +311,17 @@ def report_vegetation_kind(source: RasterSource, report: LayerReport, options: V
                    f"像元值 {shown} 不是 {p.name_zh if p else kind.product} 的类别：按非植被计，并作为未识别类别报告。",
                    values=list(kind.unlisted))
     return kind
+
+
+def add_raster_kind_issues(loaded: Any, settings: Any) -> None:
+    """The data check's finding on each vegetation raster of ``loaded`` (a ``LoadedProject``):
+    the kind and product it is read as (info), or a problem when the kind cannot be told."""
+    opts = VegetationOptions.from_settings(settings)
+    for lyr in loaded.layers:
+        if lyr.spec.role != "vegetation_raster" or lyr.raster is None:
+            continue
+        try:
+            report_vegetation_kind(lyr.raster, lyr.report, lyr.raster.vegetation or opts)
+        except Exception as exc:  # noqa: BLE001 - a read error is a finding, not a crash
+            lyr.report.add("problem", "raster_unreadable", f"The raster's values cannot be read ({exc}).",
+                           f"无法读取栅格像元值（{exc}）。")

@@ -23,6 +23,7 @@ from greenplan.core.roles import POLYGON, ROLES
 from greenplan.io.crs import crs_label
 from greenplan.io.loader import LoadedProject, load_project_lenient
 from greenplan.io.quality import control_line_overlap, far_extents, polygon_overlaps
+from greenplan.io.raster import add_raster_kind_issues
 from greenplan.io.report import Issue, LayerReport
 
 SCHEMA = "greenplan.check/1"
@@ -210,6 +211,7 @@ def check_project(project: Project, *, feedback: Feedback | None = None) -> Chec
         r = polygon_overlaps(lyr.gdf.geometry.values, lyr.gdf.index.to_numpy(), sliver_m2=sliver)
         lyr.report.checks["overlaps"] = r
         _overlap_issue(lyr.report, r)
+    add_raster_kind_issues(loaded, project.settings)  # what the vegetation raster is read as
     placed = {lyr.report.index: lyr.report.bounds_working for lyr in loaded.layers
               if (lyr.gdf is not None and len(lyr.gdf)) or (lyr.raster is not None and lyr.raster.crs is not None)}
     for idx, gap in far_extents(placed).items():
