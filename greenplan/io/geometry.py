@@ -104,13 +104,16 @@ def prepare_geometries(gdf: gpd.GeoDataFrame, role_geometry: str | None, report:
         ok = np.isin(types, list(accepted))
         coll = usable & (types == "GeometryCollection")
         if coll.any():
+            before = geoms[coll]
             geoms = geoms.copy()
             for kind in (POLYGON, LINE):
                 sel = coll & (kinds == kind)
                 if sel.any():
                     geoms[sel] = extract_kind(geoms[sel], kind)
             ok |= coll & ~shapely.is_missing(geoms)
+            _note_parts_left_out(before, geoms[coll], ok[coll], report)
         wrong = usable & ~ok
+        report.checks["left_out_types"] = _type_counts(types[wrong])
     report.wrong_type = int(wrong.sum())
     keep = usable & ~wrong
     invalid = keep & ~split_map(shapely.is_valid, geoms)
@@ -125,6 +128,48 @@ def prepare_geometries(gdf: gpd.GeoDataFrame, role_geometry: str | None, report:
     out = gdf.loc[keep].copy()
     out = out.set_geometry(gpd.GeoSeries(geoms[keep], index=out.index, crs=gdf.crs), crs=gdf.crs)
     return out
+
+
+def _type_counts(types: np.ndarray) -> dict[str, int]:
+    names, counts = np.unique(np.asarray(types).astype(str), return_counts=True)
+    return {str(k): int(v) for k, v in zip(names, counts, strict=True)}
+
+
+def _leaf_parts(geoms: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Single-part pieces of ``geoms`` (collections and multi-geometries taken apart), with row index."""
+    parts, idx = shapely.get_parts(geoms, return_index=True)
+    for _ in range(3):
+        nested = shapely.get_type_id(parts) >= shapely.GeometryType.MULTIPOINT
+        if not nested.any():
+            break
+        sub, sub_idx = shapely.get_parts(parts, return_index=True)
+        parts, idx = sub, idx[sub_idx]
+    return parts, idx
+
+
+def _note_parts_left_out(before: np.ndarray, after: np.ndarray, kept: np.ndarray, report: LayerReport) -> None:
+    """Report the parts of kept geometry collections that were left out (a point in a collection of polygons)."""
+    parts_before, _ = _leaf_parts(before[kept])
+    parts_after, _ = _leaf_parts(np.asarray([g for g in after[kept] if g is not None], dtype=object))
+    kinds_before = _type_counts(shapely.get_type_id(parts_before).astype(int))
+    kinds_after = _type_counts(shapely.get_type_id(parts_after).astype(int))
+    lost = {shapely.GeometryType(int(k)).name.title().replace("string", "String"): n - kinds_after.get(k, 0)
+            for k, n in kinds_before.items() if n - kinds_after.get(k, 0) > 0}
+    if not lost:
+        return
+    n = sum(lost.values())
+    text = ", ".join(f"{k} {v}" for k, v in sorted(lost.items()))
+    report.checks["parts_left_out"] = lost
+    report.add("info", "collection_parts_left_out",
+               f"{int(kept.sum())} geometry collections kept their usable parts; {n} other parts were left out ({text}).",
+               f"{int(kept.sum())} 个几何集合保留了可用部分；其余 {n} 个部分已排除（{text}）。",
+               parts=lost)
+
+
+def left_out_text(report: LayerReport) -> str:
+    """``Point 2, LineString 1``: the types of the features left out for their type."""
+    counts = report.checks.get("left_out_types") or {}
+    return ", ".join(f"{k} {v}" for k, v in counts.items())
 
 
 def repair(geoms: np.ndarray, role_geometry: str | None) -> np.ndarray:

@@ -15,11 +15,9 @@ from pathlib import Path
 from typing import Any
 
 import geopandas as gpd
-import numpy as np
 import pandas as pd
 import pyogrio
 import shapely
-from pyogrio.raw import read as raw_read
 
 from greenplan.core.errors import GreenplanError, LayerSourceError
 from greenplan.core.feedback import Feedback
@@ -30,6 +28,17 @@ from greenplan.io.encoding import (
     normalize_encoding,
 )
 from greenplan.io.report import EncodingInfo, LayerReport
+from greenplan.io.salvage import report_unparseable, salvage
+from greenplan.io.shapefile_parts import (
+    SHAPEFILE_SUFFIXES,
+    drop_truncated,
+    fids_text,
+    has_part,
+    lone_dbf,
+    report_missing_shp,
+)
+from greenplan.io.usable import refuse_special_source
+from greenplan.io.where import filter_frame, validate_where, where_sql
 
 _HAS_ARROW = importlib.util.find_spec("pyarrow") is not None
 #: formats whose text is UTF-8 by definition: an encoding override does not apply
@@ -37,21 +46,42 @@ _UTF8_FORMATS = {"GPKG", "GeoJSON", "GeoJSONSeq", "OpenFileGDB", "FlatGeobuf", "
 _SHAPEFILE = "ESRI Shapefile"
 
 
-def unreadable_error(path: Path, layer: str | None, detail: str) -> LayerSourceError:
-    """The error for a file GDAL cannot open or read (``detail``: GDAL's message)."""
+def unreadable_error(path: Path, layer: str | None, detail: str, driver: str | None = None) -> LayerSourceError:
+    """The error for a file GDAL cannot open or read (``detail``: GDAL's message).
+
+    The hint names the parts of a shapefile only for a shapefile.
+    """
+    shapefile = driver == _SHAPEFILE or Path(path).suffix.lower() in SHAPEFILE_SUFFIXES
+    if shapefile:
+        hint_en = ("Check that the file is complete (all parts of a shapefile: .shp, .shx, .dbf) "
+                   "and opens in QGIS; copy it again from the original source if it is damaged.")
+        hint_zh = "请检查文件是否完整（Shapefile 需 .shp、.shx、.dbf 齐全）并能在 QGIS 中打开；如已损坏，请从原始数据重新拷贝。"
+    else:
+        hint_en = "Check that the file is complete and opens in QGIS; copy it again from the original source if it is damaged."
+        hint_zh = "请检查文件是否完整并能在 QGIS 中打开；如已损坏，请从原始数据重新拷贝。"
     return LayerSourceError(
         f"The file cannot be read ({detail.strip()}).",
         f"无法读取该文件（{detail.strip()}）。",
         path=path,
         layer=layer,
-        hint_en="Check that the file is complete (all parts of a shapefile: .shp, .shx, .dbf) "
-        "and opens in QGIS; copy it again from the original source if it is damaged.",
-        hint_zh="请检查文件是否完整（Shapefile 需 .shp、.shx、.dbf 齐全）并能在 QGIS 中打开；"
-        "如已损坏，请从原始数据重新拷贝。",
+        hint_en=hint_en,
+        hint_zh=hint_zh,
     )
 
 
 def missing_error(path: Path, layer: str | None) -> LayerSourceError:
+    """The error for a source that is not there (a ``.shp`` whose ``.dbf`` is: the .shp is missing)."""
+    path = Path(path)
+    if path.suffix.lower() == ".shp" and (has_part(path, ".dbf") or has_part(path, ".shx")):
+        there = ", ".join(p.name for p in sorted(path.parent.glob(path.stem + ".*")))
+        return LayerSourceError(
+            f"The .shp file is missing (found only {there}): the geometry of the shapefile is not there.",
+            f"缺少 .shp 文件（只找到 {there}）：该 Shapefile 的几何数据不存在。",
+            path=path,
+            layer=layer,
+            hint_en="Copy the .shp file (with its .shx and .dbf) from the original source.",
+            hint_zh="请从原始数据中拷贝 .shp 文件（连同 .shx、.dbf）。",
+        )
     return LayerSourceError(
         "The file does not exist.",
         "文件不存在。",
@@ -122,62 +152,6 @@ def choose_layer(path: Path, layer: str | None, role: str | None, report: LayerR
     return names[0]
 
 
-def _fids(fids: list[int], limit: int = 10) -> str:
-    """``3, 4, 9 ...`` for messages."""
-    text = ", ".join(map(str, fids[:limit]))
-    return text + (" ..." if len(fids) > limit else "") if fids else "-"
-
-
-def _part(path: Path, ext: str) -> Path:
-    return path.with_suffix(ext) if path.with_suffix(ext).is_file() else path.with_suffix(ext.upper())
-
-
-def _shx_unreadable(path: Path) -> list[int]:
-    """Records of a shapefile that lie (partly) beyond the end of a truncated .shp."""
-    try:
-        index = np.fromfile(_part(path, ".shx"), dtype=">i4", offset=100).reshape(-1, 2)
-        size = path.stat().st_size
-    except (OSError, ValueError):
-        return []
-    ends = index[:, 0].astype(np.int64) * 2 + 8 + index[:, 1].astype(np.int64) * 2
-    return np.flatnonzero(ends > size).tolist()
-
-
-def _dbf_unreadable(path: Path) -> list[int]:
-    """Records the DBF header promises that lie beyond the end of a truncated .dbf."""
-    dbf = _part(path, ".dbf")
-    try:
-        with dbf.open("rb") as fh:
-            head = fh.read(12)
-        size = dbf.stat().st_size
-    except OSError:
-        return []
-    if len(head) < 12:
-        return []
-    nrec = int.from_bytes(head[4:8], "little")
-    header_len = int.from_bytes(head[8:10], "little")
-    rec_len = int.from_bytes(head[10:12], "little")
-    complete = max(0, size - header_len) // rec_len if rec_len else nrec
-    return list(range(complete, nrec))
-
-
-def _drop_truncated(path: Path, gdf: gpd.GeoDataFrame, report: LayerReport) -> gpd.GeoDataFrame:
-    """Drop (and report by FID) shapefile records cut off by a truncated .shp or .dbf."""
-    for part, beyond in ((".shp", _shx_unreadable(path)), (".dbf", _dbf_unreadable(path))):
-        if not beyond:
-            continue
-        report.unreadable = sorted(set(report.unreadable) | set(beyond))
-        report.add(
-            "problem",
-            "truncated",
-            f"The {part} file is truncated: {len(beyond)} features lie beyond its end and were not read (FID {_fids(beyond)}).",
-            f"{part} 文件不完整：{len(beyond)} 个要素超出文件末尾，无法读取（FID {_fids(beyond)}）。",
-            part=part,
-            unreadable=beyond[:100],
-        )
-    return gdf.drop(index=report.unreadable, errors="ignore") if report.unreadable else gdf
-
-
 def _redecode(df: pd.DataFrame, codec: str) -> tuple[pd.DataFrame, int]:
     """Text read as latin-1 (bytes kept 1:1) decoded with ``codec``; bad bytes become U+FFFD."""
     bad = 0
@@ -199,61 +173,25 @@ def _redecode(df: pd.DataFrame, codec: str) -> tuple[pd.DataFrame, int]:
     return df, bad
 
 
-def _salvage(path: Path, layer: str | None, codec: str | None, report: LayerReport, feedback: Feedback) -> gpd.GeoDataFrame:
-    """Read feature by feature with fiona, keeping what can be read."""
-    import fiona
-    import shapely.geometry
-
-    kwargs: dict[str, Any] = {"layer": layer} if layer else {}
-    if codec:
-        kwargs["encoding"] = codec
-    records, geoms, fids, bad = [], [], [], []
-    with fiona.open(path, **kwargs) as src:
-        n = len(src)
-        start = 0 if src.driver == _SHAPEFILE else 1
-        crs = src.crs.to_wkt() if src.crs else None
-        for k, fid in enumerate(range(start, start + n)):
-            if k % 1000 == 0:
-                feedback.check()
-            try:
-                feat = src[fid]
-            except Exception:  # noqa: BLE001 - a damaged record is what we are here for
-                feat = None
-            if feat is None:
-                bad.append(fid)
-                continue
-            fids.append(fid)
-            records.append(dict(feat.properties))
-            geoms.append(shapely.geometry.shape(feat.geometry) if feat.geometry is not None else None)
-    report.salvaged = True
-    report.unreadable = bad
-    frame = pd.DataFrame.from_records(records, index=pd.Index(fids, name="fid")) if records else pd.DataFrame(index=pd.Index(fids, name="fid"))
-    return gpd.GeoDataFrame(frame, geometry=gpd.GeoSeries(geoms, index=frame.index, crs=crs), crs=crs)
-
-
 def _read(path: Path, layer: str | None, codec: str | None, driver: str, report: LayerReport,
-          columns: list[str] | None = None) -> gpd.GeoDataFrame:
-    kwargs: dict[str, Any] = {"layer": layer}
+          columns: list[str] | None = None, where: str | None = None,
+          options: dict[str, str] | None = None) -> gpd.GeoDataFrame:
+    """Read with pyogrio; ``where`` goes through ``SELECT ... WHERE`` in the OGR SQL dialect."""
+    if where and layer is not None:
+        kwargs: dict[str, Any] = {"sql": where_sql(layer, where), "sql_dialect": "OGRSQL"}
+    else:
+        kwargs = {"layer": layer}
     if columns is not None:
         kwargs["columns"] = columns  # names not in the file are ignored by pyogrio
     if codec:
         kwargs["encoding"] = codec
+    kwargs.update(options or {})  # dataset open options (OSM: USE_CUSTOM_INDEXING)
     arrow = _HAS_ARROW and driver != _SHAPEFILE
     try:
         return pyogrio.read_dataframe(path, use_arrow=arrow, fid_as_index=True, **kwargs)
     except shapely.errors.GEOSException:
-        # geometries GEOS cannot parse (a TIN, a PolyhedralSurface): find them, read them as null
-        _, fids, wkb, _ = raw_read(path, return_fids=True, **{**kwargs, "columns": []})
-        parsed = shapely.from_wkb(wkb, on_invalid="ignore")
-        wkb_present = np.array([w is not None for w in wkb], dtype=bool)
-        report.unparseable = np.asarray(fids)[wkb_present & shapely.is_missing(parsed)].tolist()
-        report.add(
-            "problem",
-            "unparseable_geometry",
-            f"{len(report.unparseable)} geometries are of a type GreenPlan cannot use (e.g. TIN) and were read as empty.",
-            f"{len(report.unparseable)} 个几何为无法使用的类型（如 TIN），已按空几何读取。",
-            indexes=report.unparseable[:100],
-        )
+        # geometries GEOS cannot parse (a TIN, a ring of 3 points): find them, read them as null
+        report_unparseable(path, kwargs, report)
         return pyogrio.read_dataframe(path, use_arrow=False, on_invalid="ignore", fid_as_index=True, **kwargs)
 
 
@@ -294,6 +232,7 @@ def read_vector(
     role: str | None = None,
     feedback: Feedback | None = None,
     columns: list[str] | None = None,
+    where: str | None = None,
 ) -> gpd.GeoDataFrame:
     """Read one vector layer as it is in the file (source CRS, geometry unrepaired).
 
@@ -312,8 +251,12 @@ def read_vector(
     feedback : Feedback, optional
         Checked for cancel while salvaging.
     columns : list of str, optional
-        Read only these attribute fields (those missing from the file are skipped);
+        Read only these attribute fields (those missing from the file are skipped; a tag
+        of an OSM ``other_tags`` column, ``other_tags:height``, reads that column);
         default: all. The salvage path always reads all.
+    where : str, optional
+        Attribute filter in OGR SQL on the file's own field names
+        (``fclass IN ('park','forest')``); see :mod:`greenplan.io.where`.
 
     Returns
     -------
@@ -324,11 +267,13 @@ def read_vector(
     Raises
     ------
     LayerSourceError
-        Missing file, unknown layer, or unreadable even feature by feature.
+        Missing file, not a regular file or folder, unknown layer, a filter that cannot
+        be used (``key`` ``where``), or unreadable even feature by feature.
     """
     feedback = feedback or Feedback()
     if not path.exists():
         raise missing_error(path, layer)
+    refuse_special_source(path, layer)
     try:
         layer = choose_layer(path, layer, role, report)
         with warnings.catch_warnings(record=True) as caught:
@@ -351,6 +296,11 @@ def read_vector(
             hint_en="Use e.g. gbk, gb18030 or utf-8.",
             hint_zh="请使用 gbk、gb18030 或 utf-8 等编码名称。",
         )
+    names = [str(f) for f in info["fields"]]
+    if where is not None:
+        where = validate_where(where, names, [str(d) for d in info["dtypes"]], path=path, layer=layer or role)
+    if columns is not None:
+        columns = _file_columns(columns, names)
     codec: str | None = None
     if driver == _SHAPEFILE:
         enc = detect_shapefile_encoding(path, encoding)
@@ -366,37 +316,100 @@ def read_vector(
     report.encoding = enc
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
-        try:
-            try:
-                gdf = _read(path, layer, codec, driver, report, columns)
-            except UnicodeDecodeError:
-                gdf = _read(path, layer, "ISO-8859-1", driver, report, columns)
-                gdf, enc.replaced_bytes = _redecode(gdf, codec or "utf-8")
-        except Exception as exc:  # noqa: BLE001 - any GDAL failure: try to salvage
-            damage = str(exc).strip()
-            try:
-                gdf = _salvage(path, layer, codec, report, feedback)
-            except Exception as exc2:  # noqa: BLE001
-                if isinstance(exc2, GreenplanError):
-                    raise
-                raise unreadable_error(path, layer, damage) from None
+        gdf, damage, filtered = _read_or_salvage(path, layer, codec, driver, report, columns, where, feedback)
     _capture(report, caught)
     encoding_issues(report, enc)
     if driver == _SHAPEFILE:
-        gdf = _drop_truncated(path, gdf, report)
+        gdf = drop_truncated(path, gdf, report)
     if report.salvaged:
         report.add(
             "problem",
             "salvaged",
             f"The file is damaged ({damage}); read feature by feature: {len(gdf)} features kept, "
-            f"{len(report.unreadable)} unreadable (FID {_fids(report.unreadable)}).",
+            f"{len(report.unreadable)} unreadable (FID {fids_text(report.unreadable)}).",
             f"文件已损坏（{damage}），已逐个要素读取：保留 {len(gdf)} 个要素，"
-            f"{len(report.unreadable)} 个无法读取（FID {_fids(report.unreadable)}）。",
+            f"{len(report.unreadable)} 个无法读取（FID {fids_text(report.unreadable)}）。",
             unreadable=report.unreadable[:100],
         )
-    if not isinstance(gdf, gpd.GeoDataFrame):  # a table without geometry (e.g. a FileGDB table)
+    if where is not None and not filtered:
+        gdf = filter_frame(gdf, where)
+    if not isinstance(gdf, gpd.GeoDataFrame):  # a table without geometry (e.g. a FileGDB table, a lone .dbf)
         gdf = gpd.GeoDataFrame(gdf, geometry=gpd.GeoSeries([None] * len(gdf), index=gdf.index))
-        report.add("problem", "no_geometry", "The layer is a table without geometry.", "该图层是没有几何的属性表。")
+        if driver == _SHAPEFILE and lone_dbf(path):
+            report_missing_shp(path, report)
+        else:
+            report.add("problem", "no_geometry", "The layer is a table without geometry.", "该图层是没有几何的属性表。")
+    if where is not None:
+        _where_issue(report, where, len(gdf))
     report.read_count = len(gdf)
     report.fields = [str(c) for c in gdf.columns if c != gdf.geometry.name]
     return gdf
+
+
+def _file_columns(columns: list[str], names: list[str]) -> list[str]:
+    """The file fields to read for ``columns``: ``other_tags:height`` needs ``other_tags``."""
+    folded = {n.lower(): n for n in names}
+    out: list[str] = []
+    for c in columns:
+        if c not in names and ":" in c:
+            c = folded.get(c.split(":", 1)[0].lower(), c)
+        if c not in out:
+            out.append(c)
+    return out
+
+
+def _read_or_salvage(path: Path, layer: str | None, codec: str | None, driver: str, report: LayerReport,
+                     columns: list[str] | None, where: str | None,
+                     feedback: Feedback) -> tuple[gpd.GeoDataFrame, str, bool]:
+    """(frame, the damage that made it salvage or "", whether ``where`` has been applied)."""
+
+    def attempt(options: dict[str, str]) -> gpd.GeoDataFrame:
+        try:
+            return _read(path, layer, codec, driver, report, columns, where, options)
+        except UnicodeDecodeError:
+            # text not in ``codec``: read the bytes 1:1, decode here, then filter
+            gdf = _read(path, layer, "ISO-8859-1", driver, report, None if where else columns, None, options)
+            gdf, report.encoding.replaced_bytes = _redecode(gdf, codec or "utf-8")  # type: ignore[union-attr]
+            if where:
+                gdf = filter_frame(gdf, where)
+                if columns is not None:
+                    gdf = gdf[[c for c in gdf.columns if c in columns or c == gdf.geometry.name]]
+            return gdf
+
+    try:
+        return attempt({}), "", True
+    except Exception as exc:  # noqa: BLE001 - any GDAL failure: retry or salvage below
+        damage = str(exc).strip()
+    if driver == "OSM" and "OSM_USE_CUSTOM_INDEXING" in damage:
+        # node ids not sorted (an extract written by a tool other than osmium/osmosis): GDAL
+        # asks for this open option, given for this read only (no global setting)
+        report.add("info", "osm_custom_indexing",
+                   "The OSM file's node ids are not sorted; read with OSM_USE_CUSTOM_INDEXING=NO (slower, same result).",
+                   "OSM 文件中的节点编号未排序，已按 OSM_USE_CUSTOM_INDEXING=NO 读取（较慢，结果相同）。")
+        try:
+            return attempt({"USE_CUSTOM_INDEXING": "NO"}), "", True
+        except Exception as exc:  # noqa: BLE001
+            damage = str(exc).strip()
+    try:
+        return salvage(path, layer, codec, report, feedback), damage, False
+    except Exception as exc2:  # noqa: BLE001
+        if isinstance(exc2, GreenplanError):
+            raise
+        raise unreadable_error(path, layer, damage, driver) from None
+
+
+def _where_issue(report: LayerReport, expr: str, kept: int) -> None:
+    """Record what the attribute filter kept (a problem when it kept nothing)."""
+    total = report.feature_count
+    of_en = f" of {total}" if total is not None else ""
+    none_en = f"none of the {total} features" if total is not None else "no feature"
+    of_zh = f"（共 {total} 个）" if total is not None else ""
+    report.checks["where"] = {"expr": expr, "kept": kept, "total": total}
+    if kept:
+        report.add("info", "where_filter", f"The attribute filter “{expr}” kept {kept}{of_en} features.",
+                   f"属性过滤条件“{expr}”保留了 {kept} 个要素{of_zh}。", expr=expr, kept=kept, total=total)
+    else:
+        report.add("problem", "where_filter", f"The attribute filter “{expr}” kept {none_en}. "
+                   "Check the field values (text comparisons are case-sensitive).",
+                   f"属性过滤条件“{expr}”未保留任何要素{of_zh}。请检查字段取值（文本比较区分大小写）。",
+                   expr=expr, kept=0, total=total)

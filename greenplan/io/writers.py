@@ -11,8 +11,10 @@ from __future__ import annotations
 import os
 import shutil
 import tempfile
+import warnings
 from collections.abc import Mapping
 from pathlib import Path
+from typing import Any
 
 import geopandas as gpd
 import pandas as pd
@@ -36,8 +38,30 @@ def _write_error(path: Path, exc: Exception) -> OutputError:
     )
 
 
+def _shared_crs(layers: Mapping[str, gpd.GeoDataFrame | pd.DataFrame]) -> Any:
+    """The CRS of the first frame that has one (the working CRS of a job's outputs)."""
+    return next((f.crs for f in layers.values() if isinstance(f, gpd.GeoDataFrame) and f.crs is not None), None)
+
+
+def _with_crs(frame: gpd.GeoDataFrame | pd.DataFrame, crs: Any) -> gpd.GeoDataFrame | pd.DataFrame:
+    """``frame`` with ``crs`` where it has none (an empty layer built without one)."""
+    if isinstance(frame, gpd.GeoDataFrame) and frame.crs is None and crs is not None and "geometry" in frame.columns:
+        return frame.set_crs(crs)
+    return frame
+
+
+def _write(frame: gpd.GeoDataFrame | pd.DataFrame, target: Path, **kwargs: Any) -> None:
+    """``pyogrio.write_dataframe`` without its "crs was not provided" warning on screen: a
+    frame without CRS here has none to give (the callers pass the working CRS when there is one)."""
+    import pyogrio
+
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", message=".*'crs' was not provided.*", category=UserWarning)
+        pyogrio.write_dataframe(frame, target, **kwargs)
+
+
 def write_gpkg_layers(path: str | os.PathLike, layers: Mapping[str, gpd.GeoDataFrame | pd.DataFrame], *,
-                      append: bool = False) -> Path:
+                      append: bool = False, crs: Any = None) -> Path:
     """Write several layers into one GeoPackage (version 1.2) in one atomic step.
 
     Parameters
@@ -49,6 +73,9 @@ def write_gpkg_layers(path: str | os.PathLike, layers: Mapping[str, gpd.GeoDataF
     append : bool
         False (default): the file holds exactly ``layers`` afterwards. True: the existing
         file's other layers are kept and same-named ones replaced.
+    crs : CRS, optional
+        For layers that have no CRS (an empty result built without one); default: the
+        CRS of the first layer that has one, so every layer of the file shares it.
 
     Returns
     -------
@@ -76,9 +103,10 @@ def write_gpkg_layers(path: str | os.PathLike, layers: Mapping[str, gpd.GeoDataF
         if append and target.exists():
             shutil.copyfile(target, tmp)
         try:
+            shared = crs if crs is not None else _shared_crs(layers)
             for name, frame in layers.items():
                 options = {"VERSION": "1.2"} if not tmp.exists() else None
-                pyogrio.write_dataframe(frame, tmp, layer=name, driver="GPKG", dataset_options=options)
+                _write(_with_crs(frame, shared), tmp, layer=name, driver="GPKG", dataset_options=options)
             if not layers and not tmp.exists():
                 raise ValueError("no layers to write")
         except (pyogrio.errors.DataSourceError, pyogrio.errors.FieldError, ValueError, TypeError, OSError) as exc:
@@ -97,7 +125,7 @@ def _write_shapefile(gdf: gpd.GeoDataFrame, target: Path) -> None:
     try:
         tmp = tmpdir / target.name
         try:
-            pyogrio.write_dataframe(gdf, tmp, driver="ESRI Shapefile", encoding="UTF-8")
+            _write(gdf, tmp, driver="ESRI Shapefile", encoding="UTF-8")
         except (pyogrio.errors.DataSourceError, pyogrio.errors.FieldError, ValueError, TypeError, OSError) as exc:
             raise _write_error(target, exc) from None
         cpg = tmp.with_suffix(".cpg")
@@ -156,7 +184,7 @@ def write_vector(gdf: gpd.GeoDataFrame, path: str | os.PathLike, layer: str | No
         )
     with atomic_path(target) as tmp:
         try:
-            pyogrio.write_dataframe(gdf, tmp, driver=driver, layer=layer)
+            _write(gdf, tmp, driver=driver, layer=layer)
         except (pyogrio.errors.DataSourceError, pyogrio.errors.FieldError, ValueError, TypeError, OSError) as exc:
             raise _write_error(target, exc) from None
     return target
