@@ -33,9 +33,10 @@ from greenplan.io.crs import (
     transform_bounds,
 )
 from greenplan.io.fields import map_fields
-from greenplan.io.geometry import prepare_geometries, repair_after_reprojection
+from greenplan.io.geometry import left_out_text, prepare_geometries, repair_after_reprojection
 from greenplan.io.raster import RASTER_SUFFIXES, RasterSource, corner_bounds, open_raster
 from greenplan.io.report import CRSInfo, LayerReport
+from greenplan.io.usable import refuse_special_source
 from greenplan.io.vector import read_vector
 
 #: ``fields_only`` of :func:`load_project`: all declared fields (True), all fields (False),
@@ -146,6 +147,7 @@ def _open(index: int, spec: LayerSpec, feedback: Feedback, scan: bool, strict: b
     report = LayerReport(index=index, name=spec.name, role=spec.role, source=spec.source, layer=spec.layer)
     kind = layer_kind(spec)
     report.kind = kind
+    refuse_special_source(spec.source, spec.layer)  # a pipe or device: refused before anything opens it
     try:
         if kind == "raster":
             from greenplan.core.raster_kind import VegetationOptions
@@ -156,7 +158,7 @@ def _open(index: int, spec: LayerSpec, feedback: Feedback, scan: bool, strict: b
         else:
             columns = _role_columns(spec, fields_only) if fields_only else None
             gdf = read_vector(spec.source, report, layer=spec.layer, encoding=spec.encoding, role=spec.role,
-                              feedback=feedback, columns=columns)
+                              feedback=feedback, columns=columns, where=spec.where)
             raster = None
     except LayerSourceError as exc:
         better = _wrong_kind(spec, kind) if spec.source.exists() else None
@@ -217,7 +219,7 @@ def _geometry_issues(report: LayerReport, role: Role | None) -> None:
                    + (f"，其中 {gone} 个修复后为空，已剔除" if gone else "") + "，源文件未改动。",
                    count=report.invalid_geometries, collapsed=gone)
     if report.wrong_type and role is not None:
-        types = ", ".join(f"{k} {v}" for k, v in report.geometry_types.items() if k != "null")
+        types = left_out_text(report)  # only what was left out
         report.add("problem", "geometry_type",
                    f"{report.wrong_type} features are not {role.geometry.replace('_', ' ')}s as role '{role.id}' needs ({types}); they were left out.",
                    f"{report.wrong_type} 个要素的几何类型不符合角色“{role.zh}”的要求（{role.geometry}；实际：{types}），已排除。",
