@@ -10,7 +10,12 @@ import argparse
 import sys
 from pathlib import Path
 
-from greenplan.cli.common import add_project_args, print_warnings, project_from_args
+from greenplan.cli.common import (
+    add_project_args,
+    print_warnings,
+    print_working_crs,
+    project_from_args,
+)
 from greenplan.core.feedback import ConsoleFeedback
 
 
@@ -47,6 +52,7 @@ def run(args: argparse.Namespace) -> int:
         raise SettingError(f"--jobs must be at least 1, not {args.jobs}.", f"--jobs 至少为 1，而不是 {args.jobs}。", key="--jobs")
     project, warnings = project_from_args(args)
     print_warnings(warnings)
+    print_working_crs(project)
     units = [u.strip() for u in args.units.replace("，", ",").split(",") if u.strip()] if args.units else None
     fb = ConsoleFeedback(enabled=not args.quiet)
     try:

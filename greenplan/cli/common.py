@@ -195,12 +195,29 @@ def run_project_job(args: argparse.Namespace, job: Callable[[Project, Feedback],
     progress bar on the terminal and the project file's warnings printed first."""
     project, warnings = project_from_args(args)
     print_warnings(warnings)
+    print_working_crs(project, getattr(args, "lang", None))
     fb = ConsoleFeedback(enabled=not getattr(args, "quiet", False))
     try:
         with paused_gc():  # analysis jobs: no cyclic-GC passes over the loaded layers
             return job(project, fb)
     finally:
         fb.finish()
+
+
+def print_working_crs(project: Project, lang: str | None = None) -> None:
+    """``Working CRS: EPSG:4544 (automatic; …)``: the CRS the command will work in.
+
+    The same choice the loader makes (:func:`greenplan.io.loader.working_crs`); a rejected
+    ``crs`` raises here, so no header precedes the error.
+    """
+    from greenplan.io.loader import working_crs
+
+    choice = working_crs(project)
+    print(choice.describe(lang if lang in ("en", "zh") else "both"))
+    for i, gap in choice.far.items():
+        name = project.layers[i].name if i < len(project.layers) else str(i)
+        print(f"warning / 警告: {name}: {gap / 1000:,.0f} km from the other layers, left out of the choice / "
+              f"距其他图层约 {gap / 1000:,.0f} 公里，未参与工作坐标系选择", file=sys.stderr)
 
 
 def print_written(files: Iterable[Path], lang: str) -> None:

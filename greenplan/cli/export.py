@@ -6,7 +6,12 @@ import argparse
 import sys
 from pathlib import Path
 
-from greenplan.cli.common import add_project_args, print_warnings, project_from_args
+from greenplan.cli.common import (
+    add_project_args,
+    print_warnings,
+    print_working_crs,
+    project_from_args,
+)
 from greenplan.core.errors import EXIT_OK, SettingError
 from greenplan.core.feedback import ConsoleFeedback
 
@@ -64,6 +69,7 @@ def run(args: argparse.Namespace) -> int:
     extent = parse_extent(args.extent)
     project, warnings = project_from_args(args)
     print_warnings(warnings)
+    print_working_crs(project)
     fb = ConsoleFeedback(enabled=not args.quiet)
     try:
         path = export_map(project, args.out, theme=args.theme, paper=args.paper, orientation=args.orientation,

@@ -115,7 +115,8 @@ def render_check(doc: dict[str, Any], lang: str = "en") -> str:
         lines.append(f"{_t('file', lang)}{colon}{doc['project_file']}")
     how = _HOW[lang].get(doc.get("crs_how") or "", doc.get("crs_how") or "")
     crs = f"{doc['crs']}（{how}）" if zh and how else (f"{doc['crs']} ({how})" if how else str(doc["crs"]))
-    lines.append(f"{_t('crs', lang)}{colon}{crs}")
+    if not doc.get("crs_rejected"):  # the CRS asked for was refused: an error below, no header
+        lines.append(f"{_t('crs', lang)}{colon}{crs}")
     lines.append("")
     if doc["layers"]:
         rows = [list(_t("head", lang))] + [_cells(lyr, lang) for lyr in doc["layers"]]

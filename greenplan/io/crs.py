@@ -9,7 +9,7 @@ without a CRS is guessed from its coordinates and the guess is always reported.
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 import pyproj
@@ -108,6 +108,148 @@ def bbox_gap(a: Bounds, b: Bounds) -> float:
     dx = max(0.0, max(a[0], b[0]) - min(a[2], b[2]))
     dy = max(0.0, max(a[1], b[1]) - min(a[3], b[3]))
     return math.hypot(dx, dy)
+
+
+#: approximate metres per degree of latitude, and of longitude at the equator
+_M_PER_DEG_LAT = 110_574.0
+_M_PER_DEG_LON = 111_320.0
+
+
+def lonlat_gap_m(a: Bounds, b: Bounds) -> float:
+    """Approximate ground distance (m) between two lon/lat boxes (0 where they touch or overlap).
+
+    Longitude gaps are scaled by the cosine of the latitude between the boxes; good to a
+    few per cent, which is all that deciding "near or far" needs.
+
+    Examples
+    --------
+    >>> round(lonlat_gap_m((105.0, 30.0, 105.5, 30.5), (106.0, 30.0, 106.5, 30.5)) / 1000)
+    48
+    """
+    dlon = max(0.0, max(a[0], b[0]) - min(a[2], b[2]))
+    dlat = max(0.0, max(a[1], b[1]) - min(a[3], b[3]))
+    lat = (max(a[1], b[1]) + min(a[3], b[3])) / 2
+    return math.hypot(dlon * _M_PER_DEG_LON * math.cos(math.radians(max(-89.0, min(89.0, lat)))), dlat * _M_PER_DEG_LAT)
+
+
+def lonlat_diagonal_m(b: Bounds) -> float:
+    """Approximate diagonal (m) of a lon/lat box."""
+    lat = (b[1] + b[3]) / 2
+    return math.hypot((b[2] - b[0]) * _M_PER_DEG_LON * math.cos(math.radians(max(-89.0, min(89.0, lat)))),
+                      (b[3] - b[1]) * _M_PER_DEG_LAT)
+
+
+def group_extents(
+    extents: Mapping[int, Bounds], weights: Mapping[int, float] | None = None, *, min_gap_m: float = 20_000.0
+) -> tuple[list[int], dict[int, float]]:
+    """The layers that lie together, and those far from them (lon/lat extents).
+
+    Two layers belong together when the gap between their boxes is at most ``min_gap_m``
+    or the larger box's diagonal (a village-sized layer 30 km outside a county still
+    belongs to it). Groups are the connected sets of that relation; the main group is the
+    one with the largest total ``weight`` (default 1 per layer; the loader weighs the
+    study-area roles highest), ties going to the group with the first layer.
+
+    Parameters
+    ----------
+    extents : mapping of layer index -> (minx, miny, maxx, maxy) in degrees
+    weights : mapping of layer index -> weight, optional
+
+    Returns
+    -------
+    (list of int, dict)
+        The indexes of the main group (sorted), and for every other layer the gap in
+        metres to the nearest layer of the main group.
+
+    Examples
+    --------
+    >>> county = {0: (105.0, 30.0, 105.4, 30.3), 1: (105.1, 30.1, 105.2, 30.2), 2: (27.0, -26.0, 28.0, -25.0)}
+    >>> main, far = group_extents(county)
+    >>> main, sorted(far)
+    ([0, 1], [2])
+    """
+    keys = [k for k, b in extents.items() if b is not None and all(math.isfinite(v) for v in b)]
+    parent = {k: k for k in keys}
+
+    def root(k: int) -> int:
+        while parent[k] != k:
+            parent[k] = parent[parent[k]]
+            k = parent[k]
+        return k
+
+    for n, a in enumerate(keys):
+        for b in keys[n + 1:]:
+            ba, bb = extents[a], extents[b]
+            if lonlat_gap_m(ba, bb) <= max(min_gap_m, lonlat_diagonal_m(ba), lonlat_diagonal_m(bb)):
+                parent[root(b)] = root(a)
+    groups: dict[int, list[int]] = {}
+    for k in keys:
+        groups.setdefault(root(k), []).append(k)
+    if not groups:
+        return [], {}
+    w = weights or {}
+    main = max(groups.values(), key=lambda g: (sum(w.get(k, 1.0) for k in g), -min(keys.index(k) for k in g)))
+    far = {k: min(lonlat_gap_m(extents[k], extents[m]) for m in main) for k in keys if k not in main}
+    return sorted(main), far
+
+
+@dataclass(frozen=True)
+class SourceCRS:
+    """A layer's declared CRS (``source_crs``): a PROJ CRS, or a Chinese web-map datum.
+
+    ``crs`` is the CRS the coordinates are in once the datum shift is undone: the declared
+    CRS itself, or WGS 84 (EPSG:4326) for ``GCJ-02``/``BD-09``, whose coordinates the
+    loader converts first (:mod:`greenplan.io.china_datums`).
+    """
+
+    text: str
+    crs: pyproj.CRS
+    datum: str | None = None
+
+    @property
+    def label(self) -> str:
+        """``GCJ-02``, ``BD-09`` or the CRS label (``EPSG:4490``, or its name)."""
+        return self.datum or crs_label(self.crs) or self.text
+
+    @property
+    def name(self) -> str:
+        if self.datum:
+            return f"{self.datum} lon/lat (Chinese web-map datum, converted to WGS 84)"
+        return self.crs.name
+
+
+def parse_source_crs(text: str, *, key: str = "source_crs", path: object = None, layer: str | None = None) -> SourceCRS:
+    """A layer's ``source_crs``: anything pyproj reads (``EPSG:4326``, WKT, PROJ), or ``GCJ-02``/``BD-09``.
+
+    Raises
+    ------
+    CRSError
+        Unknown text, or a CRS that is neither geographic nor projected (e.g. geocentric).
+
+    Examples
+    --------
+    >>> parse_source_crs("gcj02").label, parse_source_crs("4490").label, parse_source_crs("EPSG:4544").label
+    ('GCJ-02', 'EPSG:4490', 'EPSG:4544')
+    """
+    from greenplan.io.china_datums import china_datum
+
+    datum = china_datum(text)
+    if datum is not None:
+        return SourceCRS(text=str(text), crs=pyproj.CRS.from_epsg(4326), datum=datum)
+    hint_en = ('Use an EPSG code ("EPSG:4490" CGCS2000 lon/lat, "EPSG:4326" WGS 84, "EPSG:4544" GK 105°E), '
+               'WKT, or "GCJ-02" (高德/腾讯) / "BD-09" (百度).')
+    hint_zh = ('请使用 EPSG 代码（"EPSG:4490" CGCS2000 经纬度、"EPSG:4326" WGS 84、"EPSG:4544" 高斯-克吕格 105°E）、'
+               'WKT，或 "GCJ-02"（高德/腾讯）/ "BD-09"（百度）。')
+    kw = {"key": key, "path": path, "layer": layer, "hint_en": hint_en, "hint_zh": hint_zh}
+    try:
+        crs = pyproj.CRS.from_user_input(int(text) if str(text).strip().isdigit() else str(text).strip())
+    except (pyproj.exceptions.CRSError, TypeError, ValueError):
+        raise CRSError(f"{key}: unknown coordinate reference system '{text}'.",
+                       f"{key}：无法识别的坐标系“{text}”。", **kw) from None
+    if not (crs.is_geographic or crs.is_projected):
+        raise CRSError(f"{key}: '{text}' ({crs.name}) is neither a lon/lat nor a projected CRS.",
+                       f"{key}：“{text}”（{crs.name}）既不是经纬度坐标系，也不是投影坐标系。", **kw)
+    return SourceCRS(text=str(text), crs=crs)
 
 
 def parse_crs(text: str, *, key: str = "crs") -> pyproj.CRS:

@@ -24,11 +24,16 @@ from greenplan.core.feedback import Feedback
 from greenplan.core.geo import VALID_ATTR
 from greenplan.core.project import LayerSpec, Project
 from greenplan.core.roles import ROLES, Role
+from greenplan.io.china_datums import DATUMS
 from greenplan.io.crs import (
+    CHINA_LONLAT,
+    Bounds,
+    SourceCRS,
     choose_working_crs,
     crs_label,
+    group_extents,
     guess_crs,
-    parse_crs,
+    parse_source_crs,
     to_lonlat,
     transform_bounds,
 )
@@ -43,7 +48,12 @@ from greenplan.io.vector import read_vector
 #: or per role the declared fields to read
 FieldsOnly = bool | Mapping[str, Collection[str]]
 
-__all__ = ["LoadedLayer", "LoadedProject", "RasterSource", "load_project", "load_project_lenient"]
+__all__ = ["LoadedLayer", "LoadedProject", "RasterSource", "WorkingCRS", "load_project", "load_project_lenient",
+           "working_crs"]
+
+#: the roles that make the study area (admin units, else land use): where they lie decides
+#: the automatic working CRS; other layers only have to lie near them
+STUDY_ROLES = ("admin_units", "land_use")
 
 
 @dataclass
@@ -71,6 +81,8 @@ class LoadedProject:
     notes: list[str] = field(default_factory=list)
     #: where the working CRS came from: ``project``, ``settings`` or ``auto``
     crs_how: str = "auto"
+    #: the choice in full: basis layers, layers left out as far away, the note
+    crs_choice: WorkingCRS | None = None
 
     def vector(self, role: str) -> gpd.GeoDataFrame | None:
         """All vector layers with ``role`` concatenated (working CRS); None if there are none.
@@ -148,6 +160,7 @@ def _open(index: int, spec: LayerSpec, feedback: Feedback, scan: bool, strict: b
     kind = layer_kind(spec)
     report.kind = kind
     refuse_special_source(spec.source, spec.layer)  # a pipe or device: refused before anything opens it
+    declared = _declared_crs(index, spec)
     try:
         if kind == "raster":
             from greenplan.core.raster_kind import VegetationOptions
@@ -167,10 +180,14 @@ def _open(index: int, spec: LayerSpec, feedback: Feedback, scan: bool, strict: b
     crs = gdf.crs if gdf is not None else raster.crs  # type: ignore[union-attr]
     if gdf is not None and gdf.geometry.notna().any():
         report.bounds = tuple(float(v) for v in gdf.geometry.dropna().total_bounds)  # type: ignore[assignment]
-    if crs is not None:
+    if declared is not None:
+        gdf, raster = _apply_declared(index, spec, report, declared, crs, gdf, raster)
+        crs = declared.crs
+    elif crs is not None:
         report.crs = CRSInfo(crs=crs_label(crs), how="read", name=crs.name)
+    if crs is not None:
         if report.bounds is not None and to_lonlat(report.bounds, crs) is None:
-            err = _mismatch(spec, crs, report.bounds)
+            err = _mismatch(spec, crs, report.bounds, declared)
             if strict:
                 raise err
             report.error = err.to_dict()
@@ -179,10 +196,72 @@ def _open(index: int, spec: LayerSpec, feedback: Feedback, scan: bool, strict: b
     return report, gdf, raster
 
 
-def _mismatch(spec: LayerSpec, crs: pyproj.CRS, bounds: tuple[float, float, float, float]) -> CRSError:
+def _source_crs_key(index: int, spec: LayerSpec) -> str:
+    return f"{spec.role}.source_crs" if spec.role else f"layers[{index}].source_crs"
+
+
+def _declared_crs(index: int, spec: LayerSpec) -> SourceCRS | None:
+    """The layer's ``source_crs``, parsed (CRSError naming the layer and the key when bad)."""
+    if not spec.source_crs:
+        return None
+    try:
+        return parse_source_crs(spec.source_crs, key=_source_crs_key(index, spec), path=spec.source,
+                                layer=spec.layer or spec.name)
+    except CRSError as exc:
+        exc.check_code = "bad_source_crs"  # type: ignore[attr-defined]
+        raise
+
+
+def _apply_declared(index: int, spec: LayerSpec, report: LayerReport, declared: SourceCRS, file_crs: pyproj.CRS | None,
+                    gdf: gpd.GeoDataFrame | None, raster: RasterSource | None
+                    ) -> tuple[gpd.GeoDataFrame | None, RasterSource | None]:
+    """Put the declared CRS on the layer; GCJ-02/BD-09 coordinates are converted to WGS 84 here."""
+    key = _source_crs_key(index, spec)
+    file_label = crs_label(file_crs) if file_crs is not None else None
+    if declared.datum and raster is not None:
+        err = CRSError(
+            f"{key} = \"{declared.text}\": a raster in {declared.datum} cannot be placed exactly (the shift varies "
+            "across the image; GreenPlan converts only vector layers from it).",
+            f"{key} = \"{declared.text}\"：{declared.datum} 栅格无法精确定位（偏移量随位置变化；GreenPlan 仅对矢量图层做此转换）。",
+            path=spec.source, layer=spec.layer or spec.name, key=key,
+            hint_en="Use the raster's own CRS (remove source_crs), or rectify it to WGS 84 in GIS software first.",
+            hint_zh="请使用栅格自身的坐标系（删除 source_crs），或先在 GIS 软件中将其纠正到 WGS 84。",
+        )
+        err.check_code = "bad_source_crs"  # type: ignore[attr-defined]
+        raise err
+    shift_en = shift_zh = ""
+    if declared.datum and gdf is not None:
+        if report.bounds is not None and to_lonlat(report.bounds, declared.crs) is not None:
+            from greenplan.io.china_datums import geometries_to_wgs84
+
+            geoms = geometries_to_wgs84(gdf.geometry.values, declared.datum)
+            gdf = gdf.set_geometry(gpd.GeoSeries(geoms, index=gdf.index, crs=declared.crs), crs=declared.crs)
+            shift_en = f"; coordinates converted from {declared.datum} to WGS 84"
+            shift_zh = f"；坐标已由 {declared.datum} 转换为 WGS 84"
+        else:
+            gdf = gdf.set_crs(declared.crs, allow_override=True)  # reported as a mismatch just after
+    elif gdf is not None:
+        gdf = gdf.set_crs(declared.crs, allow_override=True)
+    elif raster is not None:
+        raster = dataclasses.replace(raster, crs=declared.crs)
+    file_en = f"the file says {file_label}" if file_label else "the file has no CRS"
+    file_zh = f"文件自带 {file_label}" if file_label else "文件未带坐标系"
+    report.crs = CRSInfo(
+        crs=declared.label, how="declared", name=declared.name,
+        reason_en=f"{key} = \"{declared.text}\" ({file_en})", reason_zh=f"{key} = \"{declared.text}\"（{file_zh}）",
+    )
+    report.add("info", "crs_declared",
+               f"CRS declared by {key}: {declared.label} ({declared.name}); {file_en}, overridden{shift_en}.",
+               f"坐标系由 {key} 指定：{declared.label}（{declared.name}）；{file_zh}，已按指定处理{shift_zh}。",
+               crs=declared.label, file_crs=file_label, datum=declared.datum)
+    return gdf, raster
+
+
+def _mismatch(spec: LayerSpec, crs: pyproj.CRS, bounds: tuple[float, float, float, float],
+              declared: SourceCRS | None = None) -> CRSError:
     """The declared CRS cannot hold these coordinates (GK metres labelled as lon/lat ...)."""
     guess = guess_crs(bounds)
-    label = crs_label(crs)
+    label = declared.label if declared is not None else crs_label(crs)
     like_en = f" They look like {crs_label(guess.crs)} ({guess.crs.name})." if guess else ""
     like_zh = f"坐标看起来属于 {crs_label(guess.crs)}（{guess.crs.name}）。" if guess else ""
     err = CRSError(
@@ -191,8 +270,11 @@ def _mismatch(spec: LayerSpec, crs: pyproj.CRS, bounds: tuple[float, float, floa
         f"坐标（{bounds[0]:.1f}, {bounds[1]:.1f} … {bounds[2]:.1f}, {bounds[3]:.1f}）与图层声明的坐标系 {label} 不符。{like_zh}",
         path=spec.source,
         layer=spec.layer or spec.role,
-        hint_en="Fix the .prj (in QGIS: Assign projection, not Reproject).",
-        hint_zh="请更正 .prj 文件（在 QGIS 中使用“指定投影”，而不是“重投影”）。",
+        key=f"{spec.role or 'layer'}.source_crs" if declared is not None else None,
+        hint_en=(f'Fix source_crs = "{declared.text}" of this layer in the project (or --set).' if declared is not None
+                 else "Fix the .prj (in QGIS: Assign projection, not Reproject)."),
+        hint_zh=(f"请更正项目中该图层的 source_crs = \"{declared.text}\"（或 --set）。" if declared is not None
+                 else "请更正 .prj 文件（在 QGIS 中使用“指定投影”，而不是“重投影”）。"),
     )
     return err
 
@@ -230,24 +312,156 @@ def _geometry_issues(report: LayerReport, role: Role | None) -> None:
         report.add("problem", "empty_layer", "The layer has no usable features.", "该图层没有可用的要素。")
 
 
-def _quick_lonlat(spec: LayerSpec) -> tuple[float, float, float, float] | None:
-    """Extent in lon/lat from the file header only (for layers not being loaded)."""
+def _header_extent(spec: LayerSpec) -> tuple[pyproj.CRS | None, Bounds | None]:
+    """(CRS, extent in it) from the file header only; ``source_crs`` applied; (None, None) on failure.
+
+    For GCJ-02/BD-09 the extent comes back converted to WGS 84 lon/lat (corners converted).
+    """
+    if not (spec.source.is_file() or spec.source.is_dir()):
+        return None, None  # missing, or a pipe or device that could block: the loader reports it
     try:
-        if layer_kind(spec) == "raster":
-            import rasterio
+        declared = parse_source_crs(spec.source_crs) if spec.source_crs else None
+    except CRSError:
+        return None, None  # reported when the layer is loaded
+    import warnings
 
-            with rasterio.open(spec.source) as ds:
-                if ds.crs is None:
-                    return None
-                return to_lonlat(corner_bounds(ds.transform, ds.width, ds.height), pyproj.CRS.from_wkt(ds.crs.to_wkt()))
-        import pyogrio
+    try:
+        with warnings.catch_warnings():  # the loader reports what matters about the file
+            warnings.simplefilter("ignore")
+            crs, bounds = _read_header(spec)
+    except Exception:  # noqa: BLE001 - only a hint for the working CRS; loading reports the failure
+        return None, None
+    if declared is not None:
+        crs = declared.crs
+        if declared.datum and bounds is not None:
+            from greenplan.io.china_datums import to_wgs84_xy
 
-        info = pyogrio.read_info(spec.source, layer=spec.layer)
-        if info["crs"] is None or info.get("total_bounds") is None:
-            return None
-        return to_lonlat(tuple(info["total_bounds"]), pyproj.CRS.from_user_input(info["crs"]))
-    except Exception:  # noqa: BLE001 - only a hint for the working CRS
-        return None
+            xy = to_wgs84_xy(declared.datum, np.array([[bounds[0], bounds[1]], [bounds[2], bounds[3]],
+                                                       [bounds[0], bounds[3]], [bounds[2], bounds[1]]]))
+            bounds = (float(xy[:, 0].min()), float(xy[:, 1].min()), float(xy[:, 0].max()), float(xy[:, 1].max()))
+    if bounds is not None and not all(np.isfinite(bounds)):
+        bounds = None
+    return crs, bounds
+
+
+def _read_header(spec: LayerSpec) -> tuple[pyproj.CRS | None, Bounds | None]:
+    if layer_kind(spec) == "raster":
+        import rasterio
+
+        with rasterio.open(spec.source) as ds:
+            crs = pyproj.CRS.from_wkt(ds.crs.to_wkt()) if ds.crs else None
+            return crs, corner_bounds(ds.transform, ds.width, ds.height)
+    import pyogrio
+
+    info = pyogrio.read_info(spec.source, layer=spec.layer)
+    crs = pyproj.CRS.from_user_input(info["crs"]) if info["crs"] else None
+    tb = info.get("total_bounds")
+    return crs, (tuple(float(v) for v in tb) if tb is not None else None)  # type: ignore[return-value]
+
+
+def _header_extents(project: Project, hint: pyproj.CRS | None) -> dict[int, Bounds | None]:
+    """Every layer's lon/lat extent from the file headers (CRS read, declared, or guessed as the loader does)."""
+    heads = [_header_extent(spec) for spec in project.layers]
+    companions = [(c, b) for c, b in heads if c is not None and b is not None]
+    out: dict[int, Bounds | None] = {}
+    for i, (crs, bounds) in enumerate(heads):
+        if bounds is not None and crs is None:
+            guess = guess_crs(bounds, companions=companions, project_crs=hint)
+            crs = guess.crs if guess is not None else None
+        out[i] = to_lonlat(bounds, crs) if crs is not None and bounds is not None else None
+    return out
+
+
+@dataclass(frozen=True)
+class WorkingCRS:
+    """The working CRS of a project and how it was chosen (:func:`working_crs`).
+
+    Attributes
+    ----------
+    crs : pyproj.CRS
+        Projected, metres.
+    how : str
+        ``project`` (the project file's or ``--set crs``), ``settings`` or ``auto``.
+    note : str
+        One bilingual sentence: what was chosen and why (and which layers were left out).
+    basis : tuple of int
+        Project layer indexes whose extents placed an automatic choice.
+    far : dict
+        Project layer index -> distance in metres from the layers that belong together;
+        these layers were left out of the choice (and ``check`` reports them).
+    """
+
+    crs: pyproj.CRS
+    how: str
+    note: str
+    basis: tuple[int, ...] = ()
+    far: dict[int, float] = field(default_factory=dict)
+
+    @property
+    def label(self) -> str:
+        return crs_label(self.crs) or ""
+
+    def describe(self, lang: str = "en") -> str:
+        """``Working CRS: EPSG:4544 (automatic)`` as the commands print it (``lang``: en, zh, both)."""
+        how_en = {"project": "project", "settings": "settings", "auto": "automatic"}.get(self.how, self.how)
+        how_zh = {"project": "项目设置", "settings": "设置", "auto": "自动选择"}.get(self.how, self.how)
+        en = f"Working CRS: {self.label} ({how_en}; {self.crs.name})"
+        zh = f"工作坐标系：{self.label}（{how_zh}；{self.crs.name}）"
+        if self.far:
+            en += f"; {len(self.far)} layer(s) far from the others left out of the choice"
+            zh += f"；{len(self.far)} 个远离其他图层的图层未参与选择"
+        return {"en": en, "zh": zh}.get(lang, f"{zh}\n{en}")
+
+
+def _weights(project: Project) -> dict[int, float]:
+    """Study-area layers decide, then vector layers, then rasters."""
+    out = {}
+    for i, spec in enumerate(project.layers):
+        out[i] = 100.0 if spec.role in STUDY_ROLES else (1.0 if layer_kind(spec) == "raster" else 10.0)
+    return out
+
+
+def working_crs(project: Project, extents: Mapping[int, Bounds | None] | None = None) -> WorkingCRS:
+    """The working CRS every command and the desktop canvas use for ``project``.
+
+    ``project.crs`` (project file or ``--set crs``), else ``settings.crs``, else chosen
+    from the layers that lie together: the layers are grouped by their lon/lat extents
+    (:func:`~greenplan.io.crs.group_extents`), the main group is the one holding the study
+    area (admin units, land use), and the CGCS2000 3-degree Gauss-Kruger zone nearest the
+    centre of the study-area layers in it (else of all its layers) is taken. A layer far
+    from that group (a land-cover tile from another continent, a layer with a wrong
+    .prj) is left out and listed in ``far``.
+
+    Parameters
+    ----------
+    project : Project
+    extents : mapping of layer index -> lon/lat box, optional
+        Default: read from the file headers (a few milliseconds a layer), so the choice
+        depends only on the project and its files, not on which layers a command loads.
+
+    Raises
+    ------
+    CRSError
+        ``project.crs`` or ``settings.crs`` is unknown or not metric.
+    """
+    hint = None
+    if project.crs or project.settings.crs:
+        crs, how, note = choose_working_crs(project.crs, project.settings.crs, [])
+        hint = crs
+    boxes = dict(extents) if extents is not None else _header_extents(project, hint)
+    good = {k: b for k, b in boxes.items() if b is not None}
+    main, far = group_extents(good, _weights(project))
+    names = {i: s.name for i, s in enumerate(project.layers)}
+    if hint is not None:
+        return WorkingCRS(hint, how, note, (), far)
+    study = [i for i in main if i < len(project.layers) and project.layers[i].role in STUDY_ROLES]
+    basis = study or main
+    crs, how, note = choose_working_crs(None, None, [good[i] for i in basis])
+    if far:
+        left = ", ".join(f"{names.get(i, i)} ({gap / 1000:,.0f} km)" for i, gap in far.items())
+        note += (f"; left out of the choice, far from the other layers: {left} / "
+                 f"远离其他图层、未参与选择：{left}")
+    return WorkingCRS(crs, how, note, tuple(basis), far)
 
 
 def _load(project: Project, feedback: Feedback | None, roles: Iterable[str] | None, strict: bool, scan: bool,
@@ -255,16 +469,15 @@ def _load(project: Project, feedback: Feedback | None, roles: Iterable[str] | No
     feedback = feedback or Feedback()
     wanted = set(roles) if roles is not None else None
     chosen = [(i, s) for i, s in enumerate(project.layers) if wanted is None or s.role in wanted]
-    hint_crs = None
-    if project.crs or project.settings.crs:
-        hint_crs = parse_crs(project.crs, key="crs") if project.crs else parse_crs(project.settings.crs or "", key="settings.crs")
+    choice = working_crs(project)  # raises CRSError for a bad project CRS, before any layer is read
+    hint_crs = choice.crs if choice.how != "auto" else None
     opened: list[tuple[LayerSpec, LayerReport, gpd.GeoDataFrame | None, RasterSource | None]] = []
     for k, (i, spec) in enumerate(chosen):
         feedback.step(k, len(chosen) * 2, f"{spec.name}")
         try:
             report, gdf, raster = _open(i, spec, feedback, scan, strict, fields_only, settings=project.settings)
-        except LayerSourceError as exc:
-            if strict:
+        except (LayerSourceError, CRSError) as exc:
+            if strict or (isinstance(exc, CRSError) and not hasattr(exc, "check_code")):
                 raise
             report = LayerReport(index=i, name=spec.name, role=spec.role, source=spec.source, layer=spec.layer, kind=layer_kind(spec))
             _fail(report, exc)
@@ -296,21 +509,29 @@ def _load(project: Project, feedback: Feedback | None, roles: Iterable[str] | No
         report.crs = CRSInfo(crs=crs_label(guess.crs), how="guessed", reason_en=guess.en, reason_zh=guess.zh, name=guess.crs.name)
         report.add("warning", "crs_guessed", f"No CRS in the file; {guess.en}. Check it, and add a .prj.",
                    f"文件未带坐标系；{guess.zh}。请核对并补充 .prj 文件。", crs=report.crs.crs)
+        if guess.crs.is_geographic and _inside_china(report.bounds):
+            _china_datum_hint(report.index, spec, report)
         notes.append(f"{spec.name}: CRS guessed {report.crs.crs} / {spec.name}：坐标系推测为 {report.crs.crs}")
         if gdf is not None:
             opened[n] = (spec, report, gdf.set_crs(guess.crs, allow_override=True), raster)
         elif raster is not None:
             opened[n] = (spec, report, gdf, dataclasses.replace(raster, crs=guess.crs))
-    lonlat = []
+    lonlat: dict[int, Bounds | None] = {}
     for _, report, gdf, raster in opened:
         crs = gdf.crs if gdf is not None else (raster.crs if raster is not None else None)
         if crs is not None and report.bounds is not None:
-            report.bounds_lonlat = to_lonlat(report.bounds, crs)
-            lonlat.append(report.bounds_lonlat)
-    if wanted is not None and not (project.crs or project.settings.crs):
-        lonlat += [_quick_lonlat(s) for i, s in enumerate(project.layers) if s.role not in wanted]
-    working, how, note = choose_working_crs(project.crs, project.settings.crs, [b for b in lonlat if b is not None])
-    notes.insert(0, note)
+            datum = report.crs is not None and report.crs.how == "declared" and report.crs.crs in DATUMS
+            box = tuple(float(v) for v in gdf.total_bounds) if datum and gdf is not None and len(gdf) else report.bounds
+            report.bounds_lonlat = to_lonlat(box, crs)  # type: ignore[arg-type]
+            lonlat[report.index] = report.bounds_lonlat
+    if choice.how == "auto" and not choice.basis and any(b is not None for b in lonlat.values()):
+        choice = working_crs(project, lonlat)  # no file header gave an extent: the loaded extents decide
+    working, how = choice.crs, choice.how
+    notes.insert(0, choice.note)
+    for _, report, _g, _r in opened:
+        gap = choice.far.get(report.index)
+        if gap is not None:
+            _far_issue(report, gap, choice)
     layers: list[LoadedLayer] = []
     for k, (spec, report, gdf, raster) in enumerate(opened):
         feedback.step(len(chosen) + k, len(chosen) * 2, f"{spec.name}")
@@ -321,7 +542,41 @@ def _load(project: Project, feedback: Feedback | None, roles: Iterable[str] | No
             report.bounds_working = transform_bounds(raster.bounds, raster.crs, working)
         layers.append(LoadedLayer(spec=spec, gdf=gdf, raster=raster, report=report))
     feedback.set_progress(100.0)
-    return LoadedProject(project=project, crs=working, layers=layers, notes=notes, crs_how=how)
+    return LoadedProject(project=project, crs=working, layers=layers, notes=notes, crs_how=how, crs_choice=choice)
+
+
+def _inside_china(bounds: Bounds | None) -> bool:
+    return bounds is not None and (CHINA_LONLAT[0] <= bounds[0] and CHINA_LONLAT[1] <= bounds[1]
+                                   and bounds[2] <= CHINA_LONLAT[2] and bounds[3] <= CHINA_LONLAT[3])
+
+
+def _china_datum_hint(index: int, spec: LayerSpec, report: LayerReport) -> None:
+    """Lon/lat in China without a .prj: it may be a web map's shifted datum (GCJ-02, BD-09)."""
+    role = spec.role or "ROLE"
+    report.add(
+        "warning", "china_datum_hint",
+        "Lon/lat in China without a .prj: if the data come from Amap (高德) or Tencent (腾讯) maps they are GCJ-02, "
+        "from Baidu (百度) maps BD-09, shifted by about 100-700 m from CGCS2000/WGS 84. Declare it in the layer's "
+        f'[[layers]] block of the project file: source_crs = "GCJ-02" (or "BD-09"), or on the command line: '
+        f"--set {role}.source_crs=GCJ-02",
+        "无 .prj 的中国范围经纬度数据：若来自高德或腾讯地图，则为 GCJ-02（火星坐标）；若来自百度地图，则为 BD-09。"
+        "二者与 CGCS2000/WGS 84 相差约 100–700 米。请在项目文件该图层的 [[layers]] 中写明："
+        f'source_crs = "GCJ-02"（或 "BD-09"），或在命令行使用：--set {role}.source_crs=GCJ-02',
+        project_line='source_crs = "GCJ-02"', set_option=f"--set {role}.source_crs=GCJ-02", layer_index=index,
+    )
+
+
+def _far_issue(report: LayerReport, gap: float, choice: WorkingCRS) -> None:
+    km = f"{gap / 1000:,.0f}"
+    report.checks["far_gap_m"] = gap
+    report.add(
+        "problem", "far_extent",
+        f"The layer lies {km} km away from the other layers: most likely a wrong CRS (.prj, source_crs) or zone, or "
+        f"data of another place. It was left out of the choice of the working CRS ({choice.label}).",
+        f"该图层距其他图层约 {km} 公里：很可能坐标系（.prj、source_crs）或分带有误，或为其他地区的数据。"
+        f"选择工作坐标系（{choice.label}）时未考虑该图层。",
+        gap_m=gap, working_crs=choice.label,
+    )
 
 
 def _prepare(spec: LayerSpec, role: Role | None, report: LayerReport, gdf: gpd.GeoDataFrame, working: pyproj.CRS,
