@@ -46,6 +46,12 @@ class CheckReport:
     crs: str | None
     crs_how: str | None
     sliver_m2: float
+    #: how the working CRS was chosen: the bilingual note, the layers whose extents placed it
+    crs_note: str | None = None
+    crs_basis: list[int] = field(default_factory=list)
+    #: the CRS asked for (project file, --set crs) was refused (a ``bad_crs`` error); the layers
+    #: were checked in the automatic one, which is not presented as the working CRS
+    crs_rejected: bool = False
     layers: list[LayerReport] = field(default_factory=list)
     control_lines: list[dict[str, Any]] = field(default_factory=list)
     #: findings about the project as a whole (layer None)
@@ -79,6 +85,9 @@ class CheckReport:
             "project_file": str(self.project_file) if self.project_file else None,
             "crs": self.crs,
             "crs_how": self.crs_how,
+            "crs_note": self.crs_note,
+            "crs_basis": list(self.crs_basis),
+            "crs_rejected": self.crs_rejected,
             "sliver_m2": self.sliver_m2,
             "status": self.status,
             "exit_code": self.exit_code,
@@ -194,9 +203,11 @@ def check_project(project: Project, *, feedback: Feedback | None = None) -> Chec
     """
     feedback = feedback or Feedback()
     project_issues: list[Issue] = []
+    rejected = False
     try:
         loaded = load_project_lenient(project, feedback=SubFeedback(feedback, 0, 70))
     except CRSError as exc:  # a bad working CRS: report it, check the layers in the automatic one
+        rejected = True  # no working CRS is shown as chosen: the one asked for was refused
         project_issues.append(Issue("error", "bad_crs", exc.message("en"), exc.message("zh"), data={"key": exc.key}))
         bare = dataclasses.replace(project, crs=None, settings=dataclasses.replace(project.settings, crs=None))
         loaded = load_project_lenient(bare, feedback=SubFeedback(feedback, 0, 70))
@@ -216,6 +227,9 @@ def check_project(project: Project, *, feedback: Feedback | None = None) -> Chec
     add_raster_kind_issues(loaded, project.settings)  # what the vegetation raster is read as
     placed = {lyr.report.index: lyr.report.bounds_working for lyr in loaded.layers
               if (lyr.gdf is not None and len(lyr.gdf)) or (lyr.raster is not None and lyr.raster.crs is not None)}
+    # layers the working-CRS choice already left out as far away carry their far_extent issue
+    placed = {k: v for k, v in placed.items() if not any(i.code == "far_extent" for r in reports if r.index == k
+                                                         for i in r.issues)}
     for idx, gap in far_extents(placed).items():
         rep = next(r for r in reports if r.index == idx)
         rep.checks["far_gap_m"] = gap if gap != float("inf") else None
@@ -230,6 +244,9 @@ def check_project(project: Project, *, feedback: Feedback | None = None) -> Chec
         project_file=project.path,
         crs=crs_label(loaded.crs),
         crs_how=loaded.crs_how,
+        crs_rejected=rejected,
+        crs_note=None if loaded.crs_choice is None else loaded.crs_choice.note,
+        crs_basis=[] if loaded.crs_choice is None else list(loaded.crs_choice.basis),
         sliver_m2=sliver,
         layers=reports,
         control_lines=control,
