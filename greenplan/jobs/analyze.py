@@ -81,10 +81,12 @@ def compute_project_indicators(
     """
     from greenplan.analysis.indicators import compute_indicators
     from greenplan.io.loader import load_project
+    from greenplan.io.usable import require_usable_layers
 
     feedback = feedback or Feedback()
     if loaded is None:
         loaded = load_project(project, feedback=SubFeedback(feedback, 0, 35), roles=INDICATOR_ROLES, fields_only=INDICATOR_FIELDS)
+        require_usable_layers(loaded, INDICATOR_ROLES)  # a layer with nothing usable: exit 2, no outputs
     layers = {r: loaded.vector(r) for r in INDICATOR_ROLES if not ROLES[r].is_raster}
     rasters = {r: loaded.raster(r) for r in INDICATOR_ROLES if ROLES[r].is_raster}
     settings = project.settings

@@ -134,8 +134,10 @@ def _crs(layers: dict[str, Any]) -> Any:
 def load_layers(project: Project, feedback: Feedback) -> tuple[Any, dict[str, Any], dict[str, Any]]:
     """(loaded project, vector layers by role, rasters by role)."""
     from greenplan.io.loader import load_project
+    from greenplan.io.usable import require_usable_layers
 
     loaded = load_project(project, feedback=feedback)
+    require_usable_layers(loaded)  # a layer with nothing usable: exit 2, no outputs
     layers = {r: loaded.vector(r) for r, role in ROLES.items() if not role.is_raster}
     rasters = {r: loaded.raster(r) for r, role in ROLES.items() if role.is_raster}
     return loaded, layers, rasters
