@@ -177,16 +177,36 @@ def _tiny_image(geoms, classes, cls, extent, pixel_size):
     return geo.coverage_image(geoms, colours[cls], alphas[cls], extent, pixel_size)
 
 
+#: the label of a feature whose label field is empty (a township without a name)
+UNNAMED = "（未命名）"
+
+
+def label_texts(values: Any) -> np.ndarray:
+    """The label of each value: null, NaN and blank text print as :data:`UNNAMED`, never "nan".
+
+    Examples
+    --------
+    >>> label_texts(["甲镇", None, float("nan"), "  ", 7]).tolist()
+    ['甲镇', '（未命名）', '（未命名）', '（未命名）', '7']
+    """
+    import pandas as pd
+
+    s = pd.Series(np.asarray(values, dtype=object), dtype=object)
+    text = s.astype(str).str.strip()
+    blank = s.isna().to_numpy() | (text == "").to_numpy()
+    return np.where(blank, UNNAMED, text.to_numpy(dtype=object))
+
+
 def _labels(gdf, style: LayerStyle, rows: np.ndarray, extent, pixel_size: float, dpi: float):
     sub = gdf.iloc[rows]
     geoms = np.asarray(sub.geometry.values, dtype=object)
     # a feature narrower than two characters of its label is not labelled
     big = geo.size_px(geoms, pixel_size) >= 2 * style.label_size * dpi / 72
     xy = shapely.get_coordinates(shapely.point_on_surface(geoms[big]))
-    names = sub[style.label_field].astype(str).to_numpy()[big]
+    names = label_texts(sub[style.label_field].to_numpy(dtype=object))[big]
     x0, y0, x1, y1 = extent
     return [(float(x), float(y), str(n), style.label_size) for (x, y), n in zip(xy, names, strict=True)
-            if x0 < x < x1 and y0 < y < y1 and n not in ("", "nan", "None")]
+            if x0 < x < x1 and y0 < y < y1]
 
 
 def add_drawing(ax: Axes, d: LayerDrawing) -> Axes:
