@@ -256,8 +256,8 @@ class RasterKind:
         how_en = "detected from the pixel values" if self.auto else "as set"
         how_zh = "按像元值判定" if self.auto else "按设置"
         if self.kind is None:
-            return (f"The kind of the vegetation raster cannot be told: {self.reason_en}",
-                    f"无法判定植被栅格的类型：{self.reason_zh}")
+            return (f"The kind of the vegetation raster cannot be told: {self.reason_en}.",
+                    f"无法判定植被栅格的类型：{self.reason_zh}。")
         extra_en = extra_zh = ""
         if self.kind == "fraction":
             extra_en, extra_zh = f", value / {self.fraction_scale:g}", f"，像元值 ÷ {self.fraction_scale:g}"

@@ -155,3 +155,51 @@ def test_place_names_are_drawn_on_top(qtbot):
     img = render_view(RenderRequest(1, view, [lyr])).image
     dark = [color_at(img, x, y) for x in range(60, 140) for y in range(90, 110)]
     assert any(sum(c) < 200 for c in dark)  # text pixels around the unit's centre
+
+
+def test_land_cover_and_fraction_rasters_use_the_maps_look_and_legend(qtbot, tmp_path):
+    import rasterio
+    from rasterio.transform import from_origin
+
+    from greenplan.core.project import LayerSpec, Project
+    from greenplan.core.settings import AnalysisSettings
+    from greenplan.gui.display_data import load_for_display
+    from greenplan.gui.map_renderer import RenderRequest, render_view
+    from greenplan.gui.map_view import fit_bounds
+
+    def write(name, data, nodata=None, count=1):
+        path = tmp_path / name
+        with rasterio.open(path, "w", driver="GTiff", width=20, height=10, count=count, dtype=data.dtype,
+                           crs="EPSG:4544", transform=from_origin(500_000, 4_250_100, 10, 10), nodata=nodata) as ds:
+            for i in range(1, count + 1):
+                ds.write(data if i == count else np.zeros_like(data), i)
+        return path
+
+    wc = np.full((10, 20), 80, dtype="uint8")  # water
+    wc[:, :10] = 10  # trees
+    lc100 = np.full((10, 20), 114, dtype="uint8")  # LC100 closed deciduous broadleaf forest
+    lc100[:, 10:] = 40
+    canopy = np.full((10, 20), 100, dtype="uint8")
+    canopy[:, 10:] = 47
+    project = Project(layers=[LayerSpec(source=write("worldcover.tif", wc, nodata=0), role="vegetation_raster"),
+                              LayerSpec(source=write("lc100 两波段.tif", lc100, count=2), role="vegetation_raster", band=2),
+                              LayerSpec(source=write("canopy.tif", canopy), role="vegetation_raster")],
+                      settings=AnalysisSettings())
+    d_wc, d_lc, d_fr = load_for_display(project).layers
+    assert (d_wc.raster.kind, d_lc.raster.kind, d_fr.raster.kind) == ("landcover", "landcover", "fraction")
+    view = fit_bounds(d_wc.raster.bounds(), 200, 100, margin=0.0)
+
+    def colour(d, x, y):
+        return color_at(render_view(RenderRequest(1, view, [RenderLayer(1, d.style, raster=d.raster)])).image, x, y)
+
+    assert colour(d_wc, 50, 50) == (0, 100, 0) and colour(d_wc, 150, 50) == (0, 100, 200)  # WorldCover palette
+    assert colour(d_lc, 50, 50) == (0, 204, 0)  # band 2, LC100 class 114 (#00cc00)
+    import matplotlib
+
+    r, g, b, _ = (round(255 * v) for v in matplotlib.colormaps["YlGn"](1.0))
+    assert colour(d_fr, 50, 50) == (r, g, b)  # 100 % at the top of the fraction ramp
+    assert [t for _, t in d_wc.raster.legend_rows()] == ["乔木林", "永久水体"]
+    assert "土地覆盖（ESA WorldCover）" in d_wc.raster.legend_html("worldcover")
+    assert "Copernicus" in d_lc.raster.legend_html() and "郁闭落叶阔叶林" in d_lc.raster.legend_html()
+    assert "植被覆盖度（%）" in d_fr.raster.legend_html() and "100%" in d_fr.raster.legend_html()
+    assert d_wc.raster.swatch_colours()[0] == (0, 100, 0)

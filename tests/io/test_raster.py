@@ -116,3 +116,75 @@ def test_value_under_a_point_in_another_crs(cn_dir: Path) -> None:
     x, y = pyproj.Transformer.from_crs(4490, 4544, always_xy=True).transform(105.0045, 30.0065)
     s = sample_at(src, x, y, gk)
     assert (s.row, s.col) == (3, 4) and s.values == (34.0,)
+
+
+# ---------------------------------------------------------------------------- vegetation kinds, bands
+def multi_band_tif(path: Path, bands: list[np.ndarray], nodata: float | None = None) -> Path:
+    with rasterio.open(path, "w", driver="GTiff", width=bands[0].shape[1], height=bands[0].shape[0], count=len(bands),
+                       dtype=bands[0].dtype, crs="EPSG:4544", transform=Affine(10.0, 0, 500_000.0, 0, -10.0, 4_250_100.0),
+                       nodata=nodata) as ds:
+        for i, b in enumerate(bands, start=1):
+            ds.write(b, i)
+    return path
+
+
+def test_band_option_is_described_and_a_multi_band_vegetation_raster_warns(cn_dir: Path) -> None:
+    from greenplan.core.raster_kind import VegetationOptions
+
+    b1 = np.zeros((8, 8), dtype="uint16")
+    b2 = np.full((8, 8), 3, dtype="float32").astype("uint16")
+    path = multi_band_tif(cn_dir / "三波段.tif", [b1, b2, b1])
+    r = rep(path)
+    src = open_raster(path, r, band=2, vegetation=VegetationOptions())
+    assert (src.band, src.count, r.raster["band"], r.raster["bands"]) == (2, 3, 2, 3)
+    (warn,) = [i for i in r.issues if i.code == "raster_band"]
+    assert warn.level == "warning" and "band 2" in warn.en and warn.data == {"band": 2, "bands": 3}
+    r2 = LayerReport(index=1, name="dsm", role="dsm_raster", source=path)
+    open_raster(path, r2)  # not a vegetation raster: no warning (band 1 read)
+    assert not r2.issues
+
+
+def test_band_that_does_not_exist_is_a_clear_error(cn_dir: Path) -> None:
+    path = multi_band_tif(cn_dir / "两波段.tif", [np.zeros((4, 4), "uint8")] * 2)
+    with pytest.raises(LayerSourceError) as info:
+        open_raster(path, rep(path), band=3)
+    err = info.value
+    assert err.path == path and err.key == "band" and "2" in err.message("en") and "第 3 波段" in err.message("zh")
+
+
+def test_summary_reads_the_whole_band_decimated_and_once(cn_dir: Path) -> None:
+    from greenplan.io.raster import SUMMARY_SIDE, raster_summary
+
+    data = np.full((1200, 900), 10, dtype="uint8")
+    data[::2, ::2] = 85  # every other pixel: a decimated read still sees both values
+    path = tiny_tif(cn_dir / "big.tif", data, nodata=0)
+    src = open_raster(path, rep(path))
+    s = raster_summary(src)
+    assert s.values == frozenset({10, 85}) and not s.floating
+    assert s.count <= SUMMARY_SIDE * SUMMARY_SIDE
+    assert raster_summary(src) is s  # cached on the source
+
+
+def test_check_finding_names_the_kind_or_a_problem(cn_dir: Path) -> None:
+    from greenplan.core.raster_kind import VegetationOptions
+    from greenplan.io.raster import report_vegetation_kind
+
+    lc = np.resize(np.array([111, 112, 20, 40, 200], dtype="uint8"), (20, 20))
+    path = tiny_tif(cn_dir / "lc100.tif", lc)
+    r = rep(path)
+    kind = report_vegetation_kind(open_raster(path, r), r, VegetationOptions())
+    assert (kind.kind, kind.product) == ("landcover", "lc100")
+    (info,) = r.issues
+    assert info.level == "info" and info.code == "raster_kind" and "LC100" in info.en
+    assert info.data["landcover_product"] == "lc100" and r.raster["kind"] == "landcover"
+
+    path = tiny_tif(cn_dir / "refl.tif", (np.arange(400, dtype="int16") * 13).reshape(20, 20))
+    r = rep(path)
+    assert report_vegetation_kind(open_raster(path, r), r, VegetationOptions()).kind is None
+    (problem,) = r.issues
+    assert problem.level == "problem" and problem.code == "raster_kind_unknown"
+    assert "vegetation_raster_kind" in problem.en and "vegetation_raster_kind" in problem.zh
+
+    r = rep(path)  # the same raster with the kind set: an info, no problem
+    kind = report_vegetation_kind(open_raster(path, r), r, VegetationOptions(kind="ndvi", ndvi_scale=10000))
+    assert kind.kind == "ndvi" and [i.level for i in r.issues] == ["info"]
