@@ -55,9 +55,6 @@ def print_run_summary(doc: dict, lang: str, summary: str) -> int:
     from greenplan.core.errors import EXIT_OK, EXIT_PROBLEMS
     from greenplan.jobs.class_check import unknown_warning
 
-    crs = doc.get("crs")
-    if crs:
-        print(("工作坐标系：" if lang == "zh" else "Working CRS: ") + str(crs))
     print(summary)
     warning = unknown_warning(doc, lang)
     if warning:

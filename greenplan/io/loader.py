@@ -25,6 +25,7 @@ from greenplan.core.geo import VALID_ATTR
 from greenplan.core.project import LayerSpec, Project
 from greenplan.core.roles import ROLES, Role
 from greenplan.io.china_datums import DATUMS
+from greenplan.io.class_mapping import map_classes
 from greenplan.io.crs import (
     CHINA_LONLAT,
     Bounds,
@@ -538,6 +539,8 @@ def _load(project: Project, feedback: Feedback | None, roles: Iterable[str] | No
         role = ROLES.get(spec.role or "")
         if gdf is not None:
             gdf = _prepare(spec, role, report, gdf, working, notes, strict)
+            if gdf is not None and spec.classes:
+                gdf = map_classes(spec, report, gdf, project.folder, strict)
         elif raster is not None and raster.crs is not None:
             report.bounds_working = transform_bounds(raster.bounds, raster.crs, working)
         layers.append(LoadedLayer(spec=spec, gdf=gdf, raster=raster, report=report))

@@ -25,6 +25,7 @@ from greenplan.io.loader import LoadedProject, load_project_lenient
 from greenplan.io.quality import control_line_overlap, far_extents, polygon_overlaps
 from greenplan.io.raster import add_raster_kind_issues
 from greenplan.io.report import Issue, LayerReport
+from greenplan.jobs.class_check import add_unknown_code_issues
 from greenplan.jobs.field_check import add_field_issues
 
 SCHEMA = "greenplan.check/1"
@@ -223,6 +224,7 @@ def check_project(project: Project, *, feedback: Feedback | None = None) -> Chec
         r = polygon_overlaps(lyr.gdf.geometry.values, lyr.gdf.index.to_numpy(), sliver_m2=sliver)
         lyr.report.checks["overlaps"] = r
         _overlap_issue(lyr.report, r)
+    add_unknown_code_issues(loaded, project.settings)
     add_field_issues(loaded)  # empty required fields, garbled text
     add_raster_kind_issues(loaded, project.settings)  # what the vegetation raster is read as
     placed = {lyr.report.index: lyr.report.bounds_working for lyr in loaded.layers
