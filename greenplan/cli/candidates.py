@@ -67,9 +67,10 @@ def format_summary(doc: dict, lang: str = "en") -> str:
 
 
 def run(args: argparse.Namespace) -> int:
+    from greenplan.cli.analyze import print_run_summary
     from greenplan.jobs.candidates import run_candidates
 
     out = run_project_job(args, lambda project, fb: run_candidates(project, args.out, feedback=fb))
-    print(format_summary(out.summary, args.lang))
+    code = print_run_summary(out.summary, args.lang, format_summary(out.summary, args.lang))
     print_written(out.files.values(), args.lang)
-    return 0
+    return code

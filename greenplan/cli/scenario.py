@@ -61,9 +61,8 @@ def format_summary(doc: dict, lang: str = "en") -> str:
 
 
 def run(args: argparse.Namespace) -> int:
-    from greenplan.jobs.scenario import run_scenario
-
     from greenplan.cli.analyze import print_run_summary
+    from greenplan.jobs.scenario import run_scenario
 
     out = run_project_job(args, lambda project, fb: run_scenario(project, args.name, args.out, feedback=fb))
     code = print_run_summary(out.document, args.lang, format_summary(out.document, args.lang))

@@ -332,6 +332,7 @@ def run_candidates(project: Project, out_dir: Path, *, feedback: Feedback | None
     """
     from greenplan.io.writers import write_gpkg_layers
     from greenplan.jobs.analyze import crs_label
+    from greenplan.jobs.class_check import candidate_unknowns
 
     feedback = feedback or Feedback()
     out_dir = ensure_output_folder(out_dir)
@@ -340,7 +341,8 @@ def run_candidates(project: Project, out_dir: Path, *, feedback: Feedback | None
     feedback.step(90, 100, "写出结果 / writing outputs")
     summary = summarize(cands, layers.get("admin_units"))
     doc = {"schema": SUMMARY_SCHEMA, "generator": f"greenplan {__version__}", "project": project.name,
-           "crs": crs_label(loaded.crs), "notes": list(loaded.notes) + cands.notes, **summary}
+           "crs": crs_label(loaded.crs), "notes": list(loaded.notes) + cands.notes, **summary,
+           **candidate_unknowns(layers, project.settings)}
     files = {
         "gpkg": out_dir / "candidates.gpkg",
         "json": out_dir / "candidates_summary.json",

@@ -116,6 +116,33 @@ def add_unknown_code_issues(loaded: Any, settings: AnalysisSettings) -> None:
         )
 
 
+#: candidate kinds whose selection reads land-use codes (pocket parks: residential land served;
+#: belts: farmland caps and water), with their labels
+CANDIDATE_KINDS_READING_CODES = {"pocket_park": ("口袋公园（居住用地服务增量）", "pocket parks (residential land served)"),
+                                 "belt": ("防护绿带（耕地、水域避让）", "green belts (farmland and water avoided)")}
+
+
+def candidate_unknowns(layers: dict[str, Any], settings: AnalysisSettings) -> dict[str, Any]:
+    """What unknown land-use codes do to the candidates: keys for the candidates summary.
+
+    Returns ``{}`` when the land-use codes are all known (or there is no land use);
+    otherwise ``unknown_code_tolerance``, ``unknown_codes`` (as in ``indicators.json``) and,
+    over the tolerance, ``unknown_affects`` (the candidate kinds whose selection is unsure).
+    """
+    rows, share = unknown_table(layers.get("land_use"), "land_use", settings)
+    if not rows:
+        return {}
+    out: dict[str, Any] = {
+        "unknown_code_tolerance": float(settings.unknown_code_tolerance),
+        "unknown_share": share,
+        "unknown_codes": [{"role": "land_use", "code": r["code"], "parcels": r["features"], "area_m2": r["area_m2"]}
+                          for r in rows],
+    }
+    if share > settings.unknown_code_tolerance:
+        out["unknown_affects"] = list(CANDIDATE_KINDS_READING_CODES)
+    return out
+
+
 def ungraded(indicators: dict[str, Any]) -> list[str]:
     """Keys of the indicators not graded because of unknown codes."""
     return [k for k, ind in indicators.items() if isinstance(ind, dict) and ind.get("ungraded") == "unknown_codes"]
@@ -129,16 +156,27 @@ def unknown_warning(doc: dict[str, Any], lang: str = "en") -> list[str]:
     from greenplan.jobs.indicator_tables import label
 
     keys = ungraded(doc.get("indicators", {}))
-    if not keys:
+    affects = doc.get("unknown_affects") or []
+    if not keys and not affects:
         return []
     tol = doc.get("unknown_code_tolerance")
     tol_txt = f"{100 * tol:g}%" if isinstance(tol, (int, float)) else "1%"
-    lines = ["警告：以下指标含未识别地类（超过容差 " + tol_txt + "），未评级，数值不可作为评价结论：" if lang == "zh"
-             else f"WARNING: these indicators read unknown codes (over the {tol_txt} tolerance) and are NOT graded:"]
+    if keys:
+        lines = ["警告：以下指标含未识别地类（超过容差 " + tol_txt + "），未评级，数值不可作为评价结论：" if lang == "zh"
+                 else f"WARNING: these indicators read unknown codes (over the {tol_txt} tolerance) and are NOT graded:"]
+    else:
+        share = doc.get("unknown_share")
+        s_txt = f"{100 * share:.1f}" if isinstance(share, (int, float)) else "?"
+        lines = [f"警告：土地利用图层未识别地类占 {s_txt}%（超过容差 {tol_txt}），以下候选的筛选不可靠：" if lang == "zh"
+                 else f"WARNING: {s_txt} % of the land use has unknown codes (over the {tol_txt} tolerance); "
+                 "these candidates were chosen on unsure land use:"]
     for k in keys:
         share = doc["indicators"][k].get("unknown_share")
         s = f"{100 * share:.1f}" if isinstance(share, (int, float)) else "?"
         lines.append(f"  {label(k, lang)}: " + (f"未识别地类占 {s}%" if lang == "zh" else f"{s} % unknown"))
+    for kind in affects:
+        zh, en = CANDIDATE_KINDS_READING_CODES.get(kind, (kind, kind))
+        lines.append(f"  {zh if lang == 'zh' else en}")
     for role in ("land_use", "green_space"):
         rows = [r for r in doc.get("unknown_codes", []) if r.get("role") == role]
         if not rows:

@@ -198,3 +198,13 @@ def test_outputs_mark_the_value_and_grade_nothing(build, cn_dir: Path) -> None:
     assert value == "≥ 0.0%（含未识别地类）" and ev == "未评级"
     csv_text = (cn_dir / "out" / "indicators.csv").read_text(encoding="utf-8-sig")
     assert "含未识别地类" in csv_text
+
+
+def test_candidates_on_unknown_land_use_warn_and_exit_1(build, cn_dir: Path, capsys) -> None:
+    project = _county(build, cn_dir, OSM_PARCELS, field="fclass")
+    assert main(["candidates", str(project), "--out", str(cn_dir / "c"), "--quiet"]) == 1
+    err = capsys.readouterr().err
+    assert "WARNING" in err and "pocket parks" in err and 'classes = "osm"' in err and "Traceback" not in err
+    doc = json.loads((cn_dir / "c" / "candidates_summary.json").read_text(encoding="utf-8"))
+    assert doc["unknown_share"] == pytest.approx(1.0) and doc["unknown_affects"] == ["pocket_park", "belt"]
+    assert main(["candidates", str(project), "--out", str(cn_dir / "c2"), "--quiet", "--set", "land_use.classes=osm"]) == 0
