@@ -119,7 +119,9 @@ def test_rasters(cn_dir: Path, data_dir: Path, build) -> None:
         LayerSpec(data_dir / "rasterio" / "rotated.tif"),  # a reference layer: kind from the suffix
     ])
     report = check_project(proj)
-    assert report.layers[1].worst_level is None and report.layers[1].raster["all_nodata"] is False
+    # the NDVI raster: only the info on what it is read as
+    assert codes(report, 1) == {"raster_kind": "info"} and report.layers[1].raster["all_nodata"] is False
+    assert report.layers[1].raster["kind"] == "ndvi"
     assert codes(report, 2)["raster_all_nodata"] == "problem"
     assert codes(report, 2)["far_extent"] == "problem"  # UTM 28N, West Africa: far from the county
     assert codes(report, 3) == {"raster_rotated": "warning", "crs_unknown": "problem"}
