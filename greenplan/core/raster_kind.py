@@ -167,7 +167,10 @@ class ValueSummary:
         lo, hi = vals.min(), vals.max()
         distinct: frozenset[int] | None = None
         span = int(hi) - int(lo)
-        if span < 1 << 16:  # a counting pass, not a sort
+        if vals.dtype in (np.uint8, np.uint16):  # a counting pass, not a sort
+            present = np.flatnonzero(np.bincount(vals.ravel()))
+            distinct = frozenset(int(v) for v in present) if present.size <= MAX_DISTINCT else None
+        elif span < 1 << 16:
             present = np.flatnonzero(np.bincount(np.subtract(vals, lo, dtype=np.int64).ravel(), minlength=span + 1))
             if present.size <= MAX_DISTINCT:
                 distinct = frozenset(int(v) + int(lo) for v in present)
