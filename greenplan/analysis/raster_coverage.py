@@ -225,6 +225,7 @@ def green_coverage_raster(ctx: AnalysisContext) -> Computed:
     if not kind.known:
         en, zh = kind.describe()
         note = f"{zh} / {en}"
+        extra_kind["ungraded"] = "raster_kind"  # not measured: loud on screen, exit 1
         ind = missing(KEY_R, "ratio", METHOD_R, note, **extra_kind)
         for n in notes:
             ind.note(n)

@@ -43,6 +43,8 @@ def format_summary(doc: dict, lang: str = "en") -> str:
         if is_ungraded(ind):  # unknown codes: the value is a bound, never graded
             text = marked(text, ind, lang)
             grade, mark = "", UNGRADED_TEXT["zh" if lang == "zh" else "en"]
+        elif ind.get("ungraded") == "raster_kind":  # the raster was not recognised: not measured
+            grade, mark = "", ("未计算（栅格类型未识别）" if lang == "zh" else "not computed (raster kind unknown)")
         lines.append(f"{fit(label(key, lang), 34)}{fit(text, width, 'right')}  {fit(grade, 6)}{mark}".rstrip())
     return "\n".join(lines)
 

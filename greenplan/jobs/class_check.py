@@ -143,9 +143,10 @@ def candidate_unknowns(layers: dict[str, Any], settings: AnalysisSettings) -> di
     return out
 
 
-def ungraded(indicators: dict[str, Any]) -> list[str]:
-    """Keys of the indicators not graded because of unknown codes."""
-    return [k for k, ind in indicators.items() if isinstance(ind, dict) and ind.get("ungraded") == "unknown_codes"]
+def ungraded(indicators: dict[str, Any], reason: str = "unknown_codes") -> list[str]:
+    """Keys of the indicators not graded for ``reason`` (``unknown_codes``: measured on data
+    with unknown codes; ``raster_kind``: the vegetation raster's kind could not be told)."""
+    return [k for k, ind in indicators.items() if isinstance(ind, dict) and ind.get("ungraded") == reason]
 
 
 def unknown_warning(doc: dict[str, Any], lang: str = "en") -> list[str]:
@@ -155,10 +156,11 @@ def unknown_warning(doc: dict[str, Any], lang: str = "en") -> list[str]:
     """
     from greenplan.jobs.indicator_tables import label
 
+    raster = _raster_warning(doc, lang)
     keys = ungraded(doc.get("indicators", {}))
     affects = doc.get("unknown_affects") or []
     if not keys and not affects:
-        return []
+        return raster
     tol = doc.get("unknown_code_tolerance")
     tol_txt = f"{100 * tol:g}%" if isinstance(tol, (int, float)) else "1%"
     if keys:
@@ -190,4 +192,19 @@ def unknown_warning(doc: dict[str, Any], lang: str = "en") -> list[str]:
                      else f"  {what} (share of the unknown area): {_codes_text(rows, lang)}")
         hint_en, hint_zh = _hint(rows, role)
         lines.append("  " + (hint_zh if lang == "zh" else hint_en))
-    return lines
+    return lines + raster
+
+
+def _raster_warning(doc: dict[str, Any], lang: str) -> list[str]:
+    """Lines for indicators left unmeasured because the vegetation raster was not recognised."""
+    from greenplan.jobs.indicator_tables import label
+
+    out = []
+    for k in ungraded(doc.get("indicators", {}), "raster_kind"):
+        notes = [n for n in doc["indicators"][k].get("notes", []) if " / " in n]
+        zh, _, en = (notes[0] if notes else " / ").partition(" / ")
+        out.append(f"警告：{label(k, lang)}未计算：{zh}" if lang == "zh" else f"WARNING: {label(k, lang)} not computed: {en}")
+        out.append("  在项目的 [settings] 中设置 vegetation_raster_kind（ndvi、landcover 或 fraction），或 --set vegetation_raster_kind=…"
+                   if lang == "zh" else
+                   "  Set vegetation_raster_kind (ndvi, landcover or fraction) in the project's [settings], or --set vegetation_raster_kind=…")
+    return out

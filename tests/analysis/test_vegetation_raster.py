@@ -254,7 +254,8 @@ def test_no_grade_is_printed_or_written_for_an_unrecognised_raster(tmp_path, cap
     out = tmp_path / "out"
     code = main(["analyze", "--layer", f"vegetation_raster={tif}", "--layer", f"built_up_area={b}", "--out", str(out)])
     printed = capsys.readouterr()
-    assert code in (0, 1) and "Traceback" not in printed.err
+    assert code == 1 and "Traceback" not in printed.err  # not measured: the exit code says so
+    assert "Green coverage (raster) not computed" in printed.err and "vegetation_raster_kind" in printed.err
     line = next(ln for ln in printed.out.splitlines() if ln.startswith("Green coverage (raster)"))
     value_part = line[len("Green coverage (raster)"):]
     assert not any(g in value_part for g in ("I", "PASS", "FAIL", "Ⅰ", "Ⅱ", "Ⅲ", "达标", "%"))
