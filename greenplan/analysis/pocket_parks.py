@@ -39,6 +39,15 @@ REASONS: dict[str, str] = {
     "too_small": "面积小于口袋公园下限",
     "too_large": "面积大于口袋公园上限",
 }
+#: the same reasons in English (printed summaries, the desktop app)
+REASONS_EN: dict[str, str] = {
+    "": "",
+    "outside_built_up": "outside the built-up area",
+    "touches_farmland": "touches or overlaps permanent farmland",
+    "in_redline": "in the ecological red line",
+    "too_small": "smaller than a pocket park",
+    "too_large": "larger than a pocket park",
+}
 
 
 def _union(gdf: gpd.GeoDataFrame | None, rows: np.ndarray | None = None) -> PieceSet:

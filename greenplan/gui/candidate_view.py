@@ -43,25 +43,11 @@ COLUMNS: dict[str, list[tuple[str, str, str, int | None]]] = {
         ("belt_m", "单侧宽度（米）", "Width per side (m)", 1), ("area_m2", "绿带面积（㎡）", "Belt area (m²)", 1),
         ("avoided_farmland_m2", "避让耕地（㎡）", "Farmland avoided (m²)", 1),
         ("avoided_redline_m2", "避让红线（㎡）", "Red line avoided (m²)", 1),
+        ("outside_study_area_m2", "研究范围外扣除（㎡）", "Outside the study area (m²)", 1),
+        ("water_m2", "水域扣除（㎡）", "On water (m²)", 1),
     ],
 }
 
-#: English names of the reasons (the Chinese ones come with the frames, ``reason_zh``)
-REASONS_EN: dict[str, dict[str, str]] = {
-    "rooftop": {
-        "roof_not_flat": "roof not flat (too few flat pixels)", "roof_unknown": "roof form unknown (no DSM, no roof type)",
-        "too_small": "roof too small", "too_tall": "too tall (height or floors)", "height_unknown": "height and floors unknown",
-        "excluded_structure": "unsuitable structure (light steel, wood, tile, temporary)", "too_old": "built too early",
-        "year_unknown": "year built unknown", "in_redline": "in the ecological red line",
-        "on_farmland": "on permanent farmland",
-    },
-    "pocket_park": {
-        "outside_built_up": "outside the built-up area", "touches_farmland": "touches permanent farmland",
-        "in_redline": "in the ecological red line", "too_small": "smaller than a pocket park",
-        "too_large": "larger than a pocket park",
-    },
-    "belt": {"fully_excluded": "nothing left after buildings, water, green space and farmland"},
-}
 SOURCES = {"road": ("道路", "road"), "river": ("河流", "river")}
 
 
@@ -71,12 +57,29 @@ def kind_label(kind: str, lang: str) -> str:
 
 
 def reason_texts(frame: pd.DataFrame, kind: str, lang: str) -> np.ndarray:
-    """The reason of each row in ``lang`` (empty for candidates)."""
-    codes = frame["reason"].astype("string").fillna("").to_numpy(dtype=object) if "reason" in frame else np.full(len(frame), "")
+    """The reason of each row in ``lang`` (empty for candidates).
+
+    The words are :func:`greenplan.jobs.candidates.reason_labels`, the ones the command
+    line and the spreadsheets print. A code that has no label there shows the frame's
+    ``reason_zh`` (Chinese) or the code itself, never an empty cell.
+
+    Examples
+    --------
+    >>> f = pd.DataFrame({"reason": ["", "outside_study_area"]})
+    >>> reason_texts(f, "belt", "en").tolist()
+    ['', 'outside the study area (admin units, else land use)']
+    """
+    from greenplan.jobs.candidates import reason_labels
+
+    n = len(frame)
+    codes = frame["reason"].astype("string").fillna("").to_numpy(dtype=object) if "reason" in frame else np.full(n, "", dtype=object)
+    fallback = codes
     if lang == "zh" and "reason_zh" in frame:
-        return frame["reason_zh"].astype("string").fillna("").to_numpy(dtype=object)
-    names = REASONS_EN.get(kind, {})
-    return pd.Series(codes, dtype=object).map(lambda c: names.get(c, c)).to_numpy(dtype=object)
+        fallback = frame["reason_zh"].astype("string").fillna("").to_numpy(dtype=object)
+        fallback = np.where(fallback == "", codes, fallback)
+    names = reason_labels(kind, "zh" if lang == "zh" else "en")
+    out = pd.Series(codes, dtype=object).map(names).to_numpy(dtype=object)
+    return np.where(pd.isna(out), fallback, np.where(codes == "", "", out))
 
 
 def candidate_rows(frame: pd.DataFrame, kind: str, lang: str) -> pd.DataFrame:

@@ -217,13 +217,16 @@ def _text(df: pd.DataFrame, col: str, k: int) -> str | None:
 def reason_labels(kind: str, lang: str = "zh") -> dict[str, str]:
     """Label of every reason code of one kind, in Chinese (``zh``) or English (``en``).
 
-    Per kind: ``too_small`` of a roof is not ``too_small`` of a pocket park. A code
-    without an English label (pocket parks) reads as its words.
+    Per kind: ``too_small`` of a roof is not ``too_small`` of a pocket park. The one
+    source of these words for the command line, the spreadsheets and the desktop app; a
+    code without an English label would read as its words.
 
     Examples
     --------
     >>> reason_labels("rooftop", "en")["roof_unknown"], reason_labels("belt")["outside_study_area"][:6]
     ('without roof type or DSM', '位于研究范围')
+    >>> reason_labels("pocket_park", "en")["too_small"]
+    'smaller than a pocket park'
     """
     from greenplan.analysis import green_belts, pocket_parks, rooftop
 
