@@ -231,13 +231,34 @@ class LayerPanel(QTreeWidget):
             self.setCurrentItem(item)
         if not self.key_of(item):
             return
+        self.context_menu(self.key_of(item)).popup(self.viewport().mapToGlobal(pos))
+
+    def context_menu(self, key: int) -> QMenu:
+        """The layer's context menu: the declared actions, and the class mapping of a land-use or
+        green-space layer."""
+        from greenplan.gui.class_mapping_dialog import can_map
+
         menu = QMenu(self)
         for action in self.context_actions:
             if action is None:
                 menu.addSeparator()
             else:
                 menu.addAction(action)
-        menu.popup(self.viewport().mapToGlobal(pos))
+        if can_map(self.project_model.entry(key)):
+            menu.addSeparator()
+            act = menu.addAction(QCoreApplication.translate("LayerPanel", "Class mapping…"))
+            act.setObjectName("classMappingAction")
+            act.triggered.connect(lambda _c=False, k=key: self.open_class_mapping(k))
+        return menu
+
+    def open_class_mapping(self, key: int):
+        """Open the class-mapping dialog of layer ``key`` (its values read in a worker of the window)."""
+        from greenplan.gui.class_mapping_dialog import open_class_mapping
+
+        window = self.window()
+        self.class_mapping_dialog = open_class_mapping(self.project_model, key, window,
+                                                       getattr(window, "start_worker", None))
+        return self.class_mapping_dialog
 
     def changeEvent(self, event) -> None:  # noqa: N802
         if event.type() == QEvent.Type.LanguageChange:

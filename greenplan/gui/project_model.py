@@ -227,6 +227,27 @@ class ProjectModel(QObject):
         self.layers_changed.emit()
         self._set_dirty(True)
 
+    def set_classes(self, key: int, classes: str | dict[str, str] | None) -> None:
+        """Set a land-use / green-space layer's class mapping (``LayerSpec.classes``).
+
+        The loaded copy is mapped again at once (a new frame; the loader's is not changed),
+        so the map's colours and identify agree with the mapping before the next load.
+        """
+        import dataclasses
+
+        from greenplan.jobs.class_values import remap_classes
+
+        e = self.entry(key)
+        if classes == e.spec.classes:
+            return
+        new_gdf = remap_classes(e.gdf, e.spec.role or "", classes, self.project.folder)  # raises on a bad CSV
+        e.spec.classes = dict(classes) if isinstance(classes, dict) else classes
+        if e.display is not None and e.gdf is not None:
+            e.display.loaded = dataclasses.replace(e.display.loaded, gdf=new_gdf)
+            self._restyle(e)
+        self.layer_changed.emit(key)
+        self._set_dirty(True)
+
     def _restyle(self, e: LayerEntry) -> None:
         if e.display is None:
             return

@@ -490,6 +490,10 @@
         <translation>共 {0} 个图层，错误 {1} 个，问题 {2} 个，警告 {3} 个。工作坐标系：{4}。</translation>
     </message>
     <message>
+        <source>A class mapping was changed: check the data again to see its effect.</source>
+        <translation>地类映射已更改：请重新检查数据以查看其效果。</translation>
+    </message>
+    <message>
         <source>Project</source>
         <translation>项目</translation>
     </message>
@@ -500,6 +504,129 @@
     <message>
         <source>OK</source>
         <translation>正常</translation>
+    </message>
+    <message>
+        <source>Class mapping…</source>
+        <translation>地类映射…</translation>
+    </message>
+    <message>
+        <source>Say what each value of this layer stands for (presets, codes, ignore).</source>
+        <translation>指定该图层每个值代表的地类（预设、代码或忽略）。</translation>
+    </message>
+</context>
+<context>
+    <name>ClassMappingDialog</name>
+    <message>
+        <source>ignore (not green space)</source>
+        <translation>忽略（非绿地）</translation>
+    </message>
+    <message>
+        <source>ignore (not a land use)</source>
+        <translation>忽略（非地类）</translation>
+    </message>
+    <message>
+        <source>(not mapped)</source>
+        <translation>（不映射）</translation>
+    </message>
+    <message>
+        <source>Reading the values of {0}…</source>
+        <translation>正在读取“{0}”的地类值…</translation>
+    </message>
+    <message>
+        <source>The values could not be read.</source>
+        <translation>无法读取地类值。</translation>
+    </message>
+    <message>
+        <source>Cancelled: the values were not read.</source>
+        <translation>已取消：未读取地类值。</translation>
+    </message>
+    <message>
+        <source>Preset {0} gives a target to {1} of {2} values.</source>
+        <translation>预设 {0} 为 {2} 个值中的 {1} 个指定了目标。</translation>
+    </message>
+    <message>
+        <source>(suggested)</source>
+        <translation>（推荐）</translation>
+    </message>
+    <message>
+        <source>Reading the values…</source>
+        <translation>正在读取地类值…</translation>
+    </message>
+    <message>
+        <source>The layer has no features.</source>
+        <translation>该图层没有要素。</translation>
+    </message>
+    <message>
+        <source>All values recognised: unknown share {0}.</source>
+        <translation>全部已识别：未识别面积占比 {0}。</translation>
+    </message>
+    <message>
+        <source>Unknown: {0} of the layer&apos;s area (values: {1}, features: {2})</source>
+        <translation>未识别：占图层面积 {0}（{1} 种值，{2} 个要素）</translation>
+    </message>
+    <message>
+        <source> — over the {0} tolerance: the indicators that read this layer are not graded.</source>
+        <translation>，超过容差 {0}：读取该图层的指标未评级。</translation>
+    </message>
+    <message>
+        <source>The unknown values look like {0}: apply the preset {1}, then check the rest.</source>
+        <translation>未识别的值看起来是{0}：可应用预设 {1}，再核对其余的值。</translation>
+    </message>
+    <message>
+        <source>Class mapping: {0}</source>
+        <translation>地类映射：{0}</translation>
+    </message>
+    <message>
+        <source>CJJ/T 85-2017 green-space classes</source>
+        <translation>CJJ/T 85-2017 城市绿地分类</translation>
+    </message>
+    <message>
+        <source>land and sea use classification (2023)</source>
+        <translation>国土空间调查、规划、用途管制用地用海分类（2023）</translation>
+    </message>
+    <message>
+        <source>3rd land survey classification (GB/T 21010-2017)</source>
+        <translation>三调工作分类（GB/T 21010-2017）</translation>
+    </message>
+    <message>
+        <source>Layer &lt;b&gt;{0}&lt;/b&gt; · {1} · field {2} · targets: {3}</source>
+        <translation>图层 &lt;b&gt;{0}&lt;/b&gt; · {1} · 字段 {2} · 目标代码：{3}</translation>
+    </message>
+    <message>
+        <source>Preset:</source>
+        <translation>预设：</translation>
+    </message>
+    <message>
+        <source>Apply preset</source>
+        <translation>应用预设</translation>
+    </message>
+    <message>
+        <source>Fill every target from the preset (values it does not list are not mapped).</source>
+        <translation>按预设填写所有目标（预设未列出的值不映射）。</translation>
+    </message>
+    <message>
+        <source>Clear all</source>
+        <translation>全部清除</translation>
+    </message>
+    <message>
+        <source>Selected values →</source>
+        <translation>所选值 →</translation>
+    </message>
+    <message>
+        <source>Set</source>
+        <translation>设置</translation>
+    </message>
+    <message>
+        <source>Type a code, a name or a category to search (e.g. 林, 0301, park).</source>
+        <translation>输入代码、名称或类别即可搜索（如 林、0301、park）。</translation>
+    </message>
+    <message>
+        <source>Type to search: 林, 0301, park …</source>
+        <translation>输入以搜索：林、0301、park …</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>取消</translation>
     </message>
 </context>
 <context>
@@ -703,6 +830,7 @@
     <name>IndicatorsDock</name>
     <message>
         <source>Computing the indicators…</source>
+        <extracomment>a value measured on data with unknown codes (not graded)</extracomment>
         <translation>正在计算指标…</translation>
     </message>
     <message>
@@ -802,6 +930,10 @@
     <message>
         <source>(loading…)</source>
         <translation>（加载中…）</translation>
+    </message>
+    <message>
+        <source>Class mapping…</source>
+        <translation>地类映射…</translation>
     </message>
 </context>
 <context>
@@ -1191,6 +1323,61 @@
     <message>
         <source>No fill</source>
         <translation>无填充</translation>
+    </message>
+</context>
+<context>
+    <name>ValueTableModel</name>
+    <message>
+        <source>Value</source>
+        <translation>原值</translation>
+    </message>
+    <message>
+        <source>Features</source>
+        <translation>要素数</translation>
+    </message>
+    <message>
+        <source>Area</source>
+        <translation>面积</translation>
+    </message>
+    <message>
+        <source>Share</source>
+        <translation>占比</translation>
+    </message>
+    <message>
+        <source>Target</source>
+        <translation>目标</translation>
+    </message>
+    <message>
+        <source>Counted as</source>
+        <translation>计为</translation>
+    </message>
+    <message>
+        <source>Status</source>
+        <translation>状态</translation>
+    </message>
+    <message>
+        <source>(empty)</source>
+        <translation>（空值）</translation>
+    </message>
+    <message>
+        <source>(cannot be mapped)</source>
+        <translation>（空值不能映射）</translation>
+    </message>
+    <message>
+        <source>unknown</source>
+        <translation>未识别</translation>
+    </message>
+    <message>
+        <source>ignored</source>
+        <translation>忽略</translation>
+    </message>
+    <message>
+        <source>recognised</source>
+        <translation>已识别</translation>
+    </message>
+    <message>
+        <source>Double-click to pick the target; type a code or a name to search.</source>
+        <translation>双击选择目标；输入代码或名称即可搜索。</translation>
     </message>
 </context>
 </TS>
