@@ -112,10 +112,11 @@ def layer_labels(gdf: Any, style: Any, prepared: PreparedLayer) -> tuple | None:
     field = getattr(style, "label_field", "")
     if not field or field not in gdf.columns or len(gdf) > MAX_LABELS or len(gdf) == 0:
         return None
-    texts = gdf[field].astype("string").fillna("").to_numpy(dtype=object)
-    keep = np.array([bool(t) and t not in ("nan", "None") for t in texts])  # a few hundred names
-    xy = shapely.get_coordinates(shapely.point_on_surface(np.asarray(gdf.geometry.array)[keep]))
-    return xy, texts[keep], prepared.size[keep], float(getattr(style, "label_size", 9.0))
+    from greenplan.render.draw import label_texts
+
+    texts = label_texts(gdf[field].to_numpy(dtype=object))  # null names: （未命名）, as on the maps
+    xy = shapely.get_coordinates(shapely.point_on_surface(np.asarray(gdf.geometry.array)))
+    return xy, texts, prepared.size, float(getattr(style, "label_size", 9.0))
 
 
 @dataclass
@@ -175,3 +176,76 @@ def load_for_display(project: Project, feedback: Feedback | None = None, specs: 
 def _weight(lyr: Any) -> int:
     gdf = getattr(lyr, "gdf", None)
     return 0 if gdf is None else len(gdf)
+
+
+@dataclass
+class CanvasLoad:
+    """What a load worker of the canvas hands back (:func:`load_for_canvas`).
+
+    Attributes
+    ----------
+    display : DisplayProject or None
+        The layers loaded (None: nothing had to be loaded).
+    reloaded : bool
+        True when the working CRS of the project is no longer the canvas's: every layer
+        of the project was loaded again, in ``display.crs``.
+    """
+
+    display: DisplayProject | None
+    reloaded: bool = False
+
+
+def crs_text(crs: Any) -> str:
+    """``EPSG:4544`` where ``crs`` has an authority code, else its WKT (a project ``crs`` value)."""
+    from greenplan.io.crs import crs_label
+
+    return crs_label(crs) if crs.to_authority(min_confidence=90) else crs.to_wkt()
+
+
+def same_crs(a: Any, b: Any) -> bool:
+    """True when ``a`` and ``b`` are the same CRS (None only equals None)."""
+    if a is None or b is None:
+        return a is b
+    return bool(a == b or a.equals(b, ignore_axis_order=True))
+
+
+def load_for_canvas(project: Project, feedback: Feedback | None = None, specs: list[LayerSpec] | None = None,
+                    canvas_crs: Any = None) -> CanvasLoad:
+    """Load layers for a canvas in ``canvas_crs``, or every layer again when the working CRS changed.
+
+    The working CRS is the one every command uses
+    (:func:`greenplan.io.loader.working_crs`): chosen from the study-area layers, far
+    layers left out. Adding, removing or re-roling layers can change it (a project that
+    held only a land-cover tile from another continent gets its admin units), so it is
+    chosen again here over all the layers of ``project``: when it is still
+    ``canvas_crs``, only ``specs`` are loaded into it; otherwise every layer is loaded
+    again in the new CRS, so the canvas, the measure tool, identify and the analyses
+    never use different CRSs.
+
+    Parameters
+    ----------
+    project : Project
+        The whole open project (a copy whose ``layers`` list the caller will not change).
+    feedback : Feedback, optional
+    specs : list of LayerSpec, optional
+        Layers just added (None: none; every layer when ``canvas_crs`` is None).
+    canvas_crs : pyproj.CRS, optional
+        The CRS the canvas shows; None for a first load (the loader chooses).
+
+    Raises
+    ------
+    CRSError
+        The project's own CRS is unknown or not metric.
+    """
+    from greenplan.io.loader import working_crs
+
+    feedback = feedback or Feedback()
+    if canvas_crs is None:
+        return CanvasLoad(load_for_display(project, feedback, specs=specs))
+    feedback.step(0, 100, "工作坐标系 / working CRS")
+    chosen = working_crs(project).crs
+    if not same_crs(chosen, canvas_crs):
+        return CanvasLoad(load_for_display(project, feedback), reloaded=True)
+    if not specs:
+        return CanvasLoad(None)
+    return CanvasLoad(load_for_display(project, feedback, specs=specs, crs=crs_text(canvas_crs)))

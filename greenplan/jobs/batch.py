@@ -156,7 +156,8 @@ def list_units(project: Project) -> list[dict[str, Any]]:
 
     spec = specs[0]
     report = LayerReport(index=0, name=spec.name, role=spec.role, source=spec.source, layer=spec.layer)
-    raw = read_vector(spec.source, report, layer=spec.layer, encoding=spec.encoding, role=spec.role)
+    # the same filter as the loader, so townships the filter leaves out are not "dropped"
+    raw = read_vector(spec.source, report, layer=spec.layer, encoding=spec.encoding, role=spec.role, where=spec.where)
     missing = raw.index.difference(admin.index)
     if not len(missing):
         return units

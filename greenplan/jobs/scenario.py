@@ -246,7 +246,7 @@ def run_scenario(project: Project, name: str, out_dir: Path, *, feedback: Feedba
              "xlsx": out_dir / "scenario.xlsx", "gpkg": out_dir / "scenario.gpkg"}
     write_text_atomic(files["json"], dumps(doc) + "\n")
     write_scenario_tables(doc, greening, files["csv"], files["xlsx"])
-    write_gpkg_layers(files["gpkg"], {"scenario_greening": greening})
+    write_gpkg_layers(files["gpkg"], {"scenario_greening": greening}, crs=loaded.crs)
     feedback.step(100, 100, "完成 / done")
     return ScenarioOutputs(document=doc, greening=greening, files=files)
 

@@ -149,7 +149,7 @@ def test_place_names_are_drawn_on_top(qtbot):
     assert style.label_field == "name"
     prepared = PreparedLayer(np.asarray(gdf.geometry.array))
     labels = layer_labels(gdf, style, prepared)
-    assert labels[1].tolist() == ["城关街道"]  # the unnamed unit gets no label
+    assert labels[1].tolist() == ["城关街道", "（未命名）"]  # as on the exported maps, never "nan"
     view = MapView(500.0, 500.0, 5.0, 200, 200)
     lyr = RenderLayer(1, DrawStyle(fill=None, edge=None, width_px=0), prepared, labels=labels)
     img = render_view(RenderRequest(1, view, [lyr])).image
