@@ -375,6 +375,7 @@ class TargetDelegate(QStyledItemDelegate):
 
     def setEditorData(self, editor, index) -> None:  # noqa: N802 - Qt
         editor.set_target(index.data(Qt.ItemDataRole.EditRole))
+        editor.lineEdit().selectAll()  # typing replaces the current target and searches
 
     def setModelData(self, editor, model, index) -> None:  # noqa: N802 - Qt
         model.setData(index, editor.target(), Qt.ItemDataRole.EditRole)
@@ -537,6 +538,8 @@ class ClassMappingDialog(QDialog):
         self.status.setText("")
         self.retranslate()
         self._size_columns()
+        if values.mapping_error:  # e.g. the mapping CSV was moved: say so, the values can be mapped again
+            self.status.setText(values.mapping_error["zh" if current_language() == "zh" else "en"])
 
     def _failed(self, exc: BaseException) -> None:
         from greenplan.core.errors import GreenplanError

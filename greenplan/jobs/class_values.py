@@ -112,6 +112,8 @@ class ClassValues:
     initial: dict[str, str | None] = field(default_factory=dict)
     #: the preset that would read most of the unknown values (None: none fits)
     suggested: str | None = None
+    #: why the layer's own ``classes`` could not be read ({"en", "zh"}; the targets then start empty)
+    mapping_error: dict[str, str] | None = None
     _known: dict[str, bool] = field(default_factory=dict, repr=False, compare=False)
 
     # ------------------------------------------------------------------ sums
@@ -289,7 +291,7 @@ def _text(value: Any) -> str:
 
 
 def class_values(gdf: Any, role: str, classes: str | dict[str, str] | None, settings: AnalysisSettings,
-                 folder: Path | None = None, column: str | None = None) -> ClassValues:
+                 folder: Path | None = None, column: str | None = None, *, lenient: bool = False) -> ClassValues:
     """The distinct values of a loaded layer's class column and their targets under ``classes``.
 
     Parameters
@@ -307,11 +309,14 @@ def class_values(gdf: Any, role: str, classes: str | dict[str, str] | None, sett
         The project folder (a CSV path is relative to it).
     column : str, optional
         The class column (default: ``DLBM`` for land use, ``class`` for green space).
+    lenient : bool
+        A ``classes`` that cannot be read (a CSV moved away) gives empty targets and
+        ``mapping_error`` instead of raising, so it can be mapped again.
 
     Raises
     ------
     SettingError
-        ``classes`` names an unknown preset or an unreadable CSV.
+        ``classes`` names an unknown preset or an unreadable CSV (not ``lenient``).
     """
     import shapely
 
@@ -359,14 +364,23 @@ def class_values(gdf: Any, role: str, classes: str | dict[str, str] | None, sett
     rows = [ValueRow(key=k, text=g["text"], raw=g["raw"], features=g["n"], area_m2=g["area"], raw_known=g["unknown"] == 0)
             for k, g in groups.items()]
     rows.sort(key=lambda r: (-r.area_m2, -r.features, r.text))
-    mapping = resolve_mapping(classes, role, folder or Path.cwd())
+    from greenplan.core.errors import SettingError
+
+    mapping_error = None
+    try:
+        mapping = resolve_mapping(classes, role, folder or Path.cwd())
+    except SettingError as exc:
+        if not lenient:
+            raise
+        mapping, mapping_error = None, {"en": exc.message("en"), "zh": exc.message("zh")}
     targets: dict[str, str | None] = {}
     for r in rows:
         if r.mappable:
             targets[r.key] = None if mapping is None else mapping.target(r.raw, numeric=numeric)
     suggested = suggest_preset({r.text: r.area_m2 for r in rows if r.mappable and not r.raw_known}, role)
     return ClassValues(role=role, column=col, rows=rows, settings=settings, numeric=numeric, classes=classes,
-                       targets=dict(targets), initial=dict(targets), suggested=suggested)
+                       targets=dict(targets), initial=dict(targets), suggested=suggested,
+                       mapping_error=mapping_error)
 
 
 def load_class_values(project: Project, spec: LayerSpec, *, gdf: Any = None, crs: Any = None,
@@ -390,7 +404,8 @@ def load_class_values(project: Project, spec: LayerSpec, *, gdf: Any = None, crs
     Raises
     ------
     GreenplanError
-        The layer cannot be read (missing file, no CRS …), or its ``classes`` is bad.
+        The layer cannot be read (missing file, no CRS …). A ``classes`` that cannot be
+        read is reported in ``mapping_error``.
     """
     from greenplan.io.loader import load_project, working_crs
 
@@ -409,7 +424,7 @@ def load_class_values(project: Project, spec: LayerSpec, *, gdf: Any = None, crs
         loaded = load_project(sub, feedback=feedback, fields_only=not spec.where)
         gdf = loaded.layers[0].gdf
     feedback.check()
-    out = class_values(gdf, role, spec.classes, project.settings, project.folder)
+    out = class_values(gdf, role, spec.classes, project.settings, project.folder, lenient=True)
     feedback.set_progress(100.0)
     return out
 

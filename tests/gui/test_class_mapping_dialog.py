@@ -125,8 +125,10 @@ def test_map_osm_classes_save_and_grade(window, osm_project, wait_idle, qtbot) -
     dialog.table.selectRow(4)
     picker.lineEdit().clear()
     _type(picker.lineEdit(), "公园")
-    picker.completer_.popup().hide()
-    qtbot.keyClick(picker.lineEdit(), Qt.Key.Key_Return)
+    popup = picker.completer_.popup()
+    assert popup.isVisible() and popup.model().rowCount() == 1  # 0810 公园与绿地 (category 公园绿地)
+    qtbot.keyClick(popup, Qt.Key.Key_Return)  # Enter with no row chosen: the typed text decides
+    assert not popup.isVisible()
     assert picker.target() == "0810"
     qtbot.mouseClick(dialog.set_button, Qt.MouseButton.LeftButton)
     assert model.index(4, COL_TARGET).data() == "0810  公园与绿地"
@@ -205,3 +207,28 @@ def test_screenshot_in_chinese(window, osm_project, wait_idle, tmp_path) -> None
     assert dialog.grab().save(str(out))
     assert out.stat().st_size > 10_000
     dialog.reject()
+
+
+def test_edit_a_target_in_the_table(window, osm_project, wait_idle, qtbot) -> None:
+    """Double-click a target cell, type, pick from the filtered list: the value is mapped."""
+    from greenplan.gui.class_mapping_dialog import TargetPicker
+
+    key = _open(window, osm_project, wait_idle)
+    dialog = window.layer_panel.open_class_mapping(key)
+    wait_idle(window)
+    index = dialog.table_model.index(0, COL_TARGET)  # forest, the largest
+    dialog.table.edit(index)
+    editor = dialog.table.findChild(TargetPicker, "targetEditor")
+    assert editor is not None and editor.target() is None  # (not mapped)
+    _type(editor.lineEdit(), "灌木")
+    popup = editor.completer_.popup()
+    assert popup.isVisible() and popup.model().rowCount() == 1
+    popup.setCurrentIndex(popup.model().index(0, 0))
+    qtbot.keyClick(popup, Qt.Key.Key_Return)
+    assert dialog.values.targets["forest"] == "0305"
+    assert index.data() == "0305  灌木林地"
+    # forest (40 % of the area) is now recognised; the other values are not yet
+    assert dialog.values.unknown_share() == pytest.approx(0.6)
+    assert "60.0%" in dialog.share_label.text()
+    dialog.reject()
+    assert window.model.entry(key).spec.classes is None

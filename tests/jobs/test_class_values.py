@@ -194,3 +194,14 @@ def test_class_values_of_a_frame_in_memory() -> None:
     # the same targets as a preset on this layer's values: saved as the preset's name
     cv.set_target("wood", "0301")
     assert cv.to_classes() == "osm"
+
+
+def test_a_mapping_csv_that_is_gone_can_be_mapped_again(build, cn_dir: Path) -> None:
+    from greenplan.core.errors import SettingError
+
+    project, _ = read_project(_project(build, cn_dir, OSM, classes="不在 这里.csv"))
+    cv = load_class_values(project, project.layers[0])
+    assert cv.mapping_error is not None and "不在 这里.csv" in cv.mapping_error["zh"]
+    assert all(t is None for t in cv.targets.values()) and cv.suggested == "osm"
+    with pytest.raises(SettingError):
+        class_values(None, "land_use", "不在 这里.csv", AnalysisSettings(), cn_dir)
