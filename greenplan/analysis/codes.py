@@ -123,6 +123,11 @@ class CodeTable:
         numeric = pd.api.types.is_numeric_dtype(series.dtype)
         inv, uniq = pd.factorize(series, use_na_sentinel=True)
         norm = [normalize_code(v, numeric=numeric) for v in uniq]
+        if numeric and any(len(c) == 2 and c.isdigit() and c >= "10" for c in norm):
+            # two-digit numbers (11, 31, 87) are second-survey codes that lost their leading
+            # zero (011, 031, 087): the column is 二调, so its three-digit numbers (101, 122)
+            # are 二调 codes too, not 三调 codes without their zero
+            norm = [_erdiao_text(v) for v in uniq]
         member = np.zeros((len(uniq) + 1, len(CATEGORIES)), dtype=bool)  # last row: missing code
         for i, c in enumerate(norm):
             cats = self.categories_of(c)
@@ -152,6 +157,14 @@ def normalize_code(value: Any, *, numeric: bool = False) -> str:
             text = "0" + text  # a DBF/Excel number lost the leading zero: 101 -> 0101
         return text
     return str(value).strip().upper()
+
+
+def _erdiao_text(value: Any) -> str:
+    """A numeric second-survey code as text: 11 → "011", 101 → "101"."""
+    if value is None or (isinstance(value, float) and np.isnan(value)):
+        return ""
+    f = float(value)
+    return str(int(f)).zfill(3) if f.is_integer() else str(value)
 
 
 @dataclass

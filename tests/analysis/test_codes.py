@@ -126,3 +126,17 @@ def test_unknown_codes_reported_once_per_code_with_union_area():
     assert sum("9999" in n for n in r.notes) == 1
     table = r.features["unknown_codes"].set_index("code")
     assert table.loc["9999", "parcels"] == 2 and table.loc["XX01", "area_m2"] == pytest.approx(25.0)
+
+
+def test_numeric_second_survey_codes_are_unknown_not_read_as_third_survey() -> None:
+    """A DBF number column of 二调 codes (011 → 11, 101 → 101) must not pass as 三调 water or paddy."""
+    import pandas as pd
+
+    from greenplan.analysis.codes import load_code_table
+
+    t = load_code_table("sandiao")
+    erdiao = t.classify(pd.Series([11, 31, 87, 101, 122], dtype="int64"))
+    assert erdiao.unknown.all() and list(erdiao.codes) == ["011", "031", "087", "101", "122"]
+    # a 三调 number column keeps its padding: 101 → 0101 paddy, 9 → 09 special land
+    sandiao = t.classify(pd.Series([101, 301, 701, 9], dtype="int64"))
+    assert not sandiao.unknown.any() and list(sandiao.codes) == ["0101", "0301", "0701", "09"]
