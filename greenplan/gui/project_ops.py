@@ -7,15 +7,17 @@ in workers. Questions to the planner go through :class:`Prompter` (tests replace
 
 from __future__ import annotations
 
+import dataclasses
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QCoreApplication
+from PySide6.QtCore import QCoreApplication, QTimer
 from PySide6.QtWidgets import QFileDialog, QInputDialog, QMessageBox
 
 from greenplan.core.errors import GreenplanError
 from greenplan.core.project import SUFFIX, LayerSpec, Project, read_project, save_project
 from greenplan.core.roles import ROLES
+from greenplan.gui.display_data import same_crs
 from greenplan.gui.errors import show_error
 from greenplan.gui.i18n import current_language
 from greenplan.gui.role_guess import guess_role
@@ -24,6 +26,11 @@ VECTOR_FILTER = "*.shp *.gpkg *.geojson *.json *.kml *.gml *.tab *.mif *.dxf *.z
 RASTER_FILTER = "*.tif *.tiff *.img *.vrt *.asc"
 RASTER_SUFFIXES = (".tif", ".tiff", ".img", ".vrt", ".asc")
 
+
+def crs_basis(project: Project) -> tuple:
+    """What the choice of the working CRS depends on (the layers' files, roles, declared CRSs, order)."""
+    layers = tuple((str(s.source), s.layer, s.role, str(s.source_crs or "")) for s in project.layers)
+    return (project.crs, project.settings.crs, layers)
 
 
 class Prompter:
@@ -78,6 +85,11 @@ class ProjectOps:
 
     def __init__(self, window: Any) -> None:
         self.w = window
+        self._crs_basis: tuple | None = None  # what the canvas's working CRS was last chosen from
+        self._crs_check_pending = False
+        window.model.layers_changed.connect(self._schedule_crs_check)
+        window.model.layer_changed.connect(lambda _key: self._schedule_crs_check())
+        window.model.project_replaced.connect(self._on_project_replaced)
 
     @property
     def model(self):
@@ -122,21 +134,70 @@ class ProjectOps:
         return self._load(list(self.model.keys), None)
 
     def _load(self, keys: list[int], specs: list[LayerSpec] | None):
-        from greenplan.gui.display_data import load_for_display
-        from greenplan.io.crs import crs_label
+        """Load layers ``keys`` (``specs``; None: the whole project) in a worker.
 
-        project = self.model.project
-        crs = crs_label(self.model.crs) if self.model.crs is not None else None
+        Once the canvas has a CRS, the worker first chooses the working CRS again over
+        all layers (:func:`~greenplan.gui.display_data.load_for_canvas`): if adding
+        ``specs`` changed it, every layer is loaded again in the new one.
+        """
         if not keys:
             return None
+        return self._start_load(keys, specs)
 
-        def done(display) -> None:
-            self.model.attach_display(display, keys)
-            if self.w.canvas.view is None:
-                self.w.zoom_full()
+    def check_crs(self):
+        """Choose the working CRS again after the layers changed; reload everything if it moved.
+
+        Called (deferred) after layers were removed, re-roled or reordered, or a layer's
+        options changed: only when what the choice depends on changed (sources, roles,
+        declared CRSs, order, the project's CRS) is a worker started. Returns it, or None.
+        """
+        if self.model.crs is None or not self.model.entries:
+            return None  # nothing shown yet: the first load chooses
+        if self._crs_basis == crs_basis(self.model.project):
+            return None
+        return self._start_load([], None)
+
+    def _on_project_replaced(self) -> None:
+        # a project handed over already loaded (recovery, tests) was loaded in the CRS chosen from it
+        self._crs_basis = crs_basis(self.model.project) if self.model.crs is not None else None
+
+    def _schedule_crs_check(self) -> None:
+        if not self._crs_check_pending:
+            self._crs_check_pending = True
+            QTimer.singleShot(0, self._run_crs_check)
+
+    def _run_crs_check(self) -> None:
+        self._crs_check_pending = False
+        self.check_crs()
+
+    def _start_load(self, keys: list[int], specs: list[LayerSpec] | None):
+        from greenplan.gui.display_data import load_for_canvas
+
+        project = self.model.project
+        snapshot = dataclasses.replace(project, layers=list(project.layers))  # the worker's own list
+        basis = crs_basis(snapshot)
+        self._crs_basis = basis
+        canvas_crs = self.model.crs
+
+        def done(result) -> None:
+            if self.model.project is not project:
+                return  # another project was opened meanwhile
+            display = result.display
+            if result.reloaded:
+                self._show_reloaded(display, canvas_crs)
+            elif display is not None:
+                if self.model.crs is not None and not same_crs(display.crs, self.model.crs):
+                    # the canvas moved to another CRS while these layers loaded: load them again in it
+                    self._start_load([k for k in keys if k in self.model.keys], specs)
+                    return
+                self.model.attach_display(display, keys)
+                if self.w.canvas.view is None:
+                    self.w.zoom_full()
             self.w.retranslate()
+            if crs_basis(self.model.project) != basis:
+                self.check_crs()  # the layers changed while loading
 
-        def failed(exc) -> None:
+        def failed(exc) -> None:  # the basis stays: no new try before the layers change again
             for k in keys:
                 try:
                     e = self.model.entry(k)
@@ -146,8 +207,38 @@ class ProjectOps:
             self.model.layers_changed.emit()
             show_error(self.w, exc, "load")
 
-        return self.w.start_worker(lambda fb: load_for_display(project, fb, specs=specs, crs=crs), "load", done, failed,
-                                   on_cancel=lambda: failed(GreenplanError("Loading was cancelled.", "已取消加载。")))
+        return self.w.start_worker(lambda fb: load_for_canvas(snapshot, fb, specs=specs, canvas_crs=canvas_crs),
+                                   "load", done, failed,
+                                   on_cancel=lambda: failed(GreenplanError("Loading was cancelled.", "已取消加载。")) if keys else None)
+
+    def _show_reloaded(self, display, old_crs) -> None:
+        """Show every layer loaded again in the new working CRS, on the same place."""
+        from greenplan.io.crs import crs_label, transform_bounds
+
+        canvas = self.w.canvas
+        view = canvas.view
+        bounds = transform_bounds(view.extent(), old_crs, display.crs) if view is not None and old_crs is not None else None
+        loaded = {id(d.spec) for d in display.layers}
+        keys = [e.key for e in self.model.entries if id(e.spec) in loaded]
+        self.model.clear_selection()
+        self.model.set_highlight(None)  # analysis features of the old CRS
+        canvas.clear_measure()
+        self.model.crs = None  # the model takes the CRS of this load (ProjectModel._attach)
+        self.model.attach_display(display, keys)
+        for key, dock in self.w.tables.items():  # open attribute tables zoom with the new geometries
+            if key in keys and hasattr(dock.widget(), "gdf"):
+                dock.widget().gdf = self.model.entry(key).gdf
+        if self.w.candidates.result is not None:
+            self.w.candidates.clear()  # found in the old CRS: their geometries would land elsewhere
+        if bounds is not None:
+            canvas.zoom_to_bounds(bounds, margin=0.0)
+        else:
+            self.w.zoom_full()
+        new = f"{crs_label(display.crs)} ({display.crs.name})"
+        old = crs_label(old_crs) if old_crs is not None else "—"
+        self.w.statusBar().showMessage(QCoreApplication.translate(
+            "ProjectOps", "Working CRS changed to {0} (was {1}): chosen again from the layers, the study area "
+            "deciding, as the analyses do. Every layer was loaded again in it.").format(new, old), 30000)
 
     def open_dropped(self, paths: list[str]) -> None:
         projects = [p for p in paths if p.lower().endswith(SUFFIX)]

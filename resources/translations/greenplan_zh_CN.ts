@@ -1084,6 +1084,10 @@
         <source>What is this layer?</source>
         <translation>该图层是什么数据？</translation>
     </message>
+    <message>
+        <source>Working CRS changed to {0} (was {1}): chosen again from the layers, the study area deciding, as the analyses do. Every layer was loaded again in it.</source>
+        <translation>工作坐标系已改为 {0}（原为 {1}）：按图层重新选择，以研究范围为准，与分析所用一致；全部图层已按新坐标系重新加载。</translation>
+    </message>
 </context>
 <context>
     <name>RuleDialog</name>
