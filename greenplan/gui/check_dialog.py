@@ -6,7 +6,7 @@ class-mapping dialog of that layer (given the project model: ``model``, else the
 
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent
+from PySide6.QtCore import QEvent, Qt
 from PySide6.QtGui import QColor, QFont, QFontDatabase
 from PySide6.QtWidgets import (
     QDialog,
@@ -45,6 +45,12 @@ class CheckDialog(QDialog):
         self.summary.setWordWrap(True)
         self.tree = QTreeWidget(objectName="checkTree")
         self.tree.setColumnCount(2)
+        # a long finding (unknown codes with the preset to use) is shown whole below the tree
+        self.detail = QLabel(objectName="checkDetail")
+        self.detail.setWordWrap(True)
+        self.detail.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.detail.setMinimumHeight(48)
+        self.tree.currentItemChanged.connect(lambda item, _prev: self.detail.setText(item.toolTip(1) if item else ""))
         self.text = QPlainTextEdit(objectName="checkText")
         self.text.setReadOnly(True)
         self.text.setFont(QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont))
@@ -56,6 +62,7 @@ class CheckDialog(QDialog):
         lay = QVBoxLayout(self)
         lay.addWidget(self.summary)
         lay.addWidget(self.tabs)
+        lay.addWidget(self.detail)
         lay.addWidget(buttons)
         self.resize(900, 600)
         self.retranslate()
@@ -97,6 +104,8 @@ class CheckDialog(QDialog):
                 if key is not None:
                     self._mapping_button(item, key)
             top.setExpanded(any(i.level in ("error", "problem") for i in issues))
+            if self.tree.currentItem() is None and top.childCount() and any(i.level in ("error", "problem") for i in issues):
+                self.tree.setCurrentItem(top.child(0))  # the first serious finding, shown whole below
         self.tree.resizeColumnToContents(0)
         self.text.setPlainText(format_check(self.report, lang))
 

@@ -360,7 +360,9 @@ class MainWindow(QMainWindow):
         self.update_actions()
 
     def busy(self) -> bool:
-        return any(w.isRunning() for w in self.workers)
+        """True while a worker runs, or a deferred check of the working CRS is about to start one."""
+        pending = bool(getattr(getattr(self, "ops", None), "_crs_check_pending", False))
+        return pending or any(w.isRunning() for w in self.workers)
 
     def cancel_workers(self) -> None:
         for w in list(self.workers):
