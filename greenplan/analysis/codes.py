@@ -187,14 +187,19 @@ class CodeClasses:
     def has(self, category: str) -> np.ndarray:
         return self.member[:, CATEGORIES.index(category)]
 
+    def __post_init__(self) -> None:
+        # asked for by several indicators on 100,000 parcels: computed once
+        self._ignored = np.asarray(self.codes == IGNORED, dtype=bool)
+        self._unknown = ~self.member.any(axis=1) & ~self._ignored
+
     @property
     def ignored(self) -> np.ndarray:
         """Parcels a class mapping marked ``ignore`` (no land use: in no category, not unknown)."""
-        return self.codes == IGNORED
+        return self._ignored
 
     @property
     def unknown(self) -> np.ndarray:
-        return ~self.member.any(axis=1) & ~self.ignored
+        return self._unknown
 
     def bucket(self, order: tuple[str, ...] = ("vegetation", "construction", "water")) -> np.ndarray:
         """First category of ``order`` each parcel is in, else ``other`` (known) / ``unknown``

@@ -11,6 +11,7 @@ report instead of raising, so the data check can show all layers at once.
 from __future__ import annotations
 
 import dataclasses
+import threading
 from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass, field
 
@@ -345,8 +346,34 @@ def _header_extent(spec: LayerSpec) -> tuple[pyproj.CRS | None, Bounds | None]:
     return crs, bounds
 
 
+#: file header (CRS, extent) by (path, layer, kind, mtime, size): every command asks twice (the
+#: printed header, then the loader), the desktop app after every layer change
+_HEADERS: dict[tuple, tuple[pyproj.CRS | None, Bounds | None]] = {}
+_HEADERS_LOCK = threading.Lock()
+
+
 def _read_header(spec: LayerSpec) -> tuple[pyproj.CRS | None, Bounds | None]:
-    if layer_kind(spec) == "raster":
+    """(CRS, extent) of a layer from its file header, cached per file version."""
+    kind = layer_kind(spec)
+    try:
+        st = spec.source.stat()
+        key = (str(spec.source), spec.layer, kind, st.st_mtime_ns, st.st_size)
+    except OSError:
+        key = None
+    if key is not None:
+        with _HEADERS_LOCK:
+            hit = _HEADERS.get(key)
+        if hit is not None:
+            return hit
+    out = _read_header_uncached(spec, kind)
+    if key is not None:
+        with _HEADERS_LOCK:
+            _HEADERS[key] = out
+    return out
+
+
+def _read_header_uncached(spec: LayerSpec, kind: str) -> tuple[pyproj.CRS | None, Bounds | None]:
+    if kind == "raster":
         import rasterio
 
         with rasterio.open(spec.source) as ds:
@@ -449,6 +476,10 @@ def working_crs(project: Project, extents: Mapping[int, Bounds | None] | None = 
     if project.crs or project.settings.crs:
         crs, how, note = choose_working_crs(project.crs, project.settings.crs, [])
         hint = crs
+        if extents is None:
+            # a CRS given: no file header is needed to choose it; the loader measures far
+            # layers from the extents it reads anyway (working_crs(project, extents))
+            return WorkingCRS(hint, how, note, (), {})
     boxes = dict(extents) if extents is not None else _header_extents(project, hint)
     good = {k: b for k, b in boxes.items() if b is not None}
     main, far = group_extents(good, _weights(project))
@@ -527,6 +558,8 @@ def _load(project: Project, feedback: Feedback | None, roles: Iterable[str] | No
             lonlat[report.index] = report.bounds_lonlat
     if choice.how == "auto" and not choice.basis and any(b is not None for b in lonlat.values()):
         choice = working_crs(project, lonlat)  # no file header gave an extent: the loaded extents decide
+    elif choice.how != "auto":
+        choice = working_crs(project, lonlat)  # the CRS was given: far layers from the extents just read
     working, how = choice.crs, choice.how
     notes.insert(0, choice.note)
     for _, report, _g, _r in opened:
