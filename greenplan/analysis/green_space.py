@@ -146,7 +146,7 @@ def parks_in_b(ctx: AnalysisContext) -> PieceSet:
     )
 
 
-def _per_capita(ctx, park_m2, cons_m2, pop, notes, pop_note_prefix=""):
+def _per_capita(ctx, park_m2, cons_m2, pop, notes):
     extra = {"park_m2": park_m2, "population": pop, "construction_per_capita_m2": None, "band": None}
     ind = Indicator(KEY_PC, None, UNIT_PER_CAPITA, method=METHOD_PC, extra=extra)
     band = None

@@ -209,13 +209,3 @@ class Layer:
     def features(self) -> PieceSet:
         """The parts as a clip mask that may overlap (``disjoint=False``): no union needed."""
         return PieceSet(self.parts, disjoint=False)
-
-
-def prepare_layers(layers: Mapping[str, gpd.GeoDataFrame | None]) -> dict[str, Layer]:
-    """:class:`Layer` of every given, non-empty layer."""
-    out: dict[str, Layer] = {}
-    for role, gdf in layers.items():
-        if gdf is None or len(gdf) == 0:
-            continue
-        out[role] = Layer(role, gdf)
-    return out

@@ -116,12 +116,3 @@ def write_text_atomic(target: str | os.PathLike, text: str, encoding: str = "utf
             fh.write(text)
             fh.flush()
             os.fsync(fh.fileno())
-
-
-def write_bytes_atomic(target: str | os.PathLike, data: bytes) -> None:
-    """Write ``data`` to ``target`` atomically."""
-    with atomic_path(target) as tmp:
-        with open(tmp, "wb") as fh:
-            fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())

@@ -80,9 +80,6 @@ class MapView:
         x1, y1 = self.to_map(px1, py1)
         return fit_bounds((min(x0, x1), min(y0, y1), max(x0, x1), max(y0, y1)), self.width, self.height, margin=0.0)
 
-    def same_geometry(self, other: MapView | None) -> bool:
-        return other is not None and other == self
-
     def transform_from(self, other: MapView) -> tuple[float, float, float]:
         """``(scale, dx, dy)`` placing an image drawn for ``other`` onto this view.
 

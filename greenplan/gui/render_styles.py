@@ -44,9 +44,6 @@ class DrawStyle:
             return self.classes[cls]
         return self
 
-    def fill_for(self, cls: int) -> RGBA | None:
-        return self.for_class(cls).fill
-
     @property
     def filled(self) -> bool:
         """Whether any feature is drawn with a fill or hatch (else only outlines are seen)."""

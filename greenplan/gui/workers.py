@@ -105,16 +105,6 @@ def running_workers() -> list[Worker]:
     return [w for w in list(_ALL) if isValid(w) and w.isRunning()]
 
 
-def stop_all(timeout_ms: int = 30_000) -> bool:
-    """Cancel every running worker and wait for it; False if one did not stop in time."""
-    ok = True
-    for w in running_workers():
-        w.cancel()
-    for w in running_workers():
-        ok &= w.wait(timeout_ms)
-    return ok
-
-
 class RunControls:
     """Mixin for a panel that runs one worker at a time behind a Run/Cancel button pair.
 

@@ -35,8 +35,6 @@ from greenplan.core.scenario import KINDS
 from greenplan.core.settings import AnalysisSettings
 
 SUMMARY_SCHEMA = "greenplan.candidates/1"
-#: gpkg layer of each kind
-LAYER_OF = {"rooftop": "rooftops", "pocket_park": "pocket_parks", "belt": "green_belts"}
 
 
 @dataclass

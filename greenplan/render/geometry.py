@@ -240,11 +240,6 @@ def line_paths(geoms: np.ndarray, cls: np.ndarray | None = None,
     return {int(c): _split(xy[vcls == c], codes[vcls == c], limit) for c in np.unique(vcls)}
 
 
-def line_path(geoms: np.ndarray) -> Path | None:
-    """One compound path of all (multi)linestrings."""
-    paths = line_paths(geoms, limit=np.iinfo(np.int64).max).get(0)
-    return paths[0] if paths else None
-
 
 def coverage_image(geoms: np.ndarray, rgb: np.ndarray, alpha: np.ndarray,
                    extent: tuple[float, float, float, float], pixel_size: float

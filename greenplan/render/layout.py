@@ -23,7 +23,6 @@ PAPER_MM: dict[str, tuple[float, float]] = {
     "A0": (841.0, 1189.0),
 }
 ORIENTATIONS = ("landscape", "portrait")
-MM_PER_INCH = 25.4
 PT_MM = 25.4 / 72.0
 
 #: scale denominators used: these x 10^k (1:50 000, 1:120 000, 1:350 000 ...)

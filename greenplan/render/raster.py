@@ -38,22 +38,6 @@ class RasterDrawing:
     entries: list[LegendEntry] = field(default_factory=list)
 
 
-def colour_raster(data: np.ndarray, nodata: float | None, style: LayerStyle, look: RasterLook | None = None) -> np.ndarray:
-    """RGBA (uint8) of a band through the layer's look (default: the style's colour ramp);
-    nodata and NaN transparent.
-
-    Without ``vmin``/``vmax`` the 2nd and 98th percentiles of the valid values are used.
-
-    Examples
-    --------
-    >>> from greenplan.render.styles import resolve_style
-    >>> s = resolve_style("dsm_raster", {"cmap": "gray", "vmin": 0, "vmax": 1})
-    >>> colour_raster(np.array([[0.0, 1.0, -9999.0]]), -9999.0, s)[0].tolist()
-    [[0, 0, 0, 255], [255, 255, 255, 255], [0, 0, 0, 0]]
-    """
-    return (look or look_for_kind(None, style)).colour(data, _valid(data, nodata))
-
-
 def _valid(data: np.ndarray, nodata: float | None) -> np.ndarray:
     valid = np.isfinite(data) if np.issubdtype(data.dtype, np.floating) else np.ones(data.shape, dtype=bool)
     if nodata is not None and not np.isnan(nodata):
