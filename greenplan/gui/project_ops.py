@@ -21,10 +21,10 @@ from greenplan.gui.display_data import same_crs
 from greenplan.gui.errors import show_error
 from greenplan.gui.i18n import current_language
 from greenplan.gui.role_guess import guess_role
+from greenplan.io.raster import RASTER_SUFFIXES
 
 VECTOR_FILTER = "*.shp *.gpkg *.geojson *.json *.kml *.gml *.tab *.mif *.dxf *.zip"
-RASTER_FILTER = "*.tif *.tiff *.img *.vrt *.asc"
-RASTER_SUFFIXES = (".tif", ".tiff", ".img", ".vrt", ".asc")
+RASTER_FILTER = " ".join(f"*{s}" for s in RASTER_SUFFIXES)
 
 
 def crs_basis(project: Project) -> tuple:

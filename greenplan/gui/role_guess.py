@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 
 from greenplan.core.roles import ROLES
+from greenplan.io.raster import RASTER_SUFFIXES
 
 #: role -> keywords (lower case); the first role with a keyword in the name wins, so
 #: specific words come before general ones ("永久基本农田" before "农田", "红线" before "线")
@@ -29,7 +30,6 @@ KEYWORDS: list[tuple[str, tuple[str, ...]]] = [
     ("dsm_raster", ("dsm", "数字表面", "高程", "dem")),
 ]
 
-_RASTER_SUFFIXES = (".tif", ".tiff", ".img", ".vrt", ".asc")
 
 
 def guess_role(name: str, *, raster: bool | None = None) -> str | None:
@@ -56,8 +56,8 @@ def guess_role(name: str, *, raster: bool | None = None) -> str | None:
     """
     text = re.split(r"[\\/]", name)[-1].lower()
     if raster is None:
-        raster = text.endswith(_RASTER_SUFFIXES)
-    for suffix in (".greenplan.toml", ".shp", ".gpkg", ".geojson", ".json", ".kml", ".gdb", ".zip") + _RASTER_SUFFIXES:
+        raster = text.endswith(RASTER_SUFFIXES)
+    for suffix in (".greenplan.toml", ".shp", ".gpkg", ".geojson", ".json", ".kml", ".gdb", ".zip") + RASTER_SUFFIXES:
         if text.endswith(suffix):
             text = text[: -len(suffix)]
             break

@@ -11,7 +11,6 @@ and the tables and features written to the output folder.
 from __future__ import annotations
 
 import copy
-import re
 from pathlib import Path
 from typing import Any
 
@@ -57,7 +56,9 @@ def folder_name(name: str) -> str:
     >>> folder_name('近期/方案: "A"')
     '近期_方案_ _A_'
     """
-    return re.sub(r'[<>:"/\\|?*\x00-\x1f]', "_", name).strip(" .") or "scenario"
+    from greenplan.core.paths import safe_file_name
+
+    return safe_file_name(name, fallback="scenario")
 
 
 def default_output_base(project) -> Path:

@@ -39,18 +39,17 @@ INDEX_COLUMNS = [
     ("error", "错误信息"),
 ]
 
-_BAD_CHARS = re.compile(r'[<>:"/\\|?*\x00-\x1f]')
-
-
 def safe_name(text: str) -> str:
-    """``text`` usable as a file name on Windows (reserved characters -> ``_``).
+    """``text`` usable as a file name on Windows: :func:`greenplan.core.paths.safe_file_name`.
 
     Examples
     --------
     >>> safe_name('510123001_城关/街道?. ')
     '510123001_城关_街道_'
     """
-    return _BAD_CHARS.sub("_", text).rstrip(". ") or "_"
+    from greenplan.core.paths import safe_file_name
+
+    return safe_file_name(text)
 
 
 def options_hash(options: Mapping[str, Any]) -> str:

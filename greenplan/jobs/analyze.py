@@ -21,6 +21,7 @@ from greenplan.core.feedback import Feedback, SubFeedback
 from greenplan.core.jsonio import dumps
 from greenplan.core.project import Project
 from greenplan.core.roles import ROLES
+from greenplan.io.crs import crs_label  # noqa: F401 - also imported from here by jobs.export and jobs.scenario
 
 #: results.gpkg layer name -> Chinese title in the conflicts sheet
 FEATURE_TITLES = {
@@ -49,12 +50,6 @@ class AnalyzeOutputs:
     document: dict[str, Any]
     files: dict[str, Path] = field(default_factory=dict)
     features: dict[str, Any] = field(default_factory=dict)
-
-
-def crs_label(crs: Any) -> str:
-    """``EPSG:4544`` where the CRS has an EPSG code, else its name."""
-    epsg = crs.to_epsg() if crs is not None else None
-    return f"EPSG:{epsg}" if epsg else (crs.name if crs is not None else "")
 
 
 def compute_project_indicators(

@@ -331,8 +331,8 @@ def run_candidates(project: Project, out_dir: Path, *, feedback: Feedback | None
     GreenplanError
         From loading (missing or unreadable layers) or writing (``OutputError``).
     """
+    from greenplan.io.crs import crs_label
     from greenplan.io.writers import write_gpkg_layers
-    from greenplan.jobs.analyze import crs_label
     from greenplan.jobs.class_check import candidate_unknowns
 
     feedback = feedback or Feedback()
