@@ -5,7 +5,8 @@ from pathlib import Path
 
 import pytest
 
-from greenplan.cli.common import guarded, parse_layer_arg, parse_set_args, project_from_args
+from greenplan.app.overrides import parse_layer_arg, parse_set_args
+from greenplan.cli.common import guarded, project_from_args
 from greenplan.core.errors import SettingError, UnknownRoleError
 
 
