@@ -68,7 +68,7 @@ def ensure_data(size: str, data: Path) -> Path:
     found = sorted(folder.glob("*.greenplan.toml"))
     if found:
         return found[0]
-    from greenplan.jobs.sample_county import generate_county
+    from greenplan.sample.county import generate_county
 
     print(f"== generating county {size} into {folder} (once)", flush=True)
     t0 = time.perf_counter()

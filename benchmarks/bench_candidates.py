@@ -110,7 +110,7 @@ print(json.dumps({"slope_s": t2 - t1, "zonal_s": t3 - t2, "assess_s": t3 - t1, "
 def ensure_data(size: str, data: Path) -> tuple[Path, Path]:
     folder = data / size
     if not folder.exists():
-        from greenplan.jobs.sample_county import generate_county
+        from greenplan.sample.county import generate_county
 
         print(f"== generating county {size} into {folder} (once)", flush=True)
         generate_county(size, folder)

@@ -130,7 +130,7 @@ def ensure_data(size: str, data: Path) -> tuple[Path, Path]:
     if SHARED_GENERATOR.exists():
         subprocess.run([sys.executable, str(SHARED_GENERATOR), size, str(data)], check=True)
     else:
-        from greenplan.jobs.sample_county import generate_county
+        from greenplan.sample.county import generate_county
 
         generate_county(size, data)
     print(f"   {time.perf_counter() - t0:.1f} s", flush=True)

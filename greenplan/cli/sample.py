@@ -1,6 +1,6 @@
 """``greenplan sample OUTDIR [--size demo|S|M|L] [--seed N] [--force]``: write the demo county.
 
-Parses the options and calls :func:`greenplan.jobs.sample_county.generate_county`
+Parses the options and calls :func:`greenplan.sample.county.generate_county`
 (the GUI calls the same function).
 """
 
@@ -11,7 +11,7 @@ from pathlib import Path
 
 from greenplan.core.errors import EXIT_OK
 from greenplan.core.feedback import ConsoleFeedback
-from greenplan.jobs.sample_county import SIZES
+from greenplan.sample.county import SIZES
 
 
 def add_parser(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParser:
@@ -38,7 +38,7 @@ def add_parser(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParse
 
 
 def run(args: argparse.Namespace) -> int:
-    from greenplan.jobs.sample_county import generate_county
+    from greenplan.sample.county import generate_county
 
     feedback = ConsoleFeedback(enabled=not args.quiet)
     try:

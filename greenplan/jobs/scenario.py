@@ -49,16 +49,6 @@ class ScenarioOutputs:
         return bool(self.document["checks"]["valid"])
 
 
-def demo_scenario() -> Scenario:
-    """The scenario ``demo`` shipped with the demo county (``sample_layers``)."""
-    return Scenario(
-        "demo",
-        "演示情景：评分≥20的屋顶绿化、全部口袋公园候选、全部防护绿带 / "
-        "demo: rooftops with score >= 20, every pocket park and green belt candidate",
-        [Selection("rooftop", rule="score >= 20"), Selection("pocket_park", rule="all"), Selection("belt", rule="all")],
-    )
-
-
 def select_candidates(frame: pd.DataFrame, sel: Selection, *, key: str = "selection") -> tuple[np.ndarray, list[str]]:
     """Rows of ``frame`` chosen by ``sel`` (only candidates), and notes on ids not usable.
 

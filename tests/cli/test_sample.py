@@ -14,7 +14,7 @@ import rasterio
 from greenplan.cli.main import main
 from greenplan.core.errors import EXIT_INPUT, EXIT_OK
 from greenplan.core.project import read_project
-from greenplan.jobs.sample_county import LAYERS, output_files
+from greenplan.sample.county import LAYERS, output_files
 
 FILES = output_files("demo")
 

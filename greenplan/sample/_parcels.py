@@ -1,6 +1,6 @@
 """Synthetic county, part 2: parcels, townships, red line, farmland, the land-use table.
 
-Continues :mod:`greenplan.jobs._county_layers` on the same state ``st`` (see there):
+Continues :mod:`greenplan.sample._layers` on the same state ``st`` (see there):
 Voronoi parcels with the road and river corridors carved out, townships as unions of
 parcels, the ecological red line and permanent farmland, and the final land-use table
 with real-data defects (bowties, duplicates, overlapping copies), ``CZCSXM`` and the
@@ -14,7 +14,7 @@ import numpy as np
 import pandas as pd
 import shapely
 
-from greenplan.jobs._county_layers import (
+from greenplan.sample._layers import (
     CX,
     CY,
     DLMC,

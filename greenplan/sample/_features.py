@@ -1,6 +1,6 @@
 """Synthetic county, part 3: green space, buildings and idle land.
 
-Continues :mod:`greenplan.jobs._county_parcels` on the same state ``st``: draws from
+Continues :mod:`greenplan.sample._parcels` on the same state ``st``: draws from
 ``st.rng`` in the original generator's order, and from ``st.rx`` for the attributes the
 benchmark generator did not have (idle-land dates, CZCSXM, activity types) and for the
 demo's extra features. Coordinates in EPSG:4544 metres.
@@ -14,7 +14,7 @@ import geopandas as gpd
 import numpy as np
 import shapely
 
-from greenplan.jobs._county_layers import EPSG, HILL_NAMES, ROAD_W, blob, blobs, rects
+from greenplan.sample._layers import EPSG, HILL_NAMES, ROAD_W, blob, blobs, rects
 
 IDLE_CLASSES = ("recover", "fee_20pct", "partial", "not_idle", "unknown")
 PARK_NAMES = ["人民", "滨江", "中山", "文化", "体育", "湿地", "儿童", "植物", "东湖", "南山"]

@@ -17,9 +17,9 @@ from greenplan.core.feedback import Feedback
 from greenplan.core.project import LayerSpec, Project, save_project
 from greenplan.core.roles import get_role
 from greenplan.core.settings import AnalysisSettings
-from greenplan.jobs._county_features import IDLE_CLASSES
-from greenplan.jobs._county_rasters import write_dsm, write_ndvi
-from greenplan.jobs.sample_county import AS_OF, CRS, GBK_FIELDS, LAYERS, CountyLayers
+from greenplan.sample._features import IDLE_CLASSES
+from greenplan.sample._rasters import write_dsm, write_ndvi
+from greenplan.sample.spec import AS_OF, CRS, GBK_FIELDS, LAYERS, CountyLayers
 
 _DATE_FIELDS = ("agreed_start", "actual_start", "halt_date")
 
@@ -161,10 +161,21 @@ def write_project(county: CountyLayers, folder: Path, names: dict[str, str]) -> 
     )
     if demo:
         from greenplan.core.scenario import set_scenario
-        from greenplan.jobs.scenario import demo_scenario
 
         set_scenario(project, demo_scenario())
     return save_project(project, folder / names["project"])
+
+
+def demo_scenario() -> Any:
+    """The scenario ``demo`` shipped with the demo county (``sample_layers``)."""
+    from greenplan.core.scenario import Scenario, Selection
+
+    return Scenario(
+        "demo",
+        "演示情景：评分≥20的屋顶绿化、全部口袋公园候选、全部防护绿带 / "
+        "demo: rooftops with score >= 20, every pocket park and green belt candidate",
+        [Selection("rooftop", rule="score >= 20"), Selection("pocket_park", rule="all"), Selection("belt", rule="all")],
+    )
 
 
 def write_all(county: CountyLayers, folder: Path, names: dict[str, str],

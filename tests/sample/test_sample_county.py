@@ -22,7 +22,7 @@ from greenplan.core.errors import Canceled, OutputError, SettingError
 from greenplan.core.feedback import Feedback
 from greenplan.core.project import project_to_dict, read_project, save_project
 from greenplan.core.resources import sample_dir
-from greenplan.jobs.sample_county import LAYERS, build_county_layers, generate_county
+from greenplan.sample.county import LAYERS, build_county_layers, generate_county
 
 SAMPLE = sample_dir()
 GPKG = SAMPLE / "demo_county.gpkg"

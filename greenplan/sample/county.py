@@ -19,73 +19,25 @@ Files (``demo``; S/M/L use the benchmark's names ``county.gpkg``, ``ndvi.tif``,
 
 from __future__ import annotations
 
-import datetime as dt
 import os
 import shutil
 import types
 import uuid
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from greenplan.core.errors import OutputError, SettingError
+from greenplan.core.errors import OutputError
 from greenplan.core.feedback import Feedback, SubFeedback
-
-SIZES = ("demo", "S", "M", "L")
-#: the "as of" date the idle-land dates are made for (every idle class occurs then)
-AS_OF = dt.date(2026, 6, 30)
-CRS = "EPSG:4544"
-#: vector layers, in the order they are written
-LAYERS = ("admin_units", "built_up_area", "ecological_redline", "permanent_farmland",
-          "urban_boundary", "land_use", "green_space", "idle_land", "buildings", "roads", "rivers")
-GBK_DIR = "gbk_shapefile"
-GBK_STEM = "闲置土地"
-#: idle_land field -> field of the GBK shapefile (survey-style names, ≤ 10 characters)
-GBK_FIELDS = {"parcel_id": "DKBH", "agreed_start": "YDDGRQ", "actual_start": "SJDGRQ",
-              "developed_ratio": "KFBL", "invested_ratio": "TZBL", "halt_date": "TGRQ",
-              "status": "CZZT", "activity_type": "YXHDLX", "planned_use": "YT"}
-
-
-def file_names(size: str) -> dict[str, str]:
-    """Relative file names written for ``size`` (keys gpkg, ndvi, dsm, project, shp)."""
-    check_size(size)
-    stem = "demo_county" if size == "demo" else "county"
-    names = {"gpkg": f"{stem}.gpkg", "ndvi": "ndvi.tif", "dsm": "dsm.tif",
-             "project": f"{stem}.greenplan.toml", "shp": f"{GBK_DIR}/{GBK_STEM}.shp"}
-    if size == "demo":
-        names.update(ndvi="ndvi_10m.tif", dsm="dsm_town.tif")
-    return names
-
-
-def output_files(size: str) -> list[str]:
-    """Every file ``generate_county`` writes for ``size`` (relative, ``/``-separated)."""
-    n = file_names(size)
-    shp = [f"{GBK_DIR}/{GBK_STEM}.{ext}" for ext in ("shp", "shx", "dbf", "prj")]
-    return [n["gpkg"], n["ndvi"], n["dsm"], *shp, n["project"]]
-
-
-def check_size(size: str) -> None:
-    if size not in SIZES:
-        raise SettingError(
-            f"Unknown sample size '{size}'; use one of {', '.join(SIZES)}.",
-            f"未知的示例数据规模“{size}”，可选：{'、'.join(SIZES)}。",
-            key="--size",
-        )
-
-
-@dataclass
-class CountyLayers:
-    """The vector layers of a synthetic county, before writing.
-
-    ``layers`` maps a role name to a GeoDataFrame (EPSG:4544); ``seeded`` lists the data
-    problems that were put in on purpose (counts and areas in m²).
-    """
-
-    size: str
-    seed: int
-    layers: dict[str, Any]
-    seeded: dict[str, Any]
-    state: types.SimpleNamespace = field(repr=False)
+from greenplan.sample.spec import (  # noqa: F401 - SIZES, LAYERS, output_files are read from here too
+    AS_OF,
+    CRS,
+    LAYERS,
+    SIZES,
+    CountyLayers,
+    check_size,
+    file_names,
+    output_files,
+)
 
 
 def build_county_layers(size: str, *, seed: int | None = None,
@@ -116,10 +68,10 @@ def build_county_layers(size: str, *, seed: int | None = None,
     import geopandas as gpd
     import numpy as np
 
-    from greenplan.jobs import _county_features as cf
-    from greenplan.jobs import _county_layers as cl
-    from greenplan.jobs import _county_parcels as cp
-    from greenplan.jobs._county_output import seeded_problems
+    from greenplan.sample import _features as cf
+    from greenplan.sample import _layers as cl
+    from greenplan.sample import _parcels as cp
+    from greenplan.sample._output import seeded_problems
 
     check_size(size)
     feedback = feedback or Feedback()
@@ -201,7 +153,7 @@ def generate_county(size: str, outdir: str | os.PathLike, *, seed: int | None = 
         raise _write_error(outdir, exc) from exc
     try:
         county = build_county_layers(size, seed=seed, feedback=SubFeedback(feedback, 0, 50))
-        from greenplan.jobs._county_output import write_all
+        from greenplan.sample._output import write_all
 
         summary = write_all(county, tmp, file_names(size), SubFeedback(feedback, 50, 98))
         feedback.check()
