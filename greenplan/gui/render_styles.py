@@ -56,9 +56,11 @@ class DrawStyle:
 
 
 def to_rgba(color: Any, alpha: float | None = None) -> RGBA | None:
-    """``"#00b050"``, ``"#00b05080"``, ``"red"``, (r, g, b[, a]) in 0-1 or 0-255 -> RGBA.
+    """``"#00b050"``, ``"#00b05080"``, ``"red"``, (r, g, b[, a]) in 0-1 or 0-255 -> RGBA (0-255).
 
-    ``None``, ``"none"`` and ``""`` mean no colour. ``alpha`` (0-1) multiplies the alpha.
+    Read by the shared :func:`greenplan.render.styles.parse_colour` (which raises a
+    ``ProjectFileError`` for a value that is no colour). ``None``, ``"none"`` and ``""``
+    mean no colour. ``alpha`` (0-1) multiplies the alpha.
 
     Examples
     --------
@@ -67,33 +69,15 @@ def to_rgba(color: Any, alpha: float | None = None) -> RGBA | None:
     >>> to_rgba((1.0, 0.0, 0.0))
     (255, 0, 0, 255)
     """
-    if color is None or (isinstance(color, str) and color.strip().lower() in ("", "none")):
-        return None
-    if isinstance(color, str):
-        s = color.strip()
-        if s.startswith("#") and len(s) in (4, 7, 9):
-            h = s[1:]
-            if len(h) == 3:
-                h = "".join(c * 2 for c in h)
-            vals = [int(h[i : i + 2], 16) for i in range(0, len(h), 2)]
-            r, g, b = vals[:3]
-            a = vals[3] if len(vals) == 4 else 255
-        else:
-            from PySide6.QtGui import QColor  # named colours ("red", "darkgreen")
+    from greenplan.render.styles import parse_colour
 
-            q = QColor(s)
-            if not q.isValid():
-                return None
-            r, g, b, a = q.red(), q.green(), q.blue(), q.alpha()
-    else:
-        vals = [float(v) for v in color]
-        scale = 255.0 if all(v <= 1.0 for v in vals) else 1.0
-        vals = [int(round(v * scale)) for v in vals]
-        r, g, b = vals[:3]
-        a = vals[3] if len(vals) > 3 else 255
+    c = parse_colour(color)
+    if c is None:
+        return None
+    r, g, b, a = (round(v * 255) for v in c)
     if alpha is not None:
         a = int(round(a * max(0.0, min(1.0, float(alpha)))))
-    return (int(r), int(g), int(b), int(a))
+    return (r, g, b, a)
 
 
 def resolve_layer_style(role: str | None, project_style: Mapping[str, Any], code_system: str = "sandiao") -> Any:

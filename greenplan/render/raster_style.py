@@ -176,8 +176,9 @@ class RasterLook:
 
 
 def _rgb(colour: str) -> tuple[int, int, int]:
-    h = colour.lstrip("#")
-    return int(h[0:2], 16), int(h[2:4], 16), int(h[4:6], 16)
+    from greenplan.render.styles import rgb255
+
+    return rgb255(colour)
 
 
 def nice_ticks(lo: float, hi: float, most: int = 5) -> list[float]:

@@ -13,7 +13,6 @@ styles exactly as the map export does; colours are ``"#rrggbb"`` strings or None
 from __future__ import annotations
 
 import dataclasses
-import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -26,7 +25,6 @@ from greenplan.core.resources import load_resource_toml
 STYLE_FILE = ("styles", "default_styles.toml")
 CODE_SYSTEMS = ("sandiao", "yongdi2023")
 
-_HEX = re.compile(r"^#(?:[0-9a-fA-F]{3}|[0-9a-fA-F]{6})$")
 _LINESTYLES = {"-": "-", "--": "--", "-.": "-.", ":": ":", "solid": "-", "dashed": "--",
                "dashdot": "-.", "dotted": ":"}
 _COLOUR_KEYS = ("fill", "edge", "hatch_color", "casing")
@@ -116,18 +114,72 @@ class LayerStyle:
         return best
 
 
+def parse_colour(value: Any, key: str = "colour") -> tuple[float, float, float, float] | None:
+    """``(r, g, b, a)`` in 0-1 of a colour as project files, themes and the app write it.
+
+    The one colour reader of GreenPlan (``matplotlib.colors.to_rgba`` does the parsing).
+    Accepted: ``"#rgb"``, ``"#rgba"``, ``"#rrggbb"``, ``"#rrggbbaa"``, a matplotlib colour
+    name (``"red"``, ``"darkgreen"``, ``"tab:green"``), ``[r, g, b]`` or ``[r, g, b, a]`` with
+    integers 0-255 (or floats when one is above 1), ``(r, g, b[, a])`` floats 0-1. ``None``,
+    ``""`` and ``"none"`` mean no colour (None).
+
+    Raises
+    ------
+    ProjectFileError
+        The value is not a colour (the message names the style key ``key``).
+
+    Examples
+    --------
+    >>> parse_colour("#0B5")
+    (0.0, 0.7333333333333333, 0.3333333333333333, 1.0)
+    >>> parse_colour([255, 0, 0]), parse_colour((1.0, 0.0, 0.0, 0.5)), parse_colour("none")
+    ((1.0, 0.0, 0.0, 1.0), (1.0, 0.0, 0.0, 0.5), None)
+    """
+    if value is None or (isinstance(value, str) and value.strip().lower() in ("", "none")):
+        return None
+    from matplotlib.colors import to_rgba
+
+    if isinstance(value, (list, tuple)):
+        if len(value) not in (3, 4) or not all(isinstance(v, (int, float, np.number)) and not isinstance(v, bool)
+                                               for v in value):
+            raise _bad(key, value, "expected [r, g, b] with 0-255 integers.", "应为 0-255 的 [红, 绿, 蓝]。")
+        if all(isinstance(v, (int, np.integer)) for v in value) or any(v > 1 for v in value):
+            if not all(0 <= v <= 255 for v in value):
+                raise _bad(key, value, "expected [r, g, b] with 0-255 integers.", "应为 0-255 的 [红, 绿, 蓝]。")
+            value = tuple(float(v) / 255 for v in value)
+    elif isinstance(value, str):
+        value = value.strip()
+    try:
+        return tuple(float(c) for c in to_rgba(value))  # type: ignore[return-value]
+    except (ValueError, TypeError):
+        raise _bad(key, value, "expected a colour such as \"#00b050\", \"red\", [0, 176, 80] or \"none\".",
+                   "应为颜色，例如 \"#00b050\"、\"red\"、[0, 176, 80] 或 \"none\"。") from None
+
+
 def rgba(colour: str | None, alpha: float = 1.0) -> tuple[float, float, float, float]:
-    """``(r, g, b, a)`` in 0-1 from ``"#rrggbb"``; None gives fully transparent.
+    """``(r, g, b, alpha)`` in 0-1 of a colour (:func:`parse_colour`); None gives fully transparent.
 
     Examples
     --------
     >>> rgba("#ff8000", 0.5)
     (1.0, 0.5019607843137255, 0.0, 0.5)
     """
-    if colour is None:
+    c = parse_colour(colour)
+    if c is None:
         return (0.0, 0.0, 0.0, 0.0)
-    h = colour.lstrip("#")
-    return (int(h[0:2], 16) / 255, int(h[2:4], 16) / 255, int(h[4:6], 16) / 255, float(alpha))
+    return (c[0], c[1], c[2], float(alpha))
+
+
+def rgb255(colour: Any) -> tuple[int, int, int]:
+    """``(r, g, b)`` as 0-255 integers of a colour (:func:`parse_colour`; None: black).
+
+    Examples
+    --------
+    >>> rgb255("#006400")
+    (0, 100, 0)
+    """
+    c = parse_colour(colour) or (0.0, 0.0, 0.0, 1.0)
+    return (round(c[0] * 255), round(c[1] * 255), round(c[2] * 255))
 
 
 def _bad(key: str, value: Any, en: str, zh: str) -> ProjectFileError:
@@ -154,29 +206,10 @@ def normalize_colour(value: Any, key: str = "colour") -> str | None:
     >>> normalize_colour("#0B5"), normalize_colour([0, 176, 80]), normalize_colour("none")
     ('#00bb55', '#00b050', None)
     """
-    if value is None or (isinstance(value, str) and value.strip().lower() in ("", "none")):
-        return None
-    if isinstance(value, (list, tuple)) and len(value) in (3, 4):
-        try:
-            r, g, b = (int(v) for v in value[:3])
-        except (TypeError, ValueError):
-            raise _bad(key, value, "expected [r, g, b] with 0-255 integers.", "应为 0-255 的 [红, 绿, 蓝]。") from None
-        if not all(0 <= v <= 255 for v in (r, g, b)):
-            raise _bad(key, value, "expected [r, g, b] with 0-255 integers.", "应为 0-255 的 [红, 绿, 蓝]。")
-        return f"#{r:02x}{g:02x}{b:02x}"
-    if isinstance(value, str):
-        v = value.strip()
-        if _HEX.match(v):
-            v = v.lower()
-            return v if len(v) == 7 else "#" + "".join(c * 2 for c in v[1:])
-        from matplotlib.colors import to_hex
+    from matplotlib.colors import to_hex
 
-        try:
-            return to_hex(v, keep_alpha=False)
-        except ValueError:
-            pass
-    raise _bad(key, value, "expected a colour such as \"#00b050\", \"red\", [0, 176, 80] or \"none\".",
-               "应为颜色，例如 \"#00b050\"、\"red\"、[0, 176, 80] 或 \"none\"。")
+    c = parse_colour(value, key)
+    return None if c is None else to_hex(c, keep_alpha=False)
 
 
 def _apply(base: dict[str, Any], overrides: Mapping[str, Any]) -> dict[str, Any]:
