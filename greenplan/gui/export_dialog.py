@@ -2,8 +2,8 @@
 
 On opening, a worker loads what every theme draws and computes the indicators once
 (``jobs.export.load_map_data``). Each change of an option re-renders a small preview of
-the sheet (``jobs.export.compose_project_map`` at a screen resolution, in a worker,
-debounced); "Export" writes the map with ``jobs.export.export_map`` (what
+the sheet (``jobs.sheet.township_sheet`` and ``draw_sheet``, as the export does, at a
+screen resolution, in a worker, debounced); "Export" writes the map with ``jobs.export.export_map`` (what
 ``greenplan export`` runs) in a worker, passing the indicators already computed and the
 candidates and scenario greening the panels hold (for the opportunities and scenario
 themes).

@@ -1,8 +1,9 @@
 """What the export dialogs show and draw, without Qt: themes, townships, extra layers, preview.
 
 :func:`render_preview` draws the sheet that ``jobs.export.export_map`` would write, from
-the data the dialog loaded once (``jobs.export.load_map_data``), with the same job
-functions (``compose_project_map`` and the township helpers), at a screen resolution.
+the data the dialog loaded once (``jobs.export.load_map_data``): :func:`preview_sheet`
+decides it with ``jobs.sheet.township_sheet`` (as the export and the batch workers do) and
+``jobs.sheet.draw_sheet`` lays it out at a screen resolution.
 """
 
 from __future__ import annotations
@@ -44,7 +45,7 @@ def extra_layers(window: Any) -> dict[str, Any]:
 
 def units_of(data) -> list[tuple[str, str, str]]:
     """(key for ``export_map(unit=...)``, name, label) of each township of the loaded admin units."""
-    from greenplan.jobs.export import unit_label
+    from greenplan.jobs.sheet import unit_label
 
     admin = data.layers.get("admin_units") if data is not None else None
     if admin is None or not len(admin):
@@ -55,6 +56,26 @@ def units_of(data) -> list[tuple[str, str, str]]:
             for c, n in zip(codes, names, strict=True) if c or n]
 
 
+def preview_sheet(data, extra: dict[str, Any], opts: dict[str, Any]):
+    """(data with ``extra`` layers, :class:`~greenplan.jobs.sheet.SheetSpec`) of the preview.
+
+    ``opts``: theme, title, extent, unit (as for ``export_map``).
+
+    Raises
+    ------
+    MissingLayerError
+        A township asked for and no admin units layer.
+    SettingError, GeometryTypeError
+        As ``jobs.sheet.township_sheet``.
+    """
+    from greenplan.jobs.sheet import township_sheet
+    from greenplan.render.themes import get_theme
+
+    theme = get_theme(opts["theme"], data.project.themes)
+    d = dataclasses.replace(data, layers={**data.layers, **extra})
+    return d, township_sheet(d, theme, opts.get("unit") or None, title=opts.get("title"), extent=opts.get("extent"))
+
+
 def render_preview(data, extra: dict[str, Any], opts: dict[str, Any]) -> tuple[bytes, int, int]:
     """The sheet ``export_map`` would draw with ``opts``, as RGBA pixels ``PREVIEW_PX`` wide.
 
@@ -62,36 +83,13 @@ def render_preview(data, extra: dict[str, Any], opts: dict[str, Any]) -> tuple[b
     """
     from matplotlib.backends.backend_agg import FigureCanvasAgg
 
-    from greenplan.jobs.export import (
-        check_unit_geometry,
-        compose_project_map,
-        find_unit,
-        unit_extent,
-        unit_label,
-        unit_title,
-    )
+    from greenplan.jobs.sheet import draw_sheet
     from greenplan.render.layout import paper_size_mm
-    from greenplan.render.themes import get_theme
 
-    theme = get_theme(opts["theme"], data.project.themes)
     w_mm, _h_mm = paper_size_mm(opts["paper"], opts["orientation"])
     dpi = PREVIEW_PX / (w_mm / 25.4)
-    d = dataclasses.replace(data, layers={**data.layers, **extra})
-    extent, title, highlight, indicators = opts.get("extent"), opts.get("title"), None, None
-    if opts.get("unit"):  # as export_map(unit=...) does
-        admin = data.layers["admin_units"]
-        i = find_unit(admin, opts["unit"])
-        row = admin.iloc[i]
-        code, name = unit_label(row.get("code")), unit_label(row.get("name"))
-        highlight = row.geometry
-        check_unit_geometry(highlight, code, name)
-        extent = extent or unit_extent(highlight)
-        by_unit = (data.doc or {}).get("by_unit", [])
-        if len(by_unit) == len(admin):
-            indicators = {"indicators": by_unit[i]["indicators"]}
-        title = title or unit_title(data.project, name or code or "", theme)
-    fig = compose_project_map(d, theme, paper=opts["paper"], orientation=opts["orientation"], dpi=dpi, title=title,
-                              extent=extent, highlight=highlight, indicators=indicators)
+    d, spec = preview_sheet(data, extra, opts)
+    fig = draw_sheet(d, spec, paper=opts["paper"], orientation=opts["orientation"], dpi=dpi)
     canvas = FigureCanvasAgg(fig)
     canvas.draw()
     buf = canvas.buffer_rgba()

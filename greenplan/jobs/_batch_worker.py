@@ -1,18 +1,20 @@
 """The batch export's workers: the task function and the executors that run it.
 
-:func:`render_township` draws one township's map of one theme in each format asked for;
-it is what an executor runs. It takes a plain ``dict`` (picklable,
+:func:`render_township` draws one township's map of one theme in each format asked for
+(the sheet decided by :func:`greenplan.jobs.sheet.township_sheet`, as ``greenplan export
+--unit`` and the desktop preview do); it is what an executor runs. It takes a plain ``dict`` (picklable,
 JSON-like) and returns one, so any :class:`concurrent.futures.Executor` (a local process
 pool, a thread pool, a distributed executor) can run it. The project is loaded once per
 worker process, from the project document the task carries, into a module-level cache
-(:func:`init_worker` warms it when the pool starts); no GeoDataFrame travels with a task.
+(:func:`init_worker` warms it when the pool starts), with the indicators documents and the
+result layers the parent wrote (``indicators``: a JSON file ``{"doc", "scenario_doc"}``;
+``results``: a GeoPackage); no GeoDataFrame travels with a task.
 
 Task::
 
-    {"context": {"key", "project", "project_file", "themes", "results"},
-     "unit": {"fid", "pos", "code", "name"}, "theme", "title", "margin",
-     "paper", "orientation", "dpi", "indicators": {key: indicator} | None,
-     "outputs": [{"format", "path"}, ...]}
+    {"context": {"key", "project", "project_file", "themes", "results", "indicators"},
+     "unit": {"fid", "pos", "code", "name"}, "theme", "margin",
+     "paper", "orientation", "dpi", "outputs": [{"format", "path"}, ...]}
 
 Result::
 
@@ -34,7 +36,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from greenplan.core.errors import Canceled, GeometryTypeError, GreenplanError
+from greenplan.core.errors import Canceled, GreenplanError
 from greenplan.core.feedback import Feedback
 
 _CACHE: dict[str, Any] = {}
@@ -57,8 +59,18 @@ def read_results(path: str | os.PathLike | None) -> dict[str, Any]:
     return {name: pyogrio.read_dataframe(path, layer=name) for name, _ in pyogrio.list_layers(path)}
 
 
+def read_documents(path: str | os.PathLike | None) -> tuple[dict[str, Any] | None, dict[str, Any] | None]:
+    """The indicators documents the parent wrote for the workers: (current, with the scenario)."""
+    if not path or not Path(path).exists():
+        return None, None
+    import json
+
+    docs = json.loads(Path(path).read_text(encoding="utf-8"))
+    return docs.get("doc"), docs.get("scenario_doc")
+
+
 def map_data(context: dict[str, Any]) -> Any:
-    """The :class:`~greenplan.jobs.export.MapData` of ``context``, loaded once per process."""
+    """The :class:`~greenplan.jobs.sheet.MapData` of ``context``, loaded once per process."""
     from greenplan.core.project import parse_project
     from greenplan.jobs.export import load_map_data
     from greenplan.render.themes import get_theme
@@ -69,7 +81,9 @@ def map_data(context: dict[str, Any]) -> Any:
             _CACHE.clear()  # one project per worker at a time
             project, _ = parse_project(copy.deepcopy(context["project"]), Path(context["project_file"]))
             themes = [get_theme(t, project.themes) for t in context["themes"]]
-            _CACHE[key] = load_map_data(project, themes, compute=False, features=read_results(context.get("results")))
+            data = load_map_data(project, themes, compute=False, features=read_results(context.get("results")))
+            data.doc, data.scenario_doc = read_documents(context.get("indicators"))
+            _CACHE[key] = data
         return _CACHE[key]
 
 
@@ -100,34 +114,40 @@ def _peak_rss_mb() -> float | None:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0
 
 
+def task_sheet(task: dict[str, Any]) -> tuple[Any, Any]:
+    """(:class:`~greenplan.jobs.sheet.MapData`, :class:`~greenplan.jobs.sheet.SheetSpec`) of a task's township and theme.
+
+    Raises
+    ------
+    MissingLayerError
+        The project has no admin units layer.
+    GeometryTypeError
+        The township's boundary was dropped on loading or is degenerate.
+    """
+    from greenplan.jobs.sheet import township_sheet
+    from greenplan.render.themes import get_theme
+
+    data = map_data(task["context"])
+    theme = get_theme(task["theme"], data.project.themes)
+    return data, township_sheet(data, theme, task["unit"], margin=task["margin"])
+
+
 def render_township(task: dict[str, Any]) -> dict[str, Any]:
     """Draw one township's map of one theme and save it in every format of the task.
 
     Never raises for a township that cannot be drawn: its outputs come back ``failed``
     with the error, so the other townships are still written.
     """
-    from greenplan.jobs.export import check_unit_geometry, compose_project_map, unit_extent
+    from greenplan.jobs.sheet import draw_sheet
     from greenplan.render.export import save_map
-    from greenplan.render.themes import get_theme
 
     t0 = time.perf_counter()
     outputs = [{**o, "status": "failed", "error": ""} for o in task["outputs"]]
     unit = task["unit"]
     try:
-        data = map_data(task["context"])
-        admin = data.layers.get("admin_units")
-        if admin is None or unit["fid"] not in admin.index:
-            raise GeometryTypeError(
-                f"Township {unit.get('name') or ''} ({unit.get('code') or '?'}) has no usable boundary in the admin units layer.",
-                f"行政区图层中没有乡镇（街道）“{unit.get('name') or ''}”（{unit.get('code') or '?'}）的可用边界。",
-                layer="admin_units", hint_en="Check the township's polygon.", hint_zh="请检查该乡镇的边界面。")
-        geom = admin.geometry.loc[unit["fid"]]
-        check_unit_geometry(geom, unit.get("code"), unit.get("name"))
-        theme = get_theme(task["theme"], data.project.themes)
+        data, spec = task_sheet(task)
         paper = task["paper"] if isinstance(task["paper"], str) else tuple(task["paper"])
-        fig = compose_project_map(data, theme, paper=paper, orientation=task["orientation"], dpi=task["dpi"],
-                                  title=task["title"], extent=unit_extent(geom, task["margin"]), highlight=geom,
-                                  indicators={"indicators": task.get("indicators") or {}})
+        fig = draw_sheet(data, spec, paper=paper, orientation=task["orientation"], dpi=task["dpi"])
         for out in outputs:
             try:
                 save_map(fig, out["path"], fmt=out["format"])

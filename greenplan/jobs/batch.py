@@ -7,9 +7,11 @@ Into ``out_dir``::
     index.csv, index.xlsx                                          every output: written / skipped / failed
     manifest.json                                                  options hash per output (up-to-date check)
 
-The parent loads the admin units, computes the indicators once and sends each worker a
-plain-data task per township and theme (:mod:`greenplan.jobs._batch_worker`); workers
-load the project once per process. Any :class:`concurrent.futures.Executor` runs the
+The parent loads the admin units, computes the indicators once (written with the result
+layers into a cache folder) and sends each worker a plain-data task per township and theme
+(:mod:`greenplan.jobs._batch_worker`); workers load the project and those files once per
+process and draw each sheet as ``greenplan export --unit`` does
+(:func:`greenplan.jobs.sheet.township_sheet`). Any :class:`concurrent.futures.Executor` runs the
 tasks: by default a local process pool (``spawn``, as on Windows) of ``jobs`` workers,
 ``jobs=1`` runs them in this process. A township that fails is reported in the result,
 the summary and the index; the others are still written. An output that is up to date
@@ -36,16 +38,8 @@ from greenplan.core.feedback import Feedback, SubFeedback
 from greenplan.core.project import Project, project_to_dict
 from greenplan.jobs import _batch_outputs as bo
 from greenplan.jobs._batch_worker import SerialExecutor, clear_cache, run_tasks
-from greenplan.jobs.export import (
-    RESULT_LAYERS,
-    UNIT_MARGIN,
-    as_project,
-    scenario_document,
-    theme_inputs,
-    unit_label,
-    unit_title,
-    with_baseline,
-)
+from greenplan.jobs.export import RESULT_LAYERS, as_project, scenario_document, theme_inputs
+from greenplan.jobs.sheet import UNIT_MARGIN, unit_label
 
 __all__ = ["BatchResult", "SerialExecutor", "list_units", "normalize_formats", "run_batch"]
 
@@ -304,19 +298,15 @@ def run_batch(project: Project | str | os.PathLike, out_dir: str | os.PathLike, 
     cache = out_dir / _CACHE_DIR
     try:
         if todo:
-            by_unit, results_path = _indicators(project, theme_list, cache, precomputed, SubFeedback(feedback, 2, 20))
+            docs_path, results_path = _indicators(project, theme_list, cache, precomputed, SubFeedback(feedback, 2, 20))
             context = {"project": project_doc, "project_file": str(project_file),
-                       "themes": [th.id for th in theme_list], "results": results_path}
+                       "themes": [th.id for th in theme_list], "results": results_path, "indicators": docs_path}
             # a new key per run: a long-lived worker reloads the project (its files may have changed)
             context["key"] = bo.options_hash({**context, "run": time.time()})
             for u, th, outs in todo:
-                row = by_unit[u["pos"]] if by_unit is not None and u["pos"] < len(by_unit) else {}
                 tasks.append({"context": context, "unit": u, "theme": th.id, "margin": UNIT_MARGIN,
-                              "title": unit_title(project, u["name"] or u["code"] or "", th),
                               "paper": list(paper) if isinstance(paper, tuple) else paper,
                               "orientation": orientation, "dpi": dpi,
-                              "indicators": {k: v for k, v in (row.get("scenario", row) if th.id == "scenario" else row).items()
-                                             if k in th.indicators},
                               "outputs": [{"format": o["format"], "path": str(out_dir / o["rel"])}
                                           for o in outs if o["status"] == "todo"]})
         t_ind = time.perf_counter()
@@ -357,7 +347,11 @@ def run_batch(project: Project | str | os.PathLike, out_dir: str | os.PathLike, 
 
 
 def _indicators(project: Project, themes: list, cache: Path, precomputed, feedback: Feedback):
-    """Per-unit indicator rows (by loaded row) and the result layers file the workers read."""
+    """Write what the workers read besides the project: the indicators documents (JSON: the
+    current one and, for the scenario theme, the one with the scenario's greening) and the
+    result layers (GeoPackage). Returns their paths (None for what no theme needs)."""
+    from greenplan.core.atomic import write_text_atomic
+    from greenplan.core.jsonio import dumps
     from greenplan.io.writers import write_gpkg_layers
     from greenplan.jobs.analyze import compute_project_indicators
 
@@ -368,15 +362,12 @@ def _indicators(project: Project, themes: list, cache: Path, precomputed, feedba
         doc, features = precomputed
     else:
         doc, features, _ = compute_project_indicators(project, feedback=feedback)
-    by_unit = [u.get("indicators", {}) for u in doc.get("by_unit", [])]
-    if any(th.id == "scenario" for th in themes):
-        after = scenario_document(project, feedback=feedback)
-        if after is not None:  # scenario maps: after-values, the current ones as baseline
-            for row, u in zip(by_unit, after.get("by_unit", []), strict=False):
-                row["scenario"] = with_baseline(u.get("indicators", {}), row)
+    after = scenario_document(project, feedback=feedback) if any(th.id == "scenario" for th in themes) else None
+    cache.mkdir(exist_ok=True)
+    docs_path = cache / "indicators.json"
+    write_text_atomic(docs_path, dumps({"doc": doc, "scenario_doc": after}, indent=None))
     names = {RESULT_LAYERS[k] for k in results if k in RESULT_LAYERS}
     frames = {n: g for n, g in features.items() if n in names and g is not None and len(g) and "geometry" in g.columns}
     if not frames:
-        return by_unit, None
-    cache.mkdir(exist_ok=True)
-    return by_unit, str(write_gpkg_layers(cache / "results.gpkg", frames))
+        return str(docs_path), None
+    return str(docs_path), str(write_gpkg_layers(cache / "results.gpkg", frames))
