@@ -54,3 +54,53 @@ def test_png_writer_round_trips_rgb_and_rgba_with_dpi_and_title(tmp_path) -> Non
     out = write_png(tmp_path / "透明.png", img)
     with Image.open(out) as im:
         assert im.mode == "RGBA" and np.array_equal(np.asarray(im), img)
+
+
+def test_matplotlib_private_api_the_grid_image_relies_on() -> None:
+    """``GridImage`` overrides ``AxesImage.make_image`` and reads the private ``_A``.
+
+    Checked with matplotlib 3.11.2. If this fails after a matplotlib upgrade, the override in
+    ``greenplan/render/images.py`` must be brought in line with the new ``make_image``
+    (or dropped: ``add_image`` then uses a plain ``AxesImage``; benchmarks/bench_render.py
+    measured that 30-45 % slower for the full-county map at size S).
+    """
+    import inspect
+
+    from matplotlib.image import AxesImage, _ImageBase
+
+    params = list(inspect.signature(AxesImage.make_image).parameters)
+    assert params == ["self", "renderer", "magnification", "unsampled"], params
+    # Agg calls make_image from _ImageBase.draw and unpacks four values
+    assert "im, l, b, trans = self.make_image(" in inspect.getsource(_ImageBase.draw)
+    fig = Figure()
+    FigureCanvasAgg(fig)
+    ax = fig.add_axes((0, 0, 1, 1))
+    img = np.zeros((3, 5, 4), dtype=np.uint8)
+    im = add_image(ax, img, (0, 5, 0, 3), zorder=1, gid="g")
+    assert type(im).make_image is not AxesImage.make_image
+    assert im._A is not None and im._A.shape == (3, 5, 4) and im._A.dtype == np.uint8
+
+
+def test_fast_png_is_pixel_equal_to_matplotlibs_own_png(tmp_path) -> None:
+    """``save_map`` writes PNGs with ``render.png.write_png``; matplotlib/Pillow's PNG of the
+    same figure has exactly the same pixels (and dpi)."""
+    from greenplan.render.export import save_map
+
+    fig = Figure(figsize=(3, 2), dpi=100)
+    FigureCanvasAgg(fig)
+    ax = fig.add_axes((0, 0, 1, 1))
+    rng = np.random.default_rng(2)
+    ax.imshow(rng.random((20, 30)), cmap="viridis")
+    ax.plot([0, 29], [0, 19], color="#c00000", lw=3)
+    ax.text(5, 10, "绿地 test", fontsize=14)
+    ours = save_map(fig, tmp_path / "ours.png", dpi=150, world_file=False)
+    import matplotlib
+
+    from greenplan.render.fonts import font_rc
+
+    with matplotlib.rc_context(font_rc()):  # as save_map draws (the CJK font)
+        fig.savefig(tmp_path / "plain.png", format="png", dpi=150, facecolor=fig.get_facecolor())
+    with Image.open(ours) as a, Image.open(tmp_path / "plain.png") as b:
+        assert a.size == b.size == (450, 300)
+        assert np.array_equal(np.asarray(a.convert("RGBA")), np.asarray(b.convert("RGBA")))
+        assert round(a.info["dpi"][0]) == round(b.info["dpi"][0]) == 150
