@@ -11,7 +11,7 @@ A missing optional input skips the indicators that need it (value null with a no
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from concurrent.futures import FIRST_COMPLETED, ThreadPoolExecutor, wait
+from concurrent.futures import FIRST_COMPLETED, wait
 from typing import Any
 
 import geopandas as gpd
@@ -31,7 +31,7 @@ from greenplan.analysis.redline import eco_redline_occupation, redline_overlaps
 from greenplan.analysis.result import KEYS, Computed, IndicatorsResult, UnitResult
 from greenplan.analysis.unknown_share import apply_unknown_share
 from greenplan.core.feedback import Feedback, SubFeedback
-from greenplan.core.parallel import cores
+from greenplan.core.parallel import cores, thread_pool
 from greenplan.core.settings import AnalysisSettings
 
 #: indicator key → function of the context
@@ -101,7 +101,7 @@ def _run_pool(ctx: AnalysisContext, keys: tuple[str, ...], feedback: Feedback) -
     if "land_use" in ctx.layer:
         _ = ctx.layer["land_use"].tree
     order = [k for k in START_ORDER if k in keys]
-    pool = ThreadPoolExecutor(max_workers=worker_count(), thread_name_prefix="greenplan-indicators")
+    pool = thread_pool(worker_count(), "greenplan-indicators")
     try:
         for job in _shared_work(ctx):
             pool.submit(job)

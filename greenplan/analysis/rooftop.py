@@ -26,7 +26,6 @@ counted toward the green space ratio by floors (``gs_share``) and a score (see
 
 from __future__ import annotations
 
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -39,7 +38,7 @@ from greenplan.analysis.geom import PieceSet, union_rows
 from greenplan.analysis.slope import zonal_slope_stats
 from greenplan.core.errors import CRSError
 from greenplan.core.feedback import Feedback, SubFeedback
-from greenplan.core.parallel import split_map
+from greenplan.core.parallel import split_map, thread_pool
 from greenplan.core.resources import load_resource_toml
 from greenplan.core.settings import AnalysisSettings
 
@@ -305,7 +304,7 @@ def assess_rooftops(
     area = shapely.area(geoms)
 
     # red line and farmland overlaps run beside the DSM statistics (shapely releases the GIL)
-    side = ThreadPoolExecutor(max_workers=1)
+    side = thread_pool(1, "greenplan-rooftop")
     layers = (("in_redline", redline, "ecological_redline"), ("on_farmland", farmland, "permanent_farmland"))
 
     def overlap_job() -> list[np.ndarray | None]:

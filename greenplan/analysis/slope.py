@@ -22,7 +22,6 @@ window touches nodata, NaN or the raster edge has no slope (``gdaldem`` without
 from __future__ import annotations
 
 import threading
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -31,6 +30,7 @@ import numpy as np
 import shapely
 
 from greenplan.core.feedback import Feedback
+from greenplan.core.parallel import thread_pool
 
 __all__ = ["PixelSpans", "ZonalSlope", "horn_slope_deg", "pixel_spans", "zonal_slope_stats"]
 
@@ -420,7 +420,7 @@ def zonal_slope_stats(
     try:
         # blocks are read in raster order, ahead of the jobs that need them, and dropped
         # after their last job; sums are accumulated in job order (no timing dependence)
-        with ThreadPoolExecutor(max_workers=max(1, threads)) as pool:
+        with thread_pool(threads, "greenplan-slope") as pool:
             futures: dict[int, Any] = {}
             nxt = 0
             for j in range(len(job_win)):

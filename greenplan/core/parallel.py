@@ -1,5 +1,10 @@
-"""One whole-column shapely call spread over the cores.
+"""The one place GreenPlan counts cores and creates thread and process pools.
 
+:func:`cpu_count` is the machine's logical CPUs, :func:`cores` the threads used for CPU
+work (at most 4); :func:`thread_pool` and :func:`process_pool` create every pool (process
+pools start with ``spawn``, as on Windows, also on Linux).
+
+One whole-column shapely call spread over the cores:
 shapely releases the GIL inside GEOS, so an element-wise call on a large array (validity
 of 100,000 parcels, a relate test of 50,000 pairs) runs on several threads by splitting the
 array. :func:`split_map` does that for functions whose result is aligned with their input
@@ -15,7 +20,7 @@ from __future__ import annotations
 import os
 import threading
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Executor, ThreadPoolExecutor
 from typing import Any
 
 import numpy as np
@@ -28,16 +33,49 @@ _pool: ThreadPoolExecutor | None = None
 _pool_lock = threading.Lock()
 
 
-def cores() -> int:
-    """Threads for CPU work: the machine's cores, at most 4."""
-    return max(1, min(4, os.cpu_count() or 1))
+def cpu_count() -> int:
+    """The machine's logical CPUs (1 when Python cannot tell)."""
+    return os.cpu_count() or 1
+
+
+def cores(most: int = 4) -> int:
+    """Threads for CPU work: the machine's cores, at most ``most`` (default 4).
+
+    Examples
+    --------
+    >>> 1 <= cores() <= 4 and cores(1) == 1
+    True
+    """
+    return max(1, min(most, cpu_count()))
+
+
+def thread_pool(workers: int, name: str = "greenplan") -> ThreadPoolExecutor:
+    """A thread pool of ``workers`` threads (at least 1) whose names start with ``name``.
+
+    Examples
+    --------
+    >>> with thread_pool(2, "doc") as pool:
+    ...     list(pool.map(abs, [-1, -2]))
+    [1, 2]
+    """
+    return ThreadPoolExecutor(max_workers=max(1, int(workers)), thread_name_prefix=name)
+
+
+def process_pool(workers: int, *, initializer: Callable[..., Any] | None = None,
+                 initargs: tuple[Any, ...] = ()) -> Executor:
+    """A pool of ``workers`` worker processes started with ``spawn`` (as on Windows)."""
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    return ProcessPoolExecutor(max_workers=max(1, int(workers)), mp_context=multiprocessing.get_context("spawn"),
+                               initializer=initializer, initargs=initargs)
 
 
 def _get_pool() -> ThreadPoolExecutor:
     global _pool
     with _pool_lock:
         if _pool is None:
-            _pool = ThreadPoolExecutor(max_workers=max(1, cores() - 1), thread_name_prefix=_PREFIX)
+            _pool = thread_pool(cores() - 1, _PREFIX)
         return _pool
 
 

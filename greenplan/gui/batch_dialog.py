@@ -9,7 +9,6 @@ written, skipped (up to date) or failed, with the reason, and the counts.
 from __future__ import annotations
 
 import copy
-import os
 from pathlib import Path
 from typing import Any
 
@@ -49,7 +48,9 @@ STATUS_PASS = {"written": True, "skipped": None, "failed": False}
 
 def default_jobs() -> int:
     """Worker processes: every core but one for the interface, at least one."""
-    return max(1, (os.cpu_count() or 2) - 1)
+    from greenplan.core.parallel import cpu_count
+
+    return max(1, cpu_count() - 1)
 
 
 def checked(lst: QListWidget) -> list[Any]:
@@ -97,7 +98,9 @@ class BatchDialog(QDialog):
         self.dpi.setSingleStep(50)
         self.dpi.setValue(300)
         self.jobs = QSpinBox(objectName="batchJobs")
-        self.jobs.setRange(1, max(1, os.cpu_count() or 1))
+        from greenplan.core.parallel import cpu_count
+
+        self.jobs.setRange(1, cpu_count())
         self.jobs.setValue(default_jobs())
         self.force = QCheckBox(objectName="batchForce")
         self.out = QLineEdit(objectName="batchOut")

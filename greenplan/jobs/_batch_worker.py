@@ -207,14 +207,13 @@ def run_tasks(tasks: list[dict[str, Any]], executor: cf.Executor | None, jobs: i
     could not be sent) fails that task's outputs. Cancel (``feedback``) or Ctrl+C
     cancels the pending tasks and raises.
     """
-    import multiprocessing
+    from greenplan.core.parallel import cpu_count, process_pool
 
     own = executor is None
     if executor is None:
-        n = max(1, min(jobs or os.cpu_count() or 1, len(tasks)))
-        executor = SerialExecutor() if n == 1 else cf.ProcessPoolExecutor(
-            max_workers=n, mp_context=multiprocessing.get_context("spawn"), initializer=init_worker,
-            initargs=(tasks[0]["context"],))
+        n = max(1, min(jobs or cpu_count(), len(tasks)))
+        executor = SerialExecutor() if n == 1 else process_pool(n, initializer=init_worker,
+                                                                 initargs=(tasks[0]["context"],))
     futures = {executor.submit(render_township, t): t for t in tasks}
     out: list[dict[str, Any]] = []
 

@@ -66,8 +66,7 @@ def draw_map(ax: Axes, layers: Mapping[str, gpd.GeoDataFrame], theme: Theme, *,
     -------
     Axes
     """
-    import os
-    from concurrent.futures import ThreadPoolExecutor
+    from greenplan.core.parallel import cores, thread_pool
 
     rasters = rasters or {}
     styles = styles or {}
@@ -89,8 +88,7 @@ def draw_map(ax: Axes, layers: Mapping[str, gpd.GeoDataFrame], theme: Theme, *,
                           "key": key, "dpi": dpi}))
     # preparing (reading rasters, building paths) releases the GIL in GDAL, shapely and
     # numpy, so layers are prepared side by side; artists are added in drawing order
-    workers = max(1, min(4, os.cpu_count() or 1, len(jobs)))
-    with ThreadPoolExecutor(max_workers=workers) as pool:
+    with thread_pool(min(cores(), len(jobs)), "greenplan-map") as pool:
         futures = [pool.submit(fn, *args, **kw) for fn, args, kw in jobs]
         for fut in futures:
             d = fut.result()

@@ -15,10 +15,11 @@ import os
 import struct
 import zlib
 from collections.abc import Mapping
-from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import numpy as np
+
+from greenplan.core.parallel import cores
 
 _SIGNATURE = b"\x89PNG\r\n\x1a\n"
 
@@ -39,7 +40,9 @@ def _deflate(raw: bytes, level: int, workers: int) -> bytes:
     if len(pieces) == 1:
         body = comp(0)
     else:
-        with ThreadPoolExecutor(max_workers=len(pieces)) as pool:
+        from greenplan.core.parallel import thread_pool
+
+        with thread_pool(len(pieces), "greenplan-png") as pool:
             body = b"".join(pool.map(comp, range(len(pieces))))
     return b"\x78\x01" + body + struct.pack(">I", zlib.adler32(raw) & 0xFFFFFFFF)
 
@@ -60,7 +63,7 @@ def write_png(path: str | os.PathLike, rgba: np.ndarray, *, dpi: float | None = 
     level : int
         zlib level (2: within a few per cent of Pillow's size for maps, at a third of its time).
     workers : int, optional
-        Deflate threads (default: the CPU count, at most 8).
+        Deflate threads (default: :func:`greenplan.core.parallel.cores`, at most 8).
 
     Returns
     -------
@@ -76,7 +79,7 @@ def write_png(path: str | os.PathLike, rgba: np.ndarray, *, dpi: float | None = 
     body = rows[:, 1:].reshape(h, w, bpp)
     body[:, 0] = px[:, 0]
     np.subtract(px[:, 1:], px[:, :-1], out=body[:, 1:])
-    workers = workers or min(8, os.cpu_count() or 1)
+    workers = workers or cores(8)
     parts = [_SIGNATURE, _chunk(b"IHDR", struct.pack(">IIBBBBB", w, h, 8, 2 if opaque else 6, 0, 0, 0))]
     if dpi:
         ppm = int(round(dpi / 0.0254))
