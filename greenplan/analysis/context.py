@@ -263,6 +263,12 @@ class AnalysisContext:
         self._b_note: str | None = None
 
     # -- notes -------------------------------------------------------------------
+
+    def feature_frame(self, parts: list[pd.DataFrame], cols: list[str]) -> gpd.GeoDataFrame:
+        """An indicator's feature layer: ``parts`` joined, columns ``cols`` (one of them
+        ``geometry``), in the working CRS; empty with those columns when there are no parts."""
+        df = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame({c: [] for c in cols})
+        return gpd.GeoDataFrame(df[cols], geometry="geometry", crs=self.crs)
     def add_notes(self, notes: list[str]) -> None:
         with self._notes_lock:
             for n in notes:

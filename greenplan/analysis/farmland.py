@@ -56,8 +56,7 @@ def twins(a: np.ndarray, b: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 
 
 def _frame(ctx: AnalysisContext, data: dict, cols: list[str]) -> gpd.GeoDataFrame:
-    df = pd.DataFrame(data) if len(data.get("geometry", [])) else pd.DataFrame({c: [] for c in cols})
-    return gpd.GeoDataFrame(df[cols], geometry="geometry", crs=ctx.crs)
+    return ctx.feature_frame([pd.DataFrame(data)] if len(data.get("geometry", [])) else [], cols)
 
 
 def farmland_nonfarm_use(ctx: AnalysisContext) -> Computed:
@@ -193,5 +192,4 @@ def farmland_greening_conflict(ctx: AnalysisContext) -> Computed:
             )
         )
     cols = ["source", "class", "name", "area_m2", "is_sliver", "geometry"]
-    df = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame({c: [] for c in cols})
-    return Computed(ind, by_unit, {"farmland_greening_conflict": gpd.GeoDataFrame(df[cols], geometry="geometry", crs=ctx.crs)})
+    return Computed(ind, by_unit, {"farmland_greening_conflict": ctx.feature_frame(frames, cols)})

@@ -26,7 +26,7 @@ import shapely
 
 from greenplan.analysis.codes import load_code_table
 from greenplan.analysis.geom import PieceSet, buffer_union, clip_pairs
-from greenplan.analysis.rooftop import overlap_m2
+from greenplan.analysis.rooftop import candidate_frame, overlap_m2
 from greenplan.analysis.thresholds import load_rules, service_tiers
 from greenplan.core.feedback import Feedback
 from greenplan.core.settings import AnalysisSettings
@@ -191,12 +191,7 @@ def assess_pocket_parks(
         reach = shapely.buffer(geoms[idx], settings.pocket_park_radius_m, quad_segs=settings.quad_segs)
         pieces, src, _ = clip_pairs(reach, gap)
         gain[idx] = np.bincount(src, weights=shapely.area(pieces), minlength=len(idx))
-    out = idle.copy()
-    out.insert(0, "candidate_id", [f"P{i:04d}" for i in range(1, n + 1)])
-    out["candidate"] = candidate
-    out["reason"] = reason.astype(str)
-    out["reason_zh"] = [REASONS[r] for r in reason]
-    out["area_m2"] = area
+    out = candidate_frame(idle, "P{:04d}", candidate, reason, REASONS, area)
     out["gain_m2"] = gain
     feedback.step(4, 4)
     return PocketParkResult(frame=out, notes=notes)

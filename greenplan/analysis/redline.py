@@ -56,8 +56,7 @@ def _features(ctx: AnalysisContext, rows_pieces: list[dict]) -> gpd.GeoDataFrame
             )
         )
     cols = ["cause", "source_id", "code", "activity_type", "approved", "area_m2", "geometry"]
-    df = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame({c: [] for c in cols})
-    return gpd.GeoDataFrame(df[cols], geometry="geometry", crs=ctx.crs)
+    return ctx.feature_frame(frames, cols)
 
 
 def eco_redline_occupation(ctx: AnalysisContext) -> Computed:
@@ -201,5 +200,4 @@ def redline_overlaps(ctx: AnalysisContext) -> Computed:
             value_null=bool(missing_roles),
         )
     cols = ["pair", "area_m2", "is_sliver", "geometry"]
-    df = pd.concat(feats, ignore_index=True) if feats else pd.DataFrame({c: [] for c in cols})
-    return Computed(ind, by_unit, {"control_line_overlaps": gpd.GeoDataFrame(df[cols], geometry="geometry", crs=ctx.crs)})
+    return Computed(ind, by_unit, {"control_line_overlaps": ctx.feature_frame(feats, cols)})

@@ -190,6 +190,29 @@ def score_rooftops(
     return np.round(100.0 * (wa * s_area + ws * s_serv + wc * s_cost) / (wa + ws + wc), 4)
 
 
+def candidate_frame(base: pd.DataFrame, id_format: str, candidate: np.ndarray, reason: np.ndarray,
+                    reasons: dict[str, str], area: np.ndarray) -> pd.DataFrame:
+    """A copy of ``base`` with the columns every candidate layer starts with.
+
+    ``candidate_id`` (``id_format`` of the row number from 1, first column), ``candidate``,
+    ``reason`` and ``reason_zh`` (``reasons[reason]``; "" for a candidate) and ``area_m2``.
+
+    Examples
+    --------
+    >>> f = candidate_frame(pd.DataFrame({"a": [1, 2]}), "P{:04d}", np.array([True, False]),
+    ...                     np.array(["", "too_small"], dtype=object), {"": "", "too_small": "面积过小"}, np.array([5.0, 1.0]))
+    >>> f.columns.tolist(), f["candidate_id"].tolist(), f["reason_zh"].tolist()
+    (['candidate_id', 'a', 'candidate', 'reason', 'reason_zh', 'area_m2'], ['P0001', 'P0002'], ['', '面积过小'])
+    """
+    out = base.copy()
+    out.insert(0, "candidate_id", [id_format.format(i) for i in range(1, len(base) + 1)])
+    out["candidate"] = candidate
+    out["reason"] = reason.astype(str)
+    out["reason_zh"] = [reasons[r] for r in reason]
+    out["area_m2"] = area
+    return out
+
+
 def overlap_m2(geoms: np.ndarray, other: gpd.GeoDataFrame | None, tree: shapely.STRtree | None = None) -> np.ndarray | None:
     """Area (m²) of each geometry inside the union of ``other`` (None without ``other``).
 
@@ -399,12 +422,7 @@ def assess_rooftops(
     h_for_cost = np.where(np.isnan(height), floors_est * float(rt["storey_height_m"]), height)
     score = score_rooftops(planted, underserved, h_for_cost, year, settings, rt["score"])
 
-    out = df.copy()
-    out.insert(0, "candidate_id", [f"R{i:06d}" for i in range(1, n + 1)])
-    out["candidate"] = candidate
-    out["reason"] = reason.astype(str)
-    out["reason_zh"] = [REASONS[r] for r in reason]
-    out["area_m2"] = area
+    out = candidate_frame(df, "R{:06d}", candidate, reason, REASONS, area)
     out["roof_source"] = source
     out["dsm_pixels"] = n_pix
     out["flat_share"] = flat_share

@@ -375,22 +375,16 @@ def guess_crs(
     if not (0 <= miny and maxy <= 10_000_000):
         return None
     zone, zone_max = math.floor(minx / 1e6), math.floor(maxx / 1e6)
-    if zone == zone_max and 25 <= zone <= 45:
-        code = 4513 + zone - 25
-        return CRSGuess(
-            pyproj.CRS.from_epsg(code),
-            f"eastings carry the 3-degree zone number {zone}: CGCS2000 3-degree Gauss-Kruger "
-            f"zone {zone} (EPSG:{code}) assumed",
-            f"横坐标带有3度带带号 {zone}，按 CGCS2000 3度带高斯-克吕格第 {zone} 带（EPSG:{code}）处理",
-        )
-    if zone == zone_max and 13 <= zone <= 23:
-        code = 4491 + zone - 13
-        return CRSGuess(
-            pyproj.CRS.from_epsg(code),
-            f"eastings carry the 6-degree zone number {zone}: CGCS2000 6-degree Gauss-Kruger "
-            f"zone {zone} (EPSG:{code}) assumed",
-            f"横坐标带有6度带带号 {zone}，按 CGCS2000 6度带高斯-克吕格第 {zone} 带（EPSG:{code}）处理",
-        )
+    # (zone width in degrees, first and last zone number, EPSG code of the first zone)
+    for width, first, last, epsg0 in ((3, 25, 45, 4513), (6, 13, 23, 4491)):
+        if zone == zone_max and first <= zone <= last:
+            code = epsg0 + zone - first
+            return CRSGuess(
+                pyproj.CRS.from_epsg(code),
+                f"eastings carry the {width}-degree zone number {zone}: CGCS2000 {width}-degree Gauss-Kruger "
+                f"zone {zone} (EPSG:{code}) assumed",
+                f"横坐标带有{width}度带带号 {zone}，按 CGCS2000 {width}度带高斯-克吕格第 {zone} 带（EPSG:{code}）处理",
+            )
     if not (100_000 <= minx and maxx <= 900_000):
         return None
     tolerance = max(50_000.0, math.hypot(maxx - minx, maxy - miny))
