@@ -28,10 +28,11 @@ _DRIVERS = {".gpkg": "GPKG", ".shp": "ESRI Shapefile", ".geojson": "GeoJSON", ".
             ".fgb": "FlatGeobuf", ".gml": "GML", ".kml": "KML", ".csv": "CSV"}
 
 
-def _write_error(path: Path, exc: Exception) -> OutputError:
+def write_error(path: Path, exc: object, what_en: str = "The file", what_zh: str = "该文件") -> OutputError:
+    """The :class:`OutputError` for ``what`` at ``path`` that could not be written (``exc``: why)."""
     return OutputError(
-        f"The file cannot be written ({exc}).",
-        f"无法写出该文件（{exc}）。",
+        f"{what_en} cannot be written ({exc}).",
+        f"无法写出{what_zh}（{exc}）。",
         path=path,
         hint_en="Check the folder is writable, the disk not full, and the file not open in another program.",
         hint_zh="请检查文件夹是否可写、磁盘空间是否充足、文件是否被其他程序占用。",
@@ -110,7 +111,7 @@ def write_gpkg_layers(path: str | os.PathLike, layers: Mapping[str, gpd.GeoDataF
             if not layers and not tmp.exists():
                 raise ValueError("no layers to write")
         except (pyogrio.errors.DataSourceError, pyogrio.errors.FieldError, ValueError, TypeError, OSError) as exc:
-            raise _write_error(target, exc) from None
+            raise write_error(target, exc) from None
     return target
 
 
@@ -127,7 +128,7 @@ def _write_shapefile(gdf: gpd.GeoDataFrame, target: Path) -> None:
         try:
             _write(gdf, tmp, driver="ESRI Shapefile", encoding="UTF-8")
         except (pyogrio.errors.DataSourceError, pyogrio.errors.FieldError, ValueError, TypeError, OSError) as exc:
-            raise _write_error(target, exc) from None
+            raise write_error(target, exc) from None
         cpg = tmp.with_suffix(".cpg")
         if not cpg.exists():
             cpg.write_text("UTF-8", encoding="ascii")
@@ -186,5 +187,5 @@ def write_vector(gdf: gpd.GeoDataFrame, path: str | os.PathLike, layer: str | No
         try:
             _write(gdf, tmp, driver=driver, layer=layer)
         except (pyogrio.errors.DataSourceError, pyogrio.errors.FieldError, ValueError, TypeError, OSError) as exc:
-            raise _write_error(target, exc) from None
+            raise write_error(target, exc) from None
     return target

@@ -170,13 +170,9 @@ def generate_county(size: str, outdir: str | os.PathLike, *, seed: int | None = 
 
 
 def _write_error(outdir: Path, exc: OSError) -> OutputError:
-    return OutputError(
-        f"The sample data cannot be written ({exc.strerror or exc}).",
-        f"无法写出示例数据（{exc.strerror or exc}）。",
-        path=outdir,
-        hint_en="Check that the folder is writable and the disk is not full, then try again.",
-        hint_zh="请检查该文件夹是否可写、磁盘空间是否充足，然后重试。",
-    )
+    from greenplan.io.writers import write_error
+
+    return write_error(outdir, exc.strerror or exc, "The sample data", "示例数据")
 
 
 def _check_target(outdir: Path, names: list[str], overwrite: bool) -> None:
