@@ -55,9 +55,9 @@ def main() -> int:
     from PySide6.QtWidgets import QApplication
 
     import greenplan.gui  # noqa: F401 - first (PySide6 6.12 workaround)
-    from greenplan.gui.canvas import MapCanvas
-    from greenplan.gui.display_data import load_for_display, prepare_layer
-    from greenplan.gui.map_renderer import RenderLayer
+    from greenplan.gui.canvas.canvas import MapCanvas
+    from greenplan.gui.canvas.display_data import load_for_display, prepare_layer
+    from greenplan.gui.canvas.map_renderer import RenderLayer
 
     app = QApplication.instance() or QApplication([])
     project = county_project(args.data)

@@ -91,7 +91,7 @@ def main(out: Path) -> int:
     dialog.reject()
 
     # add layer: the GBK shapefile with the encoding preview
-    from greenplan.gui.add_layer_dialog import AddLayerDialog
+    from greenplan.gui.dialogs.add_layer_dialog import AddLayerDialog
 
     add = AddLayerDialog(str(sample_dir()), w)
     add.resize(900, 560)

@@ -16,7 +16,7 @@ from typing import Any
 from PySide6.QtCore import QT_TRANSLATE_NOOP
 from PySide6.QtGui import QAction, QActionGroup, QKeySequence
 
-from greenplan.gui.i18n import translate
+from greenplan.gui.i18n import current_language, translate
 from greenplan.gui.icons import icon
 
 CTX = "Actions"
@@ -44,6 +44,35 @@ def _idle(w: Any) -> bool:
     return not w.busy()
 
 
+def _can_undo(w: Any) -> bool:
+    return w.model.undo_stack.can_undo
+
+
+def _can_redo(w: Any) -> bool:
+    return w.model.undo_stack.can_redo
+
+
+def _undo_title(w: Any) -> str:
+    """"Undo Rename layer" / "撤销 重命名图层": the command's own text in the current language."""
+    cmd = w.model.undo_stack.next_undo
+    if cmd is None:
+        return translate(CTX, UNDO)
+    return translate(CTX, UNDO_WHAT).format(cmd.label(current_language()))
+
+
+def _redo_title(w: Any) -> str:
+    cmd = w.model.undo_stack.next_redo
+    if cmd is None:
+        return translate(CTX, REDO)
+    return translate(CTX, REDO_WHAT).format(cmd.label(current_language()))
+
+
+UNDO = QT_TRANSLATE_NOOP("Actions", "&Undo")
+REDO = QT_TRANSLATE_NOOP("Actions", "&Redo")
+UNDO_WHAT = QT_TRANSLATE_NOOP("Actions", "&Undo {0}")
+REDO_WHAT = QT_TRANSLATE_NOOP("Actions", "&Redo {0}")
+
+
 @dataclass(frozen=True)
 class ActionSpec:
     """One command. ``menu``: menu id; ``toolbar``: shown on the toolbar; ``tool``: canvas tool."""
@@ -52,16 +81,18 @@ class ActionSpec:
     title: str
     callback: Callable[[Any], Any]
     menu: str
-    shortcut: str | QKeySequence.StandardKey | None = None
+    shortcut: str | QKeySequence.StandardKey | tuple | None = None  # a tuple: several shortcuts
     icon: str | None = None
     toolbar: bool = False
     enabled_when: Callable[[Any], bool] | None = None
     tool: str | None = None
     tip: str | None = None
+    title_when: Callable[[Any], str] | None = None  # a title that follows the state (Undo <what>)
 
 
 MENUS = {
     "file": QT_TRANSLATE_NOOP("Actions", "&File"),
+    "edit": QT_TRANSLATE_NOOP("Actions", "&Edit"),
     "view": QT_TRANSLATE_NOOP("Actions", "&View"),
     "layer": QT_TRANSLATE_NOOP("Actions", "&Layer"),
     "analysis": QT_TRANSLATE_NOOP("Actions", "&Analysis"),
@@ -85,6 +116,10 @@ ACTIONS: list[ActionSpec] = [
     ActionSpec("file.preferences", QT_TRANSLATE_NOOP("Actions", "&Preferences…"), lambda w: w.show_preferences(),
                "file", "Ctrl+,"),
     ActionSpec("file.quit", QT_TRANSLATE_NOOP("Actions", "&Quit"), lambda w: w.close(), "file", "Ctrl+Q"),
+    ActionSpec("edit.undo", UNDO, lambda w: w.model.undo(), "edit", K.Undo, enabled_when=_can_undo,
+               title_when=_undo_title),
+    ActionSpec("edit.redo", REDO, lambda w: w.model.redo(), "edit", ("Ctrl+Y", "Ctrl+Shift+Z"),
+               enabled_when=_can_redo, title_when=_redo_title),
     ActionSpec("layer.add", QT_TRANSLATE_NOOP("Actions", "&Add Layer…"), lambda w: w.ops.add_layer_dialog(), "layer",
                "Ctrl+L", "add_layer", toolbar=True),
     ActionSpec("layer.style", QT_TRANSLATE_NOOP("Actions", "Layer &Style…"), lambda w: w.show_style_editor(), "layer",
@@ -135,6 +170,7 @@ ACTIONS: list[ActionSpec] = [
 MENU_LAYOUT = {
     "file": ["file.new", "file.open", "@recent", "-", "file.save", "file.save_as", "-", "file.export_map",
              "file.batch_export", "-", "file.preferences", "-", "file.quit"],
+    "edit": ["edit.undo", "edit.redo"],
     "view": ["view.full", "view.zoom_in", "view.zoom_out", "-", "tool.pan", "tool.zoom_box", "tool.identify",
              "tool.measure_distance", "tool.measure_area", "-", "@docks", "@language"],
     "layer": ["layer.add", "-", "layer.style", "layer.table", "layer.zoom", "layer.role", "layer.rename", "-",
@@ -167,7 +203,9 @@ def build_actions(window: Any) -> dict[str, QAction]:
         act.setObjectName(a.id)
         if a.icon:
             act.setIcon(icon(a.icon))
-        if a.shortcut is not None:
+        if isinstance(a.shortcut, tuple):
+            act.setShortcuts([QKeySequence(s) for s in a.shortcut])
+        elif a.shortcut is not None:
             act.setShortcut(QKeySequence(a.shortcut))
         if a.tool:
             act.setCheckable(True)
@@ -195,10 +233,19 @@ def retranslate_actions(actions: dict[str, QAction]) -> None:
 
 
 def update_enabled(actions: dict[str, QAction], window: Any) -> None:
-    """Re-evaluate every ``enabled_when`` (after a selection or project change)."""
+    """Re-evaluate every ``enabled_when`` and ``title_when`` (after a selection, project or
+    undo-stack change, and after the language changed)."""
     for a in ACTIONS:
-        if a.enabled_when is not None and a.id in actions:
-            actions[a.id].setEnabled(bool(a.enabled_when(window)))
+        act = actions.get(a.id)
+        if act is None:
+            continue
+        if a.enabled_when is not None:
+            act.setEnabled(bool(a.enabled_when(window)))
+        if a.title_when is not None:
+            text = a.title_when(window)
+            act.setText(text)
+            act.setToolTip(text.replace("&", "") + (f" ({act.shortcut().toString()})" if not act.shortcut().isEmpty() else ""))
+            act.setStatusTip(text.replace("&", ""))
 
 
 def menu_title(menu_id: str) -> str:

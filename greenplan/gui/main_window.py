@@ -1,7 +1,8 @@
 """The main window: canvas in the middle, layers on the left, indicators on the right.
 
-It wires widgets to the :class:`ProjectModel` and runs long work in workers; it computes
-nothing itself. File operations are in :mod:`project_ops`, the recovery copy in
+It wires widgets to the :class:`ProjectModel` (Qt signals over the Qt-free
+:class:`~greenplan.app.project_state.ProjectState`, whose undo stack the Edit menu drives)
+and runs long work in workers; it computes nothing itself. File operations are in :mod:`project_ops`, the recovery copy in
 :mod:`recovery`, the commands in :mod:`actions`.
 """
 
@@ -22,25 +23,26 @@ from PySide6.QtWidgets import (
 )
 from shiboken6 import isValid
 
+from greenplan.app.map_tools import format_area, format_length, identify
 from greenplan.core.paths import log_dir
 from greenplan.core.roles import ROLES
 from greenplan.gui import actions as acts
-from greenplan.gui.candidates_panel import CandidatesPanel
-from greenplan.gui.canvas import MapCanvas
+from greenplan.gui.canvas.canvas import MapCanvas
+from greenplan.gui.canvas.map_renderer import RenderLayer
 from greenplan.gui.errors import show_error
 from greenplan.gui.gui_settings import GuiSettings
 from greenplan.gui.i18n import current_language, install_language
 from greenplan.gui.icons import icon
-from greenplan.gui.identify_panel import IdentifyPanel
 from greenplan.gui.indicators_dock import IndicatorsDock
-from greenplan.gui.layer_panel import LayerPanel
-from greenplan.gui.map_renderer import RenderLayer
-from greenplan.gui.map_tools import format_area, format_length, identify
+from greenplan.gui.panels.candidates_panel import CandidatesPanel
+from greenplan.gui.panels.identify_panel import IdentifyPanel
+from greenplan.gui.panels.layer_panel import LayerPanel
+from greenplan.gui.panels.scenario_panel import ScenarioPanel
 from greenplan.gui.project_model import ProjectModel
 from greenplan.gui.project_ops import ProjectOps, Prompter
 from greenplan.gui.recovery import RecoveryManager
 from greenplan.gui.scenario_model import ScenarioModel
-from greenplan.gui.scenario_panel import ScenarioPanel
+from greenplan.gui.scenario_results import ScenarioResults
 from greenplan.gui.workers import Worker
 
 log = logging.getLogger("greenplan.gui")
@@ -67,16 +69,19 @@ class MainWindow(QMainWindow):
         self.identify_panel = IdentifyPanel(self)
         self.identify_dock = self._dock("identifyDock", self.identify_panel, Qt.DockWidgetArea.RightDockWidgetArea)
         self.scenarios = ScenarioModel(self.model, self)
-        self.scenario_panel = ScenarioPanel(self, self.scenarios)
+        self.scenario_panel = ScenarioPanel(self.model, self.scenarios, self.start_worker, ScenarioResults(self))
         self.scenario_dock = self._dock("scenarioDock", self.scenario_panel, Qt.DockWidgetArea.RightDockWidgetArea)
-        self.candidates = CandidatesPanel(self, self.scenarios)
+        self.candidates = CandidatesPanel(self.model, self.scenarios, self.start_worker, self.canvas.zoom_to_bounds)
         self.candidates_dock = self._dock("candidatesDock", self.candidates, Qt.DockWidgetArea.BottomDockWidgetArea)
         self.candidates_dock.hide()  # shown by Analysis > Greening Candidates
         self.tabifyDockWidget(self.indicators_dock, self.identify_dock)
         self.tabifyDockWidget(self.indicators_dock, self.scenario_dock)
         self.indicators_dock.raise_()
         self.ops = ProjectOps(self)
-        self.recovery = RecoveryManager(self)
+        self.recovery = RecoveryManager(
+            self.model, self.settings.autosave_s, lambda text: self.prompt.recover(text),
+            lambda copy, original: self.ops.open_project(copy, ask=False, dirty=True, recovered=True,
+                                                         original_path=original), parent=self)
         self.actions = acts.build_actions(self)
         self._build_menus()
         self._build_toolbar()
@@ -164,6 +169,8 @@ class MainWindow(QMainWindow):
         m.layer_changed.connect(lambda _k: self._sync_canvas())
         m.dirty_changed.connect(lambda _d: self._update_title())
         m.path_changed.connect(self._update_title)
+        m.name_changed.connect(lambda _n: self._update_title())
+        m.undo_changed.connect(self.update_actions)
         m.selection_changed.connect(lambda _k: self.canvas.set_selection_geometries(m.selected_geometries()))
         m.highlight_changed.connect(lambda: self.canvas.set_highlight_geometries(m.highlight))
         c = self.canvas
@@ -193,6 +200,7 @@ class MainWindow(QMainWindow):
         for key, dock in self.tables.items():
             dock.setWindowTitle(self.tr("Attributes: {0}").format(self.model.entry(key).spec.name))
         self._update_title()
+        self.update_actions()  # the Undo / Redo titles name the command in the new language
 
     def changeEvent(self, event) -> None:  # noqa: N802
         if event.type() == QEvent.Type.LanguageChange:
@@ -300,7 +308,7 @@ class MainWindow(QMainWindow):
 
     # ------------------------------------------------------------------ layer commands
     def show_style_editor(self, key: int | None = None):
-        from greenplan.gui.style_dialog import StyleDialog
+        from greenplan.gui.dialogs.style_dialog import StyleDialog
 
         key = key or self.layer_panel.current_key()
         if not key:
@@ -310,7 +318,7 @@ class MainWindow(QMainWindow):
         return dialog
 
     def open_attribute_table(self, key: int | None = None):
-        from greenplan.gui.attribute_table import AttributeTable
+        from greenplan.gui.panels.attribute_table import AttributeTable
 
         key = key or self.layer_panel.current_key()
         if not key or self.model.entry(key).gdf is None:
@@ -412,15 +420,15 @@ class MainWindow(QMainWindow):
         return self.batch_dialog
 
     def show_preferences(self):
-        from greenplan.gui.preferences import PreferencesDialog
+        from greenplan.gui.dialogs.preferences import PreferencesDialog
 
-        dialog = PreferencesDialog(self)
+        dialog = PreferencesDialog(self.settings, self.recovery.set_interval, self.set_language, self)
         dialog.open()
         return dialog
 
     # ------------------------------------------------------------------ help
     def show_about(self):
-        from greenplan.gui.about import AboutDialog
+        from greenplan.gui.dialogs.about import AboutDialog
 
         dialog = AboutDialog(self)
         dialog.open()

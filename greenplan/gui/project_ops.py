@@ -14,17 +14,13 @@ from typing import Any
 from PySide6.QtCore import QCoreApplication, QTimer
 from PySide6.QtWidgets import QFileDialog, QInputDialog, QMessageBox
 
+from greenplan.app.role_guess import layer_specs_for
 from greenplan.core.errors import GreenplanError
 from greenplan.core.project import SUFFIX, LayerSpec, Project, read_project, save_project
 from greenplan.core.roles import ROLES
-from greenplan.gui.display_data import same_crs
+from greenplan.gui.canvas.display_data import same_crs
 from greenplan.gui.errors import show_error
 from greenplan.gui.i18n import current_language
-from greenplan.gui.role_guess import guess_role
-from greenplan.io.raster import RASTER_SUFFIXES
-
-VECTOR_FILTER = "*.shp *.gpkg *.geojson *.json *.kml *.gml *.tab *.mif *.dxf *.zip"
-RASTER_FILTER = " ".join(f"*{s}" for s in RASTER_SUFFIXES)
 
 
 def crs_basis(project: Project) -> tuple:
@@ -55,29 +51,6 @@ class Prompter:
                                       QCoreApplication.translate("ProjectOps", "GreenPlan was not closed properly. Restore the unsaved project?")
                                       + "\n\n" + description)
         return answer == QMessageBox.StandardButton.Yes
-
-
-def layer_specs_for(path: Path) -> list[LayerSpec]:
-    """Layers to add for a file: each layer of a container, the role guessed from names."""
-    path = Path(path)
-    name = path.name
-    if name.lower().endswith(RASTER_SUFFIXES):
-        role = guess_role(name, raster=True)
-        return [LayerSpec(source=path, name=path.stem, role=role)]
-    layers: list[str | None] = [None]
-    if path.suffix.lower() in (".gpkg", ".gdb", ".sqlite") or path.is_dir():
-        import pyogrio
-
-        try:
-            layers = [str(n) for n, _ in pyogrio.list_layers(path)]
-        except Exception:  # noqa: BLE001 - the loader reports an unreadable file with its own message
-            layers = [None]
-    out = []
-    for lyr in layers:
-        role = guess_role(lyr, raster=False) if lyr else None
-        role = role or guess_role(name, raster=False)
-        out.append(LayerSpec(source=path, layer=lyr, name=lyr or path.stem, role=role))
-    return out
 
 
 class ProjectOps:
@@ -137,7 +110,7 @@ class ProjectOps:
         """Load layers ``keys`` (``specs``; None: the whole project) in a worker.
 
         Once the canvas has a CRS, the worker first chooses the working CRS again over
-        all layers (:func:`~greenplan.gui.display_data.load_for_canvas`): if adding
+        all layers (:func:`~greenplan.gui.canvas.display_data.load_for_canvas`): if adding
         ``specs`` changed it, every layer is loaded again in the new one.
         """
         if not keys:
@@ -171,7 +144,7 @@ class ProjectOps:
         self.check_crs()
 
     def _start_load(self, keys: list[int], specs: list[LayerSpec] | None):
-        from greenplan.gui.display_data import load_for_canvas
+        from greenplan.gui.canvas.display_data import load_for_canvas
 
         project = self.model.project
         snapshot = dataclasses.replace(project, layers=list(project.layers))  # the worker's own list
@@ -204,7 +177,7 @@ class ProjectOps:
                 except KeyError:
                     continue
                 e.loading = False
-            self.model.layers_changed.emit()
+            self.model.notify_layers_changed()
             show_error(self.w, exc, "load")
 
         return self.w.start_worker(lambda fb: load_for_canvas(snapshot, fb, specs=specs, canvas_crs=canvas_crs),
@@ -305,7 +278,7 @@ class ProjectOps:
 
     # ------------------------------------------------------------------ layers
     def add_layer_dialog(self):
-        from greenplan.gui.add_layer_dialog import AddLayerDialog
+        from greenplan.gui.dialogs.add_layer_dialog import AddLayerDialog
 
         dialog = AddLayerDialog(self.w.settings.last_dir, self.w)
         dialog.accepted.connect(lambda: self.add_specs(dialog.specs()))
@@ -360,7 +333,7 @@ class ProjectOps:
 
     # ------------------------------------------------------------------ check
     def run_check(self):
-        from greenplan.gui.check_dialog import CheckDialog
+        from greenplan.gui.dialogs.check_dialog import CheckDialog
         from greenplan.jobs.check import check_project
 
         project = self.model.project

@@ -16,6 +16,7 @@ import json
 import logging
 import os
 import uuid
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -85,8 +86,13 @@ def find_leftovers(own_session: str | None = None) -> list[Leftover]:
 class RecoveryManager:
     """Autosaves the window's project while it is dirty; offers leftovers on start."""
 
-    def __init__(self, window: Any) -> None:
-        self.w = window
+    def __init__(self, model, autosave_s: int, ask_recover: Callable[[str], bool],
+                 open_copy: Callable[[Path, Path | None], Any], parent=None) -> None:
+        """``ask_recover(description)``: the planner's yes/no; ``open_copy(copy, original_path)``:
+        open a recovery copy with its changes unsaved (returns the load worker)."""
+        self.model = model
+        self.ask_recover = ask_recover
+        self.open_copy = open_copy
         self.session = f"{dt.datetime.now():%Y%m%d-%H%M%S}-{os.getpid()}-{uuid.uuid4().hex[:6]}"
         folder = recovery_dir()
         self.copy_path = folder / f"{self.session}{SUFFIX}"
@@ -94,9 +100,9 @@ class RecoveryManager:
         self.lock = QLockFile(str(folder / f"{self.session}.lock"))
         self.lock.setStaleLockTime(0)
         self.lock.tryLock(0)
-        self.timer = QTimer(window)
+        self.timer = QTimer(parent)
         self.timer.timeout.connect(self.autosave)
-        self.set_interval(window.settings.autosave_s)
+        self.set_interval(autosave_s)
 
     def set_interval(self, seconds: int) -> None:
         self.timer.stop()
@@ -105,7 +111,7 @@ class RecoveryManager:
 
     def autosave(self) -> Path | None:
         """Write the recovery copy if the project has unsaved changes."""
-        model = self.w.model
+        model = self.model
         if not model.dirty:
             return None
         copy = dataclasses.replace(model.project)  # save_project sets .path on the copy only
@@ -148,9 +154,8 @@ class RecoveryManager:
         newest = leftovers[0]
         where = str(newest.original) if newest.original else newest.name
         worker = None
-        if self.w.prompt.recover(f"{where}\n{newest.saved_at}"):
-            worker = self.w.ops.open_project(newest.copy, ask=False, dirty=True, recovered=True,
-                                             original_path=newest.original)
+        if self.ask_recover(f"{where}\n{newest.saved_at}"):
+            worker = self.open_copy(newest.copy, newest.original)
         for lo in leftovers:
             lo.remove()
         return worker

@@ -108,8 +108,9 @@ def running_workers() -> list[Worker]:
 class RunControls:
     """Mixin for a panel that runs one worker at a time behind a Run/Cancel button pair.
 
-    The panel provides ``self.w`` (the main window), ``run_button``, ``cancel_button``,
-    ``progress``, ``status`` and ``worker`` (None when idle). Texts are passed in already
+    The panel provides ``self.start_worker`` (the window's ``start_worker`` service, passed
+    in; panels not yet rebound still give ``self.w``, the main window), ``run_button``,
+    ``cancel_button``, ``progress``, ``status`` and ``worker`` (None when idle). Texts are passed in already
     translated, so each panel keeps its own translation context.
     """
 
@@ -134,13 +135,14 @@ class RunControls:
 
             self._run_finished()
             self.status.setText(failed_text)
-            show_error(self.w, exc, name)
+            show_error(self, exc, name)
 
         def canceled() -> None:
             self._run_finished()
             self.status.setText(canceled_text)
 
-        w = self.w.start_worker(fn, name, done, failed, canceled)
+        start = self.__dict__.get("start_worker") or self.w.start_worker
+        w = start(fn, name, done, failed, canceled)
         w.progress.connect(lambda v: self.progress.setValue(int(v)))
         w.message.connect(self.status.setText)
         self.worker = w

@@ -46,7 +46,7 @@ def test_result_is_a_usable_file_name(tmp_path):
 def test_batch_and_scenario_names_use_the_one_rule():
     """Both former copies now give the same name for the same text."""
     pytest.importorskip("PySide6")
-    from greenplan.gui.scenario_panel import folder_name
+    from greenplan.app.scenario_paths import folder_name
     from greenplan.jobs._batch_outputs import safe_name
 
     for text in ["城关镇. ", " 近期/方案", "nul", '甲:"乙"']:

@@ -180,7 +180,7 @@ def opened(window, town, town_loaded, wait_idle):
     opening through the load worker is tested on its own (``ops.open_project``).
     """
     from greenplan.core.project import read_project
-    from greenplan.gui.display_data import DisplayProject, prepare_layer
+    from greenplan.gui.canvas.display_data import DisplayProject, prepare_layer
 
     project, _ = read_project(town)
     display = DisplayProject(town_loaded, [prepare_layer(spec, lyr, town_loaded.crs)

@@ -207,8 +207,9 @@ def test_english_headers_and_reasons(qtbot, town_window):
 
 
 def test_the_text_helpers_examples():
-    from greenplan.gui import candidate_view, scenario_panel
+    from greenplan.app import scenario_paths
+    from greenplan.gui import candidate_view
 
-    for module in (candidate_view, scenario_panel):
+    for module in (candidate_view, scenario_paths):
         result = doctest.testmod(module)
         assert result.attempted > 0 and result.failed == 0

@@ -8,10 +8,10 @@ import shapely
 from PySide6.QtCore import QPoint, QPointF, Qt
 from PySide6.QtGui import QColor, QWheelEvent
 
-from greenplan.gui.canvas import MapCanvas
-from greenplan.gui.map_renderer import RenderLayer
-from greenplan.gui.render_cache import PreparedLayer
-from greenplan.gui.render_styles import DrawStyle
+from greenplan.app.render_cache import PreparedLayer
+from greenplan.gui.canvas.canvas import MapCanvas
+from greenplan.gui.canvas.map_renderer import RenderLayer
+from greenplan.gui.canvas.render_styles import DrawStyle
 
 RED = (200, 30, 40, 255)
 
@@ -112,10 +112,10 @@ def test_raster_layer_is_drawn_with_the_shared_colour_map(qtbot, tmp_path):
     import rasterio
     from rasterio.transform import from_origin
 
+    from greenplan.app.map_view import fit_bounds
     from greenplan.core.project import LayerSpec, Project
-    from greenplan.gui.display_data import load_for_display
-    from greenplan.gui.map_renderer import RenderRequest, render_view
-    from greenplan.gui.map_view import fit_bounds
+    from greenplan.gui.canvas.display_data import load_for_display
+    from greenplan.gui.canvas.map_renderer import RenderRequest, render_view
 
     path = tmp_path / "植被 指数.tif"
     data = np.full((10, 20), 0.9, dtype="float32")  # NDVI at the style's vmax
@@ -138,9 +138,9 @@ def test_raster_layer_is_drawn_with_the_shared_colour_map(qtbot, tmp_path):
 def test_place_names_are_drawn_on_top(qtbot):
     import geopandas as gpd
 
-    from greenplan.gui.display_data import layer_labels
-    from greenplan.gui.map_renderer import RenderRequest, render_view
-    from greenplan.gui.map_view import MapView
+    from greenplan.app.map_view import MapView
+    from greenplan.gui.canvas.display_data import layer_labels
+    from greenplan.gui.canvas.map_renderer import RenderRequest, render_view
     from greenplan.render.styles import resolve_style
 
     gdf = gpd.GeoDataFrame({"name": ["城关街道", None]}, geometry=[shapely.box(0, 0, 1000, 1000),
@@ -161,11 +161,11 @@ def test_land_cover_and_fraction_rasters_use_the_maps_look_and_legend(qtbot, tmp
     import rasterio
     from rasterio.transform import from_origin
 
+    from greenplan.app.map_view import fit_bounds
     from greenplan.core.project import LayerSpec, Project
     from greenplan.core.settings import AnalysisSettings
-    from greenplan.gui.display_data import load_for_display
-    from greenplan.gui.map_renderer import RenderRequest, render_view
-    from greenplan.gui.map_view import fit_bounds
+    from greenplan.gui.canvas.display_data import load_for_display
+    from greenplan.gui.canvas.map_renderer import RenderRequest, render_view
 
     def write(name, data, nodata=None, count=1):
         path = tmp_path / name

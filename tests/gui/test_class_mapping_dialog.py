@@ -15,7 +15,7 @@ import pytest
 import shapely
 from PySide6.QtCore import Qt
 
-from greenplan.gui.class_mapping_dialog import COL_STATUS, COL_TARGET, ClassMappingDialog
+from greenplan.gui.dialogs.class_mapping_dialog import COL_STATUS, COL_TARGET, ClassMappingDialog
 
 X0, Y0 = 500_000.0, 4_250_000.0
 #: fclass, x, width: parcels 1000 m tall tiling the built-up area B (1000 × 1000 m)
@@ -211,7 +211,7 @@ def test_screenshot_in_chinese(window, osm_project, wait_idle, tmp_path) -> None
 
 def test_edit_a_target_in_the_table(window, osm_project, wait_idle, qtbot) -> None:
     """Double-click a target cell, type, pick from the filtered list: the value is mapped."""
-    from greenplan.gui.class_mapping_dialog import TargetPicker
+    from greenplan.gui.dialogs.class_mapping_dialog import TargetPicker
 
     key = _open(window, osm_project, wait_idle)
     dialog = window.layer_panel.open_class_mapping(key)
@@ -232,3 +232,22 @@ def test_edit_a_target_in_the_table(window, osm_project, wait_idle, qtbot) -> No
     assert "60.0%" in dialog.share_label.text()
     dialog.reject()
     assert window.model.entry(key).spec.classes is None
+
+
+def test_undo_takes_the_mapping_back(window, osm_project, wait_idle, qtbot) -> None:
+    key = _open(window, osm_project, wait_idle)
+    as_read = list(window.model.entry(key).gdf["DLBM"])
+    assert as_read == [c for c, _, _ in PARCELS]  # the OSM classes themselves, before any mapping
+    dialog = _dialog_from_menu(window, key, wait_idle)
+    qtbot.mouseClick(dialog.preset_button, Qt.MouseButton.LeftButton)
+    dialog.buttons.button(dialog.buttons.StandardButton.Ok).click()
+    assert window.model.entry(key).spec.classes is not None and window.model.dirty
+
+    undo = window.actions["edit.undo"]
+    assert undo.isEnabled() and undo.text() == "撤销 类别对应(&U)"
+    undo.trigger()
+    entry = window.model.entry(key)
+    assert entry.spec.classes is None and not window.model.dirty and not window.isWindowModified()
+    assert list(entry.gdf["DLBM"]) == as_read  # the map's copy is read again without the mapping
+    window.actions["edit.redo"].trigger()
+    assert list(window.model.entry(key).gdf["DLBM"])[:2] == ["0301", "0810"]

@@ -45,7 +45,7 @@ def test_every_tr_string_in_the_code_is_in_the_translation_file(tmp_path):
     copy.write_bytes(TS.read_bytes())
     gui = Path(__file__).resolve().parents[2] / "greenplan" / "gui"
     exe = Path(sys.executable).with_name("pyside6-lupdate")
-    res = subprocess.run([str(exe), *map(str, sorted(gui.glob("*.py"))), "-ts", str(copy), "-locations", "none"],
+    res = subprocess.run([str(exe), *map(str, sorted(gui.rglob("*.py"))), "-ts", str(copy), "-locations", "none"],
                          check=True, capture_output=True, text=True)
     assert "0 new" in res.stdout, res.stdout
 

@@ -6,11 +6,11 @@ import numpy as np
 import pytest
 import shapely
 
-from greenplan.gui.layer_order import flatten, group_layers, move_group, move_layer
-from greenplan.gui.map_tools import identify, measure_area_m2, measure_length_m
-from greenplan.gui.map_view import MapView, fit_bounds
-from greenplan.gui.render_cache import PreparedLayer, gather_index, layer_elements, orient_rings
-from greenplan.gui.role_guess import guess_role
+from greenplan.app.layer_order import flatten, group_layers, move_group, move_layer
+from greenplan.app.map_tools import identify, measure_area_m2, measure_length_m
+from greenplan.app.map_view import MapView, fit_bounds
+from greenplan.app.render_cache import PreparedLayer, gather_index, layer_elements, orient_rings
+from greenplan.app.role_guess import guess_role
 
 
 def test_wheel_zoom_keeps_the_point_under_the_cursor():

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from greenplan.gui.project_ops import RASTER_FILTER, layer_specs_for
-from greenplan.gui.role_guess import guess_role
+from greenplan.app.role_guess import guess_role, layer_specs_for
+from greenplan.gui.dialogs.add_layer_dialog import RASTER_FILTER
 from greenplan.io.loader import layer_kind
 from greenplan.io.raster import RASTER_SUFFIXES
 

@@ -21,7 +21,8 @@ def test_recovery_copy_is_offered_after_a_crash(qtbot, opened, town, wait_idle):
     assert read_project(town)[0].layers[4].visible is True  # the project file itself is untouched
     # the process dies: its lock is gone, its files stay
     crashed.recovery.lock.unlock()
-    crashed.recovery = type(crashed.recovery)(crashed)  # (a fresh session for the old window)
+    # (a fresh session for the old window: never autosaving, never offering)
+    crashed.recovery = type(crashed.recovery)(crashed.model, 0, lambda _text: False, lambda *_a: None, parent=crashed)
 
     restarted = MainWindow(GuiSettings())
     qtbot.addWidget(restarted)

@@ -10,7 +10,7 @@ import pyogrio
 import pytest
 from PySide6.QtCore import Qt
 
-from greenplan.gui.attribute_table import FrameTableModel
+from greenplan.gui.tables import FrameTableModel
 
 
 @pytest.fixture(scope="module")
@@ -77,7 +77,7 @@ def utf8_shapefile(build, cn_dir):
 
 
 def test_uncertain_encoding_shows_three_decodings_and_the_pick_is_kept(qtbot, utf8_shapefile):
-    from greenplan.gui.add_layer_dialog import AddLayerDialog
+    from greenplan.gui.dialogs.add_layer_dialog import AddLayerDialog
 
     dialog = AddLayerDialog()
     qtbot.addWidget(dialog)
@@ -98,7 +98,7 @@ def test_uncertain_encoding_shows_three_decodings_and_the_pick_is_kept(qtbot, ut
 
 
 def test_gbk_shapefile_decodes_only_as_gbk(qtbot, build, cn_dir):
-    from greenplan.gui.dbf_preview import decode_preview
+    from greenplan.app.dbf_preview import decode_preview
 
     path = cn_dir / "红线.shp"
     pyogrio.write_dataframe(build.frame([build.box(0, 0, 1, 1)], MC=["贺兰山生态红线"]), path, encoding="gbk")

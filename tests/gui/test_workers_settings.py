@@ -120,7 +120,7 @@ def test_preferences_change_language_autosave_and_recent(qtbot, window):
     from greenplan.gui.gui_settings import GuiSettings
 
     window.settings.add_recent("D:/项目 1/县.greenplan.toml")
-    from greenplan.gui.preferences import PreferencesDialog
+    from greenplan.gui.dialogs.preferences import PreferencesDialog
 
     window.actions["file.preferences"].trigger()  # the menu item opens it
     dialog = window.findChild(PreferencesDialog, "preferencesDialog")

@@ -65,7 +65,7 @@ def test_every_reader_agrees():
         assert rgba(value, 0.5)[3] == 0.5
         assert normalize_colour(value) == f"#{r:02x}{g:02x}{b:02x}"
     pytest.importorskip("PySide6")
-    from greenplan.gui.render_styles import to_rgba
+    from greenplan.gui.canvas.render_styles import to_rgba
 
     assert to_rgba("#00b050", 0.5) == (0, 176, 80, 128)
     assert to_rgba("#00b05080") == (0, 176, 80, 128)

@@ -6,6 +6,7 @@ are planar, as everywhere in GreenPlan.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -47,7 +48,7 @@ def identify(layers: Iterable[tuple], x: float, y: float, tolerance: float) -> H
     Examples
     --------
     >>> import geopandas as gpd, shapely
-    >>> from greenplan.gui.render_cache import PreparedLayer
+    >>> from greenplan.app.render_cache import PreparedLayer
     >>> g = gpd.GeoDataFrame({"name": ["a", "b"]}, geometry=[shapely.box(0, 0, 10, 10), shapely.box(2, 2, 4, 4)])
     >>> identify([(1, PreparedLayer(g.geometry.values), g)], 3, 3, 0.5).attributes["name"]
     'b'
@@ -129,3 +130,33 @@ def format_area(m2: float) -> str:
     '20,000.0 m² (2.00 ha, 30.00 亩)'
     """
     return f"{m2:,.1f} m² ({m2 / 10_000:.2f} ha, {m2 / (10_000 / 15):.2f} 亩)"
+
+
+def format_value(value) -> str:
+    """Attribute value as text (empty for null)."""
+    if value is None:
+        return ""
+    if isinstance(value, float) and math.isnan(value):
+        return ""
+    try:
+        import pandas as pd
+
+        if value is pd.NaT or (not isinstance(value, (list, tuple, dict)) and pd.isna(value)):
+            return ""
+    except (TypeError, ValueError):
+        pass
+    return str(value)
+
+
+def format_number(value: float) -> str:
+    """A raster value: whole numbers without decimals, others to 3 decimals (NDVI 0.634,
+    a DSM height 512.371).
+
+    Examples
+    --------
+    >>> format_number(12.0), format_number(0.63449), format_number(-0.5)
+    ('12', '0.634', '-0.5')
+    """
+    if float(value).is_integer():
+        return str(int(value))
+    return f"{value:.3f}".rstrip("0").rstrip(".")

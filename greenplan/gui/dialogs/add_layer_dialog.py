@@ -30,11 +30,15 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from greenplan.app.dbf_preview import CANDIDATES, decode_preview
+from greenplan.app.role_guess import layer_specs_for
 from greenplan.core.project import LayerSpec
 from greenplan.core.roles import ROLES
-from greenplan.gui.dbf_preview import CANDIDATES, decode_preview
 from greenplan.gui.i18n import current_language
-from greenplan.gui.project_ops import RASTER_FILTER, VECTOR_FILTER, layer_specs_for
+from greenplan.io.raster import RASTER_SUFFIXES
+
+VECTOR_FILTER = "*.shp *.gpkg *.geojson *.json *.kml *.gml *.tab *.mif *.dxf *.zip"
+RASTER_FILTER = " ".join(f"*{s}" for s in RASTER_SUFFIXES)
 
 
 class EncodingPreview(QWidget):

@@ -8,7 +8,9 @@ dialog or for a dropped file; the planner can change it.
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
+from greenplan.core.project import LayerSpec
 from greenplan.core.roles import ROLES
 from greenplan.io.raster import RASTER_SUFFIXES
 
@@ -67,3 +69,26 @@ def guess_role(name: str, *, raster: bool | None = None) -> str | None:
         if any(w in text for w in words):
             return role
     return None
+
+
+def layer_specs_for(path: Path) -> list[LayerSpec]:
+    """Layers to add for a file: each layer of a container, the role guessed from names."""
+    path = Path(path)
+    name = path.name
+    if name.lower().endswith(RASTER_SUFFIXES):
+        role = guess_role(name, raster=True)
+        return [LayerSpec(source=path, name=path.stem, role=role)]
+    layers: list[str | None] = [None]
+    if path.suffix.lower() in (".gpkg", ".gdb", ".sqlite") or path.is_dir():
+        import pyogrio
+
+        try:
+            layers = [str(n) for n, _ in pyogrio.list_layers(path)]
+        except Exception:  # noqa: BLE001 - the loader reports an unreadable file with its own message
+            layers = [None]
+    out = []
+    for lyr in layers:
+        role = guess_role(lyr, raster=False) if lyr else None
+        role = role or guess_role(name, raster=False)
+        out.append(LayerSpec(source=path, layer=lyr, name=lyr or path.stem, role=role))
+    return out

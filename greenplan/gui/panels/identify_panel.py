@@ -3,43 +3,11 @@ values of the visible rasters (NDVI, DSM ...) at that point."""
 
 from __future__ import annotations
 
-import math
-
 from PySide6.QtCore import QEvent
 from PySide6.QtWidgets import QLabel, QTreeWidget, QTreeWidgetItem, QVBoxLayout, QWidget
 
+from greenplan.app.map_tools import Hit, format_area, format_length, format_number, format_value
 from greenplan.gui.i18n import current_language
-from greenplan.gui.map_tools import Hit, format_area, format_length
-
-
-def format_value(value) -> str:
-    """Attribute value as text (empty for null)."""
-    if value is None:
-        return ""
-    if isinstance(value, float) and math.isnan(value):
-        return ""
-    try:
-        import pandas as pd
-
-        if value is pd.NaT or (not isinstance(value, (list, tuple, dict)) and pd.isna(value)):
-            return ""
-    except (TypeError, ValueError):
-        pass
-    return str(value)
-
-
-def format_number(value: float) -> str:
-    """A raster value: whole numbers without decimals, others to 3 decimals (NDVI 0.634,
-    a DSM height 512.371).
-
-    Examples
-    --------
-    >>> format_number(12.0), format_number(0.63449), format_number(-0.5)
-    ('12', '0.634', '-0.5')
-    """
-    if float(value).is_integer():
-        return str(int(value))
-    return f"{value:.3f}".rstrip("0").rstrip(".")
 
 
 class IdentifyPanel(QWidget):
@@ -101,7 +69,7 @@ class IdentifyPanel(QWidget):
         self.tree.resizeColumnToContents(0)
 
     def show_hit(self, layer_name: str, role, hit: Hit, rasters: list = ()) -> None:
-        """Show ``hit`` (from :func:`greenplan.gui.map_tools.identify`), then the values of
+        """Show ``hit`` (from :func:`greenplan.app.map_tools.identify`), then the values of
         ``rasters`` (``[(layer name, RasterSample)]``) at the same point."""
         self.hit, self._layer, self._role, self._rasters = hit, layer_name, role, list(rasters)
         zh = current_language() == "zh"

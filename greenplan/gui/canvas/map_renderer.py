@@ -6,7 +6,7 @@ it back through a queued signal. A newer request makes the running one stop at i
 next drawing call, so panning never queues up stale renders.
 
 Paths are built without a Python loop over features: the element list of
-:mod:`greenplan.gui.render_cache` is written in ``QPainterPath``'s own serialisation
+:mod:`greenplan.app.render_cache` is written in ``QPainterPath``'s own serialisation
 format (``QDataStream``: count, then type/x/y per element, then the fill rule) and read
 back in one call.
 """
@@ -22,9 +22,9 @@ import numpy as np
 from PySide6.QtCore import QByteArray, QDataStream, QLineF, QPointF, QRectF, Qt, QThread, Signal
 from PySide6.QtGui import QBrush, QColor, QFont, QFontMetricsF, QImage, QPainter, QPainterPath, QPen
 
-from greenplan.gui.map_view import MapView
-from greenplan.gui.render_cache import Elements, PreparedLayer, layer_elements
-from greenplan.gui.render_styles import DrawStyle
+from greenplan.app.map_view import MapView
+from greenplan.app.render_cache import Elements, PreparedLayer, layer_elements
+from greenplan.gui.canvas.render_styles import DrawStyle
 
 #: label font families after the default: the bundled CJK font is registered by the app
 LABEL_FONTS = ("Microsoft YaHei", "WenQuanYi Micro Hei")

@@ -17,10 +17,15 @@ from PySide6.QtCore import QPointF, QRectF, Qt, Signal
 from PySide6.QtGui import QColor, QPainter, QPainterPath, QPen, QPolygonF, QTransform
 from PySide6.QtWidgets import QWidget
 
-from greenplan.gui.map_renderer import RenderLayer, RenderRequest, RenderThread, elements_to_path
-from greenplan.gui.map_tools import measure_area_m2, measure_length_m
-from greenplan.gui.map_view import MapView, fit_bounds
-from greenplan.gui.render_cache import Elements, PreparedLayer
+from greenplan.app.map_tools import measure_area_m2, measure_length_m
+from greenplan.app.map_view import MapView, fit_bounds
+from greenplan.app.render_cache import Elements, PreparedLayer
+from greenplan.gui.canvas.map_renderer import (
+    RenderLayer,
+    RenderRequest,
+    RenderThread,
+    elements_to_path,
+)
 
 TOOLS = ("pan", "identify", "measure_distance", "measure_area", "zoom_box")
 HIGHLIGHT = QColor(0, 200, 255)

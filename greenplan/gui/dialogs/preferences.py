@@ -6,6 +6,8 @@ takes the new interval, and the settings file is saved.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from PySide6.QtCore import QEvent
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -27,9 +29,12 @@ MAX_AUTOSAVE_MIN = 120
 class PreferencesDialog(QDialog):
     """Language, recovery-copy interval (minutes, 0 = off), clear the recent projects."""
 
-    def __init__(self, window) -> None:
-        super().__init__(window)
-        self.w = window
+    def __init__(self, settings, set_autosave_interval: Callable[[int], None], set_language: Callable[[str], None],
+                 parent=None) -> None:
+        super().__init__(parent)
+        self.settings = settings
+        self.set_autosave_interval = set_autosave_interval
+        self.set_language = set_language
         self.setObjectName("preferencesDialog")
         self.language = QComboBox(objectName="prefLanguage")
         self.language.addItem("中文", "zh")
@@ -37,7 +42,7 @@ class PreferencesDialog(QDialog):
         self.language.setCurrentIndex(max(0, self.language.findData(current_language())))
         self.autosave = QSpinBox(objectName="prefAutosave")
         self.autosave.setRange(0, MAX_AUTOSAVE_MIN)
-        seconds = window.settings.autosave_s
+        seconds = settings.autosave_s
         self.autosave.setValue(0 if seconds <= 0 else max(1, round(seconds / 60)))
         self.clear_recent = QCheckBox(objectName="prefClearRecent")
         self.hint = QLabel(objectName="prefHint")
@@ -62,7 +67,7 @@ class PreferencesDialog(QDialog):
         self.autosave_label.setText(self.tr("Recovery copy every"))
         self.autosave.setSuffix(self.tr(" min"))
         self.autosave.setSpecialValueText(self.tr("never"))
-        n = len(self.w.settings.recent_projects)
+        n = len(self.settings.recent_projects)
         self.clear_recent.setText(self.tr("Clear the list of recent projects ({0})").format(n))
         self.clear_recent.setEnabled(n > 0)
         self.hint.setText(self.tr("While a project has unsaved changes, a copy is written at this interval; "
@@ -74,14 +79,14 @@ class PreferencesDialog(QDialog):
         super().changeEvent(event)
 
     def accept(self) -> None:
-        s = self.w.settings
+        s = self.settings
         s.autosave_s = int(self.autosave.value()) * 60
-        self.w.recovery.set_interval(s.autosave_s)
+        self.set_autosave_interval(s.autosave_s)
         if self.clear_recent.isChecked():
             s.recent_projects = []
         lang = self.language.currentData()
         if lang != current_language():
-            self.w.set_language(lang)  # also saves the settings
+            self.set_language(lang)  # also saves the settings
         else:
             s.save()
         super().accept()

@@ -18,7 +18,7 @@ from typing import Any
 import numpy as np
 from PySide6.QtGui import QImage
 
-from greenplan.gui.map_view import MapView
+from greenplan.app.map_view import MapView
 
 log = logging.getLogger("greenplan.gui")
 

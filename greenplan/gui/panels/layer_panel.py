@@ -13,9 +13,9 @@ from PySide6.QtCore import QCoreApplication, QEvent, Qt, Signal
 from PySide6.QtGui import QBrush, QColor, QIcon, QPainter, QPixmap
 from PySide6.QtWidgets import QAbstractItemView, QMenu, QStyle, QTreeWidget, QTreeWidgetItem
 
+from greenplan.app.layer_order import flatten, group_layers, move_group, move_layer
 from greenplan.core.roles import ROLES
 from greenplan.gui.i18n import current_language
-from greenplan.gui.layer_order import flatten, group_layers, move_group, move_layer
 from greenplan.gui.project_model import LayerEntry, ProjectModel
 
 KEY_ROLE = Qt.ItemDataRole.UserRole
@@ -83,7 +83,7 @@ class LayerPanel(QTreeWidget):
         self.context_actions: list = []  # filled by the main window from the action registry
         self._building = False
         self.itemChanged.connect(self._on_item_changed)
-        self.currentItemChanged.connect(lambda cur, _prev: self.current_layer_changed.emit(self.key_of(cur)))
+        self.currentItemChanged.connect(self._on_current_item)
         self.itemDoubleClicked.connect(self._on_double_click)
         self.customContextMenuRequested.connect(self._context_menu)
         model.project_replaced.connect(self.rebuild)
@@ -157,6 +157,12 @@ class LayerPanel(QTreeWidget):
             return 0
         key = item.data(0, KEY_ROLE)
         return int(key) if key else 0
+
+    def _on_current_item(self, cur, _prev) -> None:
+        key = self.key_of(cur)
+        if key in self.project_model.keys or not key:
+            self.project_model.set_current(key)  # the model's current layer follows the panel's row
+        self.current_layer_changed.emit(key)
 
     def current_key(self) -> int:
         return self.key_of(self.currentItem())
@@ -236,7 +242,7 @@ class LayerPanel(QTreeWidget):
     def context_menu(self, key: int) -> QMenu:
         """The layer's context menu: the declared actions, and the class mapping of a land-use or
         green-space layer."""
-        from greenplan.gui.class_mapping_dialog import can_map
+        from greenplan.gui.dialogs.class_mapping_dialog import can_map
 
         menu = QMenu(self)
         for action in self.context_actions:
@@ -253,7 +259,7 @@ class LayerPanel(QTreeWidget):
 
     def open_class_mapping(self, key: int):
         """Open the class-mapping dialog of layer ``key`` (its values read in a worker of the window)."""
-        from greenplan.gui.class_mapping_dialog import open_class_mapping
+        from greenplan.gui.dialogs.class_mapping_dialog import open_class_mapping
 
         window = self.window()
         self.class_mapping_dialog = open_class_mapping(self.project_model, key, window,

@@ -10,16 +10,20 @@ prepared two at a time.
 from __future__ import annotations
 
 import logging
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 
+from greenplan.app.render_cache import PreparedLayer
 from greenplan.core.feedback import Feedback, SubFeedback
 from greenplan.core.project import LayerSpec, Project
-from greenplan.gui.render_cache import PreparedLayer
-from greenplan.gui.render_styles import DrawStyle, draw_style, feature_classes, resolve_layer_style
+from greenplan.gui.canvas.render_styles import (
+    DrawStyle,
+    draw_style,
+    feature_classes,
+    resolve_layer_style,
+)
 
 log = logging.getLogger("greenplan.gui")
 
@@ -70,10 +74,29 @@ def shared_style(spec: LayerSpec, code_system: str = "sandiao") -> Any:
     return resolve_layer_style(spec.role, spec.style, code_system)
 
 
+def restyle(entry: Any, project: Project) -> None:
+    """Bring a loaded layer's screen style up to date after its role, style or class mapping
+    changed (the ``restyle`` callback of :class:`~greenplan.app.project_state.ProjectState`).
+
+    Raises whatever :func:`style_for` raises for a bad style value.
+    """
+    d = entry.display
+    if d is None:
+        return
+    code_system = project.settings.code_system
+    style, classes = style_for(entry.spec, entry.gdf, code_system)
+    d.style = style
+    if d.prepared is not None:
+        p = d.prepared
+        p.classes = np.zeros(p.n, dtype=np.int32) if classes is None else classes
+    if d.raster is not None:
+        d.raster.set_style(shared_style(entry.spec, code_system))
+
+
 def prepare_layer(spec: LayerSpec, loaded: Any, working_crs: Any, code_system: str = "sandiao") -> LayerDisplay:
     """Everything needed to draw one loaded layer (vector or raster)."""
     from greenplan.core.errors import GreenplanError
-    from greenplan.gui.raster_view import RasterDrawer
+    from greenplan.gui.canvas.raster_view import RasterDrawer
 
     gdf = getattr(loaded, "gdf", None)
     raster = getattr(loaded, "raster", None)
@@ -166,7 +189,9 @@ def load_for_display(project: Project, feedback: Feedback | None = None, specs: 
         return i
 
     order = sorted(range(len(todo)), key=lambda i: -_weight(todo[i][1]))  # biggest first
-    with ThreadPoolExecutor(max_workers=2, thread_name_prefix="gp-prepare") as pool:
+    from greenplan.core.parallel import thread_pool
+
+    with thread_pool(2, "gp-prepare") as pool:
         for _ in pool.map(one, order):
             done += 1
             feedback.set_progress(70 + 30 * done / max(len(todo), 1))

@@ -21,7 +21,7 @@ from dataclasses import dataclass
 import numpy as np
 import shapely
 
-from greenplan.gui.map_view import MapView
+from greenplan.app.map_view import MapView
 
 #: at most this many path elements per drawing call, so a render can be cancelled between
 #: calls and the GUI thread gets the interpreter lock often

@@ -111,7 +111,7 @@ class CheckDialog(QDialog):
 
     def layer_key(self, layer_report) -> int | None:
         """The project-model key of a checked layer that can take a class mapping (None: none)."""
-        from greenplan.gui.class_mapping_dialog import can_map
+        from greenplan.gui.dialogs.class_mapping_dialog import can_map
 
         model = self.project_model
         if model is None or layer_report is None:
@@ -143,7 +143,7 @@ class CheckDialog(QDialog):
 
     def open_class_mapping(self, key: int):
         """Open the class-mapping dialog of layer ``key`` over this dialog."""
-        from greenplan.gui.class_mapping_dialog import open_class_mapping
+        from greenplan.gui.dialogs.class_mapping_dialog import open_class_mapping
 
         dialog = open_class_mapping(self.project_model, key, self, getattr(self.parent(), "start_worker", None))
         dialog.accepted.connect(self._mapping_accepted)

@@ -11,6 +11,7 @@ scenario of the :class:`ScenarioModel`.
 from __future__ import annotations
 
 import copy
+from collections.abc import Callable
 from typing import Any
 
 import numpy as np
@@ -30,9 +31,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from greenplan.gui.attribute_table import FrameTableModel, compact_rows
 from greenplan.gui.candidate_view import KIND_ORDER, candidate_rows, kind_label, numeric_columns
 from greenplan.gui.i18n import current_language
+from greenplan.gui.tables import FrameTableModel, compact_rows
 from greenplan.gui.workers import RunControls
 
 
@@ -179,10 +180,13 @@ class CandidatesPanel(RunControls, QWidget):
 
     computed = Signal()
 
-    def __init__(self, window: Any, scenarios) -> None:
-        super().__init__(window)
+    def __init__(self, model, scenarios, start_worker: Callable[..., Any],
+                 zoom_to_bounds: Callable[..., Any], parent=None) -> None:
+        super().__init__(parent)
         self.setObjectName("candidatesPanel")
-        self.w = window
+        self.model = model
+        self.start_worker = start_worker
+        self.zoom_to_bounds = zoom_to_bounds
         self.scenarios = scenarios
         self.result = None  # the CandidateSet shown
         self.worker = None
@@ -229,7 +233,7 @@ class CandidatesPanel(RunControls, QWidget):
     # ------------------------------------------------------------------ running
     def run(self):
         """Start the candidates worker; returns it (None if one is already running)."""
-        project = copy.deepcopy(self.w.model.project)
+        project = copy.deepcopy(self.model.project)
         return self.start_run(lambda fb: find_candidates(project, fb), "candidates", self.show_result,
                               busy_text=self.tr("Finding the greening candidates…"),
                               failed_text=self.tr("The candidates could not be found."),
@@ -303,9 +307,9 @@ class CandidatesPanel(RunControls, QWidget):
         rows = page.selected_rows()
         if len(rows):
             geoms = np.asarray(page.frame.geometry.array)[rows]
-            self.w.model.set_highlight(geoms, kind_label(page.kind, current_language()))
+            self.model.set_highlight(geoms, kind_label(page.kind, current_language()))
         else:
-            self.w.model.set_highlight(None)
+            self.model.set_highlight(None)
 
     def zoom_to_selection(self) -> None:
         import shapely
@@ -316,7 +320,7 @@ class CandidatesPanel(RunControls, QWidget):
             return
         x0, y0, x1, y1 = shapely.total_bounds(np.asarray(page.frame.geometry.array)[rows])
         cx, cy, half = (x0 + x1) / 2, (y0 + y1) / 2, max(x1 - x0, y1 - y0, 300.0) * 0.6
-        self.w.canvas.zoom_to_bounds((cx - half, cy - half, cx + half, cy + half), margin=0.0)
+        self.zoom_to_bounds((cx - half, cy - half, cx + half, cy + half), margin=0.0)
 
     def add_selected_to_scenario(self) -> int:
         """Add the selected candidates of the current tab to the current scenario; returns how many."""
