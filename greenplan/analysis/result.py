@@ -40,30 +40,8 @@ UNIT_PER_CAPITA = "m²/person"
 UNIT_COUNT = "count"
 
 
-#: beside a value measured on data with unknown codes (never graded): ``≥ 17.5 %（含未识别地类）``
-UNKNOWN_MARK = {"zh": "（含未识别地类）", "en": " (incl. unknown codes)"}
-UNGRADED_TEXT = {"zh": "未评级", "en": "not graded"}
-
-
-def is_ungraded(ind: Any) -> bool:
-    """True for an indicator object not graded because it read unknown codes."""
-    return isinstance(ind, dict) and ind.get("ungraded") == "unknown_codes"
-
-
-def marked(text: str, ind: Any, lang: str = "zh") -> str:
-    """``text`` (a formatted value) with the unknown-codes mark, where the indicator has one.
-
-    Examples
-    --------
-    >>> marked("17.5%", {"ungraded": "unknown_codes", "bound": "lower"})
-    '≥ 17.5%（含未识别地类）'
-    >>> marked("17.5%", {"grade": "I"}), marked("—", {"ungraded": "unknown_codes"}, "en")
-    ('17.5%', '—')
-    """
-    if not is_ungraded(ind) or text in ("—", ""):
-        return text
-    sym = {"lower": "≥ ", "upper": "≤ "}.get(ind.get("bound") or "", "")
-    return f"{sym}{text}{UNKNOWN_MARK['zh' if lang == 'zh' else 'en']}"
+# The words shown beside these objects (unknown-codes mark, 未评级 ...) are in
+# greenplan.analysis.wording, with every other formatter of the results.
 
 
 def plain(v: Any) -> Any:

@@ -21,31 +21,18 @@ def add_parser(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:
 
 
 def format_summary(doc: dict, lang: str = "en") -> str:
-    from greenplan.analysis.result import UNGRADED_TEXT, is_ungraded, marked
-    from greenplan.jobs.indicator_tables import UNIT_LABELS, label
+    """One line per indicator: name, value, grade, result (the words of
+    :mod:`greenplan.analysis.wording`, as on the map, in the spreadsheet and in the app)."""
+    from greenplan.analysis.wording import IndicatorView, grade_text, result_text, value_text
 
     lines = []
+    inds = [IndicatorView.from_dict(k, v) for k, v in doc["indicators"].items()]
     # a value marked as measured on unknown codes needs a wider column
-    width = 36 if any(is_ungraded(i) for i in doc["indicators"].values()) else 18
-    for key, ind in doc["indicators"].items():
-        v, unit = ind.get("value"), ind.get("unit")
-        if v is None:
-            text = "—"
-        elif unit == "ratio":
-            text = f"{100 * v:.2f} %"
-        elif unit == "count":
-            text = f"{int(v)}"
-        else:
-            text = f"{v:,.2f} {UNIT_LABELS.get(unit, unit or '')}"
-        passed = ind.get("pass")
-        mark = "" if passed is None else (("达标" if passed else "不达标") if lang == "zh" else ("pass" if passed else "FAIL"))
-        grade = ind.get("grade") or ""
-        if is_ungraded(ind):  # unknown codes: the value is a bound, never graded
-            text = marked(text, ind, lang)
-            grade, mark = "", UNGRADED_TEXT["zh" if lang == "zh" else "en"]
-        elif ind.get("ungraded") == "raster_kind":  # the raster was not recognised: not measured
-            grade, mark = "", ("未计算（栅格类型未识别）" if lang == "zh" else "not computed (raster kind unknown)")
-        lines.append(f"{fit(label(key, lang), 34)}{fit(text, width, 'right')}  {fit(grade, 6)}{mark}".rstrip())
+    width = 36 if any(i.is_bound for i in inds) else 18
+    for ind in inds:
+        grade = "" if ind.is_bound else grade_text(ind, lang)  # a bound says 未评级 once, as its result
+        lines.append(f"{fit(ind.name(lang), 34)}{fit(value_text(ind, lang), width, 'right')}  "
+                     f"{fit(grade, 10)}{result_text(ind, lang)}".rstrip())
     return "\n".join(lines)
 
 

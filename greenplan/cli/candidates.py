@@ -26,6 +26,7 @@ def format_summary(doc: dict, lang: str = "en") -> str:
     ``0 of 1,450`` rooftops always comes with the reasons (``1,450 without roof type or
     DSM``), and the belt area removed outside the study area and on water is shown.
     """
+    from greenplan.analysis.wording import format_area
     from greenplan.core.scenario import KINDS
     from greenplan.jobs.candidates import reason_labels
 
@@ -35,9 +36,9 @@ def format_summary(doc: dict, lang: str = "en") -> str:
         labels = reason_labels(kind, "zh" if zh else "en")
         name = KINDS[kind] if zh else kind
         if zh:
-            lines.append(f"{name:<8}{s['candidates']:>7,} / {s['features']:<7,} 个候选  面积 {s['area_m2']:,.0f} ㎡")
+            lines.append(f"{name:<8}{s['candidates']:>7,} / {s['features']:<7,} 个候选  面积 {format_area(s['area_m2'], 'zh')}")
         else:
-            lines.append(f"{name:<12}{s['candidates']:>7,} of {s['features']:<7,} candidates  area {s['area_m2']:,.0f} m2")
+            lines.append(f"{name:<12}{s['candidates']:>7,} of {s['features']:<7,} candidates  area {format_area(s['area_m2'], 'en')}")
         for code, count in s.get("reasons", {}).items():
             label = labels.get(code, code)
             lines.append(f"    {count:>9,} 个{label}（{code}）" if zh else f"    {count:>9,} {label} ({code})")
@@ -57,12 +58,12 @@ def format_summary(doc: dict, lang: str = "en") -> str:
                 where = ({"admin_units": "行政区", "land_use": "土地利用图斑"} if zh else
                          {"admin_units": "admin units", "land_use": "land use"}).get(study, study)
             if zh:
-                out = f"研究范围（{where}）外 {s['outside_study_area_m2']:,.0f} ㎡、" if study else f"{where}；"
-                lines.append(f"    已扣除：{out}水域 {s['water_m2']:,.0f} ㎡")
+                out = f"研究范围（{where}）外 {format_area(s['outside_study_area_m2'], 'zh')}、" if study else f"{where}；"
+                lines.append(f"    已扣除：{out}水域 {format_area(s['water_m2'], 'zh')}")
             else:
-                out = (f"{s['outside_study_area_m2']:,.0f} m2 outside the study area ({where}), " if study
+                out = (f"{format_area(s['outside_study_area_m2'], 'en')} outside the study area ({where}), " if study
                        else f"{where}; ")
-                lines.append(f"    removed: {out}{s['water_m2']:,.0f} m2 on water")
+                lines.append(f"    removed: {out}{format_area(s['water_m2'], 'en')} on water")
     return "\n".join(lines)
 
 

@@ -23,40 +23,24 @@ def add_parser(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:
     return p
 
 
-def _fmt(v: object, unit: str | None) -> str:
-    if not isinstance(v, (int, float)) or isinstance(v, bool):
-        return "—"
-    if unit == "count":
-        return f"{int(v)}"
-    return f"{100 * v:.2f} %" if unit == "ratio" else f"{v:,.2f}"
-
-
 def format_summary(doc: dict, lang: str = "en") -> str:
-    from greenplan.analysis.result import is_ungraded, marked
-    from greenplan.jobs.indicator_tables import label
+    """One line per indicator, before → after and the change (the words of
+    :mod:`greenplan.analysis.wording`), then the legality checks."""
+    from greenplan.analysis.wording import (
+        IndicatorView,
+        format_delta,
+        scenario_checks_text,
+        value_text,
+    )
 
     lines = []
     for key, v in doc["indicators"].items():
-        unit = v.get("unit")
-        delta = v.get("delta")
-        if not isinstance(delta, (int, float)):
-            d = ""
-        elif unit == "count":
-            d = f"{int(delta):+d}"
-        else:
-            d = f"{100 * delta:+.2f} %" if unit == "ratio" else f"{delta:+,.2f}"
-        before, after = _fmt(v.get("before"), unit), _fmt(v.get("after"), unit)
-        if is_ungraded(v):
-            before, after = marked(before, v, lang), marked(after, v, lang)
-        lines.append(f"{fit(label(key, lang), 30)}{fit(before, 14 + 8 * is_ungraded(v), 'right')} → "
-                     f"{fit(after, 14 + 8 * is_ungraded(v))}{d}")
-    ck = doc["checks"]
-    if lang == "zh":
-        lines.append(f"占用永久基本农田 {ck.get('farmland_occupied_m2')} ㎡，占用生态保护红线 {ck.get('eco_redline_occupied_m2')} ㎡："
-                     + ("合规" if ck["valid"] else "不合规"))
-    else:
-        lines.append(f"permanent farmland occupied {ck.get('farmland_occupied_m2')} m2, ecological red line occupied "
-                     f"{ck.get('eco_redline_occupied_m2')} m2: " + ("valid" if ck["valid"] else "NOT VALID"))
+        ind = IndicatorView.from_dict(key, v)
+        width = 14 + 10 * ind.is_bound
+        d = "" if ind.delta is None else format_delta(ind.delta, ind.unit, lang, key)
+        lines.append(f"{fit(ind.name(lang), 30)}{fit(value_text(ind, lang, 'before'), width, 'right')} → "
+                     f"{fit(value_text(ind, lang, 'after'), width)}{d}".rstrip())
+    lines.append(scenario_checks_text(doc["checks"], lang))
     return "\n".join(lines)
 
 

@@ -13,7 +13,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from greenplan.gui.indicator_view import format_number, indicator_label
+from greenplan.analysis import wording
 
 #: candidate kinds in panel order (``greenplan.core.scenario.KINDS``)
 KIND_ORDER = ("rooftop", "pocket_park", "belt")
@@ -129,7 +129,7 @@ def numeric_columns(kind: str, frame: pd.DataFrame) -> set[int]:
 
 # ------------------------------------------------------------------------------ scenario
 def format_delta(value: Any, unit: str | None, lang: str) -> str:
-    """A change with its sign; ratios in percentage points.
+    """A change with its sign; ratios in percentage points (:func:`greenplan.analysis.wording.format_delta`).
 
     Examples
     --------
@@ -138,38 +138,32 @@ def format_delta(value: Any, unit: str | None, lang: str) -> str:
     >>> format_delta(-1500.0, "m²", "en"), format_delta(0.0, "ratio", "en"), format_delta(None, "ratio", "en")
     ('-1,500.0 m²', '0', '—')
     """
-    if not isinstance(value, (int, float)) or isinstance(value, bool) or np.isnan(value):
-        return "—"
-    if value == 0:
-        return "0"
-    if unit == "ratio":
-        return f"{100.0 * value:+.2f}" + (" 个百分点" if lang == "zh" else " pp")
-    if unit == "count":
-        return f"{int(value):+d}"
-    text = format_number(abs(value), unit)
-    return ("+" if value > 0 else "-" if value < 0 else "") + text
+    return wording.format_delta(value, unit, lang)
 
 
 def pass_text(passed: Any, lang: str) -> str:
-    if passed is None:
-        return "—"
-    if lang == "zh":
-        return "达标" if passed else "不达标"
-    return "pass" if passed else "fail"
+    return wording.pass_word(None if passed is None else bool(passed), lang)
+
+
+def _result(ind: wording.IndicatorView, which: str, lang: str) -> str:
+    if ind.ungraded:
+        return wording.result_text(ind, lang)
+    return wording.pass_word(getattr(ind, f"pass_{which}"), lang)
 
 
 def comparison_rows(indicators: Mapping[str, Mapping[str, Any]], lang: str) -> list[dict[str, Any]]:
     """One row per indicator of a scenario document: name, before, after, change, results (texts)."""
     rows = []
     for key, v in indicators.items():
-        unit = v.get("unit")
+        ind = wording.IndicatorView.from_dict(key, v)
         rows.append({
-            "key": key, "name": indicator_label(key, lang),
-            "before": format_number(v.get("before"), unit), "after": format_number(v.get("after"), unit),
-            "delta": format_delta(v.get("delta"), unit, lang),
-            "result_before": pass_text(v.get("pass_before"), lang), "result_after": pass_text(v.get("pass_after"), lang),
-            "pass_before": v.get("pass_before"), "pass_after": v.get("pass_after"),
-            "changed": isinstance(v.get("delta"), (int, float)) and bool(v.get("delta")),
+            "key": key, "name": ind.name(lang),
+            "before": wording.value_text(ind, lang, "before"), "after": wording.value_text(ind, lang, "after"),
+            "delta": wording.format_delta(ind.delta, ind.unit, lang, key),
+            "result_before": _result(ind, "before", lang), "result_after": _result(ind, "after", lang),
+            "pass_before": ind.pass_before, "pass_after": ind.pass_after,
+            "status_before": wording.status(ind, "before"), "status_after": wording.status(ind, "after"),
+            "changed": bool(ind.delta),
         })
     return rows
 
@@ -185,12 +179,12 @@ def unit_change_columns(by_unit: list[Mapping[str, Any]]) -> list[str]:
     return keys
 
 
-def before_after(v: Mapping[str, Any] | None) -> str:
+def before_after(v: Mapping[str, Any] | None, lang: str = "zh") -> str:
     """``30.00% → 32.42%`` of one indicator of one township."""
     if not v:
         return ""
-    unit = v.get("unit")
-    return f"{format_number(v.get('before'), unit)} → {format_number(v.get('after'), unit)}"
+    ind = wording.IndicatorView.from_dict("", v)
+    return f"{wording.value_text(ind, lang, 'before')} → {wording.value_text(ind, lang, 'after')}"
 
 
 def selected_text(selected: Mapping[str, Mapping[str, Any]], lang: str) -> str:
@@ -200,16 +194,10 @@ def selected_text(selected: Mapping[str, Mapping[str, Any]], lang: str) -> str:
         s = selected.get(kind)
         if not s or not s.get("count"):
             continue
-        parts.append(f"{kind_label(kind, lang)} {s['count']} ({format_number(s.get('area_m2'), 'm²')})")
+        parts.append(f"{kind_label(kind, lang)} {s['count']} ({wording.format_value(s.get('area_m2'), 'm²', lang)})")
     return ("、" if lang == "zh" else ", ").join(parts) or ("未选择任何候选" if lang == "zh" else "no candidate selected")
 
 
 def checks_text(checks: Mapping[str, Any], lang: str) -> str:
-    """The legality checks of a scenario, one line."""
-    farm, red = checks.get("farmland_occupied_m2"), checks.get("eco_redline_occupied_m2")
-    f = format_number(farm, "m²") if farm is not None else "—"
-    r = format_number(red, "m²") if red is not None else "—"
-    if lang == "zh":
-        return f"占用永久基本农田 {f}，占用生态保护红线 {r}：" + ("合规" if checks.get("valid") else "不合规")
-    return f"permanent farmland occupied {f}, ecological red line occupied {r}: " + (
-        "valid" if checks.get("valid") else "NOT valid")
+    """The legality checks of a scenario, one line (:func:`greenplan.analysis.wording.scenario_checks_text`)."""
+    return wording.scenario_checks_text(checks, lang)

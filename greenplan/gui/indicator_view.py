@@ -7,14 +7,24 @@ column (planar, working CRS).
 
 from __future__ import annotations
 
-import math
 from collections.abc import Mapping
 from typing import Any
 
 import numpy as np
 
-from greenplan.analysis.result import UNGRADED_TEXT, is_ungraded, marked
-from greenplan.jobs.indicator_tables import INDICATOR_LABELS
+from greenplan.analysis.wording import (
+    IndicatorView,
+    format_area,
+    format_value,
+    grade_text,
+    grade_word,
+    indicator_name,
+    pass_word,
+    result_text,
+    status,
+    threshold_text,
+    value_text,
+)
 
 #: explaining-feature layers (``features`` of compute_project_indicators) -> indicator key
 FEATURE_INDICATOR = {
@@ -31,39 +41,37 @@ FEATURE_LABELS = {
     "farmland_nonfarm_use": ("永久基本农田非农化", "Non-farm use of farmland"),
     "idle_land": ("闲置土地", "Idle land"),
 }
-GRADE_NAMES = {"I": ("Ⅰ级", "grade I"), "II": ("Ⅱ级", "grade II"), "III": ("Ⅲ级", "grade III")}
+#: cell background by status (:func:`greenplan.analysis.wording.status`), as ``#rrggbb``
+STATUS_BG = {"pass": "#d4edd4", "fail": "#f8d7d5", "none": "#ebebeb", "ungraded": "#ffebb4"}
 
 
 def indicator_label(key: str, lang: str) -> str:
-    zh, en = INDICATOR_LABELS.get(key, (key, key))
-    return zh if lang == "zh" else en
+    """The indicator's name (:func:`greenplan.analysis.wording.indicator_name`)."""
+    return indicator_name(key, lang)
 
 
-def format_number(value: Any, unit: str | None) -> str:
-    """An indicator value with its unit: ratios as percentages.
+def status_of(passed: Any, ungraded: bool = False) -> str:
+    """``pass``, ``fail``, ``none`` or ``ungraded`` of a cell (keys of :data:`STATUS_BG`)."""
+    if ungraded:
+        return "ungraded"
+    return "pass" if passed is True else "fail" if passed is False else "none"
+
+
+def format_number(value: Any, unit: str | None, lang: str = "zh", key: str | None = None) -> str:
+    """An indicator value with its unit (:func:`greenplan.analysis.wording.format_value`).
 
     Examples
     --------
-    >>> format_number(0.3, "ratio"), format_number(1234.5, "m²"), format_number(3, "count")
-    ('30.00%', '1,234.5 m²', '3')
+    >>> format_number(0.3, "ratio"), format_number(1234.5, "m²"), format_number(3, "count", key="idle_land")
+    ('30.00%', '1,234.5 m²', '3 宗')
     >>> format_number(None, "ratio")
     '—'
     """
-    if value is None or (isinstance(value, float) and math.isnan(value)):
-        return "—"
-    if unit == "ratio":
-        return f"{100.0 * float(value):.2f}%"
-    if unit in ("m2", "m²"):
-        return f"{float(value):,.1f} m²"
-    if unit in ("m²/person", "m2/person"):
-        return f"{float(value):.2f} m²/人"
-    if unit == "count":
-        return f"{int(value)}"
-    return f"{value}"
+    return format_value(value, unit, lang, key)
 
 
-def format_threshold(threshold: Any, unit: str | None) -> str:
-    """``Ⅰ ≥ 40%  Ⅱ ≥ 36%  Ⅲ ≥ 34%``, or ``= 0`` for must-be-zero checks.
+def format_threshold(threshold: Any, unit: str | None, lang: str = "zh") -> str:
+    """``Ⅰ ≥ 40%  Ⅱ ≥ 36%  Ⅲ ≥ 34%``, or ``= 0`` (:func:`greenplan.analysis.wording.threshold_text`).
 
     Examples
     --------
@@ -72,63 +80,34 @@ def format_threshold(threshold: Any, unit: str | None) -> str:
     >>> format_threshold({"pass": 0}, "m²")
     '= 0'
     """
-    if not threshold:
-        return ""
-    if not isinstance(threshold, Mapping):
-        return str(threshold)
-    if set(threshold) == {"pass"}:
-        return f"= {format_number(threshold['pass'], unit)}" if threshold["pass"] else "= 0"
-    parts = []
-    for grade, value in threshold.items():
-        g = {"I": "Ⅰ", "II": "Ⅱ", "III": "Ⅲ"}.get(str(grade), str(grade))
-        if isinstance(value, Mapping) or isinstance(value, (list, tuple)):
-            parts.append(f"{g} {value}")
-        else:
-            parts.append(f"{g} ≥ {_short(value, unit)}")
-    return "  ".join(parts)
-
-
-def _short(value: Any, unit: str | None) -> str:
-    """A threshold without trailing zeros: ``40%``, ``9.5 m²/人``."""
-    if unit == "ratio":
-        return f"{100.0 * float(value):.1f}".rstrip("0").rstrip(".") + "%"
-    if isinstance(value, (int, float)):
-        text = f"{float(value):.2f}".rstrip("0").rstrip(".")
-        return text + (" m²/人" if unit in ("m²/person", "m2/person") else "")
-    return str(value)
+    return threshold_text(threshold, unit, lang)
 
 
 def format_grade(grade: Any, lang: str) -> str:
-    if grade is None:
-        return ""
-    zh, en = GRADE_NAMES.get(str(grade), (str(grade), str(grade)))
-    return zh if lang == "zh" else en
+    return grade_word(grade, lang)
 
 
 def format_pass(passed: Any, lang: str) -> str:
-    if passed is None:
-        return "—"
-    if lang == "zh":
-        return "达标" if passed else "不达标"
-    return "pass" if passed else "fail"
+    return pass_word(None if passed is None else bool(passed), lang)
 
 
 def indicator_rows(indicators: Mapping[str, Mapping[str, Any]], lang: str) -> list[dict[str, Any]]:
-    """One row per indicator: key, name, value, threshold, grade, pass, notes (texts)."""
+    """One row per indicator: key, name, value, threshold, grade, result, notes (texts), and
+    pass, ungraded and status (for the cell colour, :data:`STATUS_BG`)."""
     rows = []
-    for key, ind in indicators.items():
-        unit = ind.get("unit")
-        ungraded = is_ungraded(ind)
+    for key, obj in indicators.items():
+        ind = IndicatorView.from_dict(key, obj)
         rows.append({
             "key": key,
-            "name": indicator_label(key, lang),
-            "value": marked(format_number(ind.get("value"), unit), ind, lang),
-            "threshold": format_threshold(ind.get("threshold"), unit),
-            "grade": UNGRADED_TEXT[lang if lang == "zh" else "en"] if ungraded else format_grade(ind.get("grade"), lang),
-            "pass": ind.get("pass"),
-            "ungraded": ungraded,
-            "result": UNGRADED_TEXT[lang if lang == "zh" else "en"] if ungraded else format_pass(ind.get("pass"), lang),
-            "notes": "\n".join(str(n) for n in ind.get("notes", []) or []),
+            "name": ind.name(lang),
+            "value": value_text(ind, lang),
+            "threshold": threshold_text(ind.threshold, ind.unit, lang),
+            "grade": grade_text(ind, lang),
+            "pass": ind.passed,
+            "ungraded": bool(ind.ungraded),
+            "status": status(ind),
+            "result": result_text(ind, lang),
+            "notes": "\n".join(ind.notes),
         })
     return rows
 
@@ -158,7 +137,7 @@ def conflict_table(features: Mapping[str, Any], lang: str):
         frames.append(pd.DataFrame({
             "kind": zh if lang == "zh" else en,
             "details": details.to_numpy(),
-            "area": [f"{a:,.1f} m²" for a in areas.tolist()],
+            "area": [format_area(a, lang) for a in areas.tolist()],
         }))
         geoms.append(g)
         layers += [name] * len(gdf)

@@ -34,25 +34,31 @@ from greenplan.gui.attribute_table import FrameTableModel, compact_rows
 from greenplan.gui.i18n import current_language
 from greenplan.gui.indicator_view import (
     FEATURE_INDICATOR,
+    STATUS_BG,
     conflict_table,
     indicator_label,
     indicator_rows,
+    status_of,
     unit_columns,
 )
 from greenplan.gui.workers import RunControls
 from greenplan.jobs.class_check import unknown_warning
 
-PASS_BG = QColor(212, 237, 212)
-FAIL_BG = QColor(248, 215, 213)
-NONE_BG = QColor(235, 235, 235)
-#: a value measured on data with unknown codes (not graded)
-WARN_BG = QColor(255, 235, 180)
+PASS_BG = QColor(STATUS_BG["pass"])
+FAIL_BG = QColor(STATUS_BG["fail"])
+NONE_BG = QColor(STATUS_BG["none"])
+#: a value not graded (measured on data with unknown codes, or a raster of unknown kind)
+WARN_BG = QColor(STATUS_BG["ungraded"])
+
+
+def status_brush(status: str) -> QBrush:
+    """The cell background of a status (``pass``, ``fail``, ``none``, ``ungraded``)."""
+    return QBrush(QColor(STATUS_BG.get(status, STATUS_BG["none"])))
 
 
 def _bg(passed, ungraded: bool = False) -> QBrush:
-    if ungraded:
-        return QBrush(WARN_BG)
-    return QBrush(PASS_BG if passed is True else FAIL_BG if passed is False else NONE_BG)
+    """Kept for the batch dialog: :func:`status_brush` of (passed, ungraded)."""
+    return status_brush(status_of(passed, ungraded))
 
 
 class IndicatorsDock(RunControls, QWidget):
@@ -165,7 +171,7 @@ class IndicatorsDock(RunControls, QWidget):
             for c, key in enumerate(("name", "value", "grade", "result", "threshold")):
                 item = QTableWidgetItem(row[key])
                 item.setData(Qt.ItemDataRole.UserRole, row["key"])
-                item.setBackground(_bg(row["pass"], row["ungraded"]))
+                item.setBackground(status_brush(row["status"]))
                 if row["notes"]:
                     item.setToolTip(row["notes"])
                 if c == 1:
@@ -187,7 +193,7 @@ class IndicatorsDock(RunControls, QWidget):
                 row = rows.get(k)
                 item = QTableWidgetItem(row["value"] if row else "")
                 if row:
-                    item.setBackground(_bg(row["pass"], row["ungraded"]))
+                    item.setBackground(status_brush(row["status"]))
                     item.setToolTip(f"{row['threshold']} {row['grade']} {row['notes']}".strip())
                 self.units.setItem(r, c, item)
         self.units.resizeColumnsToContents()

@@ -33,8 +33,8 @@ from greenplan.gui.candidate_view import (
     unit_change_columns,
 )
 from greenplan.gui.i18n import current_language
-from greenplan.gui.indicator_view import indicator_label
-from greenplan.gui.indicators_dock import FAIL_BG, PASS_BG, _bg
+from greenplan.gui.indicator_view import indicator_label, status_of
+from greenplan.gui.indicators_dock import FAIL_BG, PASS_BG, status_brush
 
 
 class ScenarioResults(QWidget):
@@ -123,7 +123,7 @@ class ScenarioResults(QWidget):
                 item = QTableWidgetItem(row[key])
                 item.setData(Qt.ItemDataRole.UserRole, row["key"])
                 if key in ("before", "after"):
-                    item.setBackground(_bg(row[f"pass_{key}"]))
+                    item.setBackground(status_brush(row[f"status_{key}"]))
                     item.setToolTip(row[f"result_{key}"])
                 if c:
                     item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
@@ -142,9 +142,9 @@ class ScenarioResults(QWidget):
             self.units.setItem(r, 0, QTableWidgetItem(f"{u.get('name') or ''} ({u.get('code') or ''})"))
             for c, k in enumerate(keys, start=1):
                 v = u.get("indicators", {}).get(k)
-                item = QTableWidgetItem(before_after(v))
+                item = QTableWidgetItem(before_after(v, lang))
                 if v:
-                    item.setBackground(_bg(v.get("pass_after")))
+                    item.setBackground(status_brush(status_of(v.get("pass_after"), bool(v.get("ungraded")))))
                 self.units.setItem(r, c, item)
         self.units.resizeColumnsToContents()
 

@@ -154,7 +154,7 @@ def unknown_warning(doc: dict[str, Any], lang: str = "en") -> list[str]:
 
     Empty when every indicator that reads classes was graded.
     """
-    from greenplan.jobs.indicator_tables import label
+    from greenplan.analysis.wording import indicator_name as label
 
     raster = _raster_warning(doc, lang)
     keys = ungraded(doc.get("indicators", {}))
@@ -197,7 +197,7 @@ def unknown_warning(doc: dict[str, Any], lang: str = "en") -> list[str]:
 
 def _raster_warning(doc: dict[str, Any], lang: str) -> list[str]:
     """Lines for indicators left unmeasured because the vegetation raster was not recognised."""
-    from greenplan.jobs.indicator_tables import label
+    from greenplan.analysis.wording import indicator_name as label
 
     out = []
     for k in ungraded(doc.get("indicators", {}), "raster_kind"):

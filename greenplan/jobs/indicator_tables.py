@@ -14,25 +14,18 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from greenplan.analysis.result import UNGRADED_TEXT, is_ungraded
+from greenplan.analysis.wording import (
+    IndicatorView,
+    excel_number_format,
+    grade_word,
+    indicator_name,
+    result_text,
+    status,
+    threshold_text,
+    ungraded_reason,
+    unit_label,
+)
 from greenplan.core.atomic import atomic_path, write_text_atomic
-
-#: key -> (Chinese name, English name)
-INDICATOR_LABELS: dict[str, tuple[str, str]] = {
-    "green_coverage_vector": ("建成区绿化覆盖率（矢量法）", "Green coverage (vector)"),
-    "green_coverage_raster": ("建成区绿化覆盖率（遥感法）", "Green coverage (raster)"),
-    "green_space_ratio": ("建成区绿地率", "Green space ratio"),
-    "park_green_per_capita": ("人均公园绿地面积", "Park green space per capita"),
-    "park_service_coverage": ("公园绿地服务半径覆盖率", "Park service-radius coverage"),
-    "eco_redline_occupation": ("生态保护红线占用率", "Ecological red line occupation"),
-    "urban_boundary_utilization": ("城镇开发边界利用率", "Urban boundary utilization"),
-    "redline_overlaps": ("三条控制线相互重叠面积", "Control-line mutual overlaps"),
-    "farmland_nonfarm_use": ("永久基本农田非农化面积", "Non-farm use of permanent farmland"),
-    "farmland_greening_conflict": ("永久基本农田绿化冲突面积", "Greening on permanent farmland"),
-    "idle_land": ("闲置土地", "Idle land"),
-}
-
-UNIT_LABELS = {"ratio": "%", "m2": "㎡", "m²": "㎡", "m²/person": "㎡/人", "count": "宗"}
 
 CSV_COLUMNS = [
     ("scope", "范围"),
@@ -53,8 +46,8 @@ CSV_COLUMNS = [
 
 
 def label(key: str, lang: str = "zh") -> str:
-    zh, en = INDICATOR_LABELS.get(key, (key, key))
-    return zh if lang == "zh" else en
+    """The indicator's name (:func:`greenplan.analysis.wording.indicator_name`)."""
+    return indicator_name(key, lang)
 
 
 def _rows(doc: Mapping[str, Any]) -> list[dict[str, Any]]:
@@ -78,7 +71,7 @@ def _rows(doc: Mapping[str, Any]) -> list[dict[str, Any]]:
                     "pass": ind.get("pass"),
                     "notes": "；".join(str(n) for n in ind.get("notes", [])),
                     "unknown_share": ind.get("unknown_share"),
-                    "ungraded": _ungraded_text(ind),
+                    "ungraded": ungraded_reason(IndicatorView.from_dict(key, ind)),
                 }
             )
     return rows
@@ -96,20 +89,6 @@ def write_indicators_csv(doc: Mapping[str, Any], path: Path) -> None:
 
 
 # ------------------------------------------------------------------------------ xlsx
-def _fmt_threshold(th: Any) -> str:
-    if not isinstance(th, dict):
-        return "" if th is None else str(th)
-    return "；".join(f"{g}: {v}" for g, v in th.items())
-
-
-def _number_format(unit: str | None) -> str:
-    if unit == "ratio":
-        return "0.00%"
-    if unit in ("count",):
-        return "0"
-    return "#,##0.00"
-
-
 def write_indicators_xlsx(
     doc: Mapping[str, Any],
     path: Path,
@@ -170,28 +149,28 @@ def write_indicators_xlsx(
     ws.title = "汇总"
     headers = ["指标", "数值", "单位", "分子面积（㎡）", "分母面积（㎡）", "等级", "是否达标", "标准值", "计算方法", "备注"]
     setup(ws, "绿化与国土空间指标汇总表", headers, [28, 14, 8, 16, 16, 8, 10, 26, 40, 50])
+    fills = {"pass": ok_fill, "fail": bad_fill, "ungraded": warn_fill}
     for key, ind in doc.get("indicators", {}).items():
-        unit = ind.get("unit")
+        v = IndicatorView.from_dict(key, ind)
+        # the value cell keeps the number of indicators.json; its format writes the shared text
         ws.append([
-            label(key), ind.get("value"), UNIT_LABELS.get(unit, unit or ""), ind.get("numerator_m2"),
-            ind.get("denominator_m2"), _ungraded_text(ind) or ind.get("grade") or "", _pass_text(ind.get("pass"), ind),
-            _fmt_threshold(ind.get("threshold")), ind.get("method") or "", "；".join(map(str, ind.get("notes", []))),
+            label(key), ind.get("value"), unit_label(v.unit, key), ind.get("numerator_m2"),
+            ind.get("denominator_m2"), ungraded_reason(v) if v.is_bound else grade_word(v.grade), result_text(v),
+            threshold_text(v.threshold, v.unit), ind.get("method") or "", "；".join(map(str, ind.get("notes", []))),
         ])
         r = ws.max_row
         body(ws, r, len(headers))
-        ws.cell(row=r, column=2).number_format = _marked_format(_number_format(unit), ind)
+        ws.cell(row=r, column=2).number_format = excel_number_format(v)
         ws.cell(row=r, column=4).number_format = "#,##0.00"
         ws.cell(row=r, column=5).number_format = "#,##0.00"
-        if is_ungraded(ind):
-            ws.cell(row=r, column=7).fill = warn_fill
-        elif ind.get("pass") is not None:
-            ws.cell(row=r, column=7).fill = ok_fill if ind.get("pass") else bad_fill
+        if status(v) in fills:
+            ws.cell(row=r, column=7).fill = fills[status(v)]
 
     # per township --------------------------------------------------------------
     ws = wb.create_sheet("分乡镇")
     keys = list(doc.get("indicators", {}))
     units = {k: doc["indicators"][k].get("unit") for k in keys}
-    headers = ["行政区代码", "行政区名称"] + [f"{label(k)}（{UNIT_LABELS.get(units[k], units[k] or '')}）" for k in keys]
+    headers = ["行政区代码", "行政区名称"] + [f"{label(k)}（{unit_label(units[k], k)}）" for k in keys]
     setup(ws, "分乡镇（街道）指标表", headers, [12, 12] + [14] * len(keys))
     for u in doc.get("by_unit", []):
         inds = u.get("indicators", {})
@@ -200,12 +179,10 @@ def write_indicators_xlsx(
         body(ws, r, len(headers))
         for j, k in enumerate(keys, start=3):
             cell = ws.cell(row=r, column=j)
-            cell.number_format = _marked_format(_number_format(units[k]), inds.get(k, {}))
-            p = inds.get(k, {}).get("pass")
-            if is_ungraded(inds.get(k, {})):
-                cell.fill = warn_fill
-            elif p is not None:
-                cell.fill = ok_fill if p else bad_fill
+            v = IndicatorView.from_dict(k, {"unit": units[k], **inds.get(k, {})})
+            cell.number_format = excel_number_format(v)
+            if status(v) in fills:
+                cell.fill = fills[status(v)]
     ws.row_dimensions[3].height = 48
 
     # conflicts -----------------------------------------------------------------
@@ -229,28 +206,6 @@ def write_indicators_xlsx(
 
     with atomic_path(path) as tmp:
         wb.save(tmp)
-
-
-def _pass_text(p: Any, ind: Mapping[str, Any] | None = None) -> str:
-    if ind is not None and is_ungraded(ind):
-        return UNGRADED_TEXT["zh"]
-    return "" if p is None else ("达标" if p else "不达标")
-
-
-def _ungraded_text(ind: Mapping[str, Any]) -> str:
-    """Why an indicator has no grade although it has a value (empty when it has one)."""
-    if not is_ungraded(ind):
-        return ""
-    bound = {"lower": "，数值为下限", "upper": "，数值为上限"}.get(ind.get("bound") or "", "")
-    return f"含未识别地类{bound}"
-
-
-def _marked_format(fmt: str, ind: Mapping[str, Any]) -> str:
-    """An Excel number format showing ``≥``/``≤`` before a bound (the cell stays a number)."""
-    if not is_ungraded(ind):
-        return fmt
-    sym = {"lower": "≥ ", "upper": "≤ "}.get(ind.get("bound") or "", "")
-    return f'"{sym}"{fmt}"（含未识别地类）"'.replace('""', "")
 
 
 def _cell(v: Any) -> Any:

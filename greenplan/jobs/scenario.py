@@ -255,7 +255,8 @@ def _rows(doc: dict[str, Any]) -> list[dict[str, Any]]:
     for scope, code, uname, inds in scopes:
         for key, v in inds.items():
             rows.append({"scope": scope, "unit_code": code, "unit_name": uname, "key": key, "name_zh": label(key),
-                         **{k: v.get(k) for k in ("unit", "before", "after", "delta", "grade_before", "grade_after")}})
+                         **{k: v.get(k) for k in ("unit", "before", "after", "delta", "grade_before", "grade_after")},
+                         "object": v})
     return rows
 
 
@@ -266,6 +267,14 @@ def write_scenario_tables(doc: dict[str, Any], greening: gpd.GeoDataFrame, csv_p
 
     from openpyxl import Workbook
     from openpyxl.styles import Font
+
+    from greenplan.analysis.wording import (
+        IndicatorView,
+        excel_number_format,
+        grade_word,
+        signed_number_format,
+        unit_label,
+    )
 
     rows = _rows(doc)
     buf = io.StringIO()
@@ -283,10 +292,14 @@ def write_scenario_tables(doc: dict[str, Any], greening: gpd.GeoDataFrame, csv_p
     ws["A1"].font = Font(name="SimHei", bold=True, size=14)
     ws.append([zh for _, zh in CSV_COLUMNS])
     for r in rows:
-        ws.append([r[k] for k, _ in CSV_COLUMNS])
-        unit = r["unit"]
-        for col in (7, 8, 9):
-            ws.cell(row=ws.max_row, column=col).number_format = "0.00%" if unit == "ratio" else "#,##0.00"
+        # numbers stay numbers (as in scenario.csv); units, grades and formats are the shared wording
+        v = IndicatorView.from_dict(r["key"], r["object"])
+        shown = {"unit": unit_label(v.unit, v.key), "grade_before": grade_word(v.grade_before),
+                 "grade_after": grade_word(v.grade_after)}
+        ws.append([shown.get(k, r[k]) for k, _ in CSV_COLUMNS])
+        for col, which in ((7, "before"), (8, "after")):
+            ws.cell(row=ws.max_row, column=col).number_format = excel_number_format(v, which)
+        ws.cell(row=ws.max_row, column=9).number_format = signed_number_format(v)
     ws2 = wb.create_sheet("选中项目")
     ws2.append(["类型", "候选编号", "绿地分类", "绿化面积（㎡）", "计入绿地率比例"])
     for rec in greening[["kind", "candidate_id", "class", "area_m2", "gs_share"]].itertuples(index=False):

@@ -7,7 +7,6 @@ land-use class with no parcel in view, is not listed.
 
 from __future__ import annotations
 
-import math
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
@@ -25,9 +24,8 @@ if TYPE_CHECKING:
     from matplotlib.figure import Figure
 
 _PASS, _FAIL, _GREY, _WARN = "#1a7f37", "#c62828", "#555555", "#b26a00"
-_GRADES = {"I": "Ⅰ级", "II": "Ⅱ级", "III": "Ⅲ级", "IV": "Ⅳ级", "1": "Ⅰ级", "2": "Ⅱ级", "3": "Ⅲ级"}
-
-
+#: evaluation text colour by status (greenplan.analysis.wording.status)
+_COLOURS = {"pass": _PASS, "fail": _FAIL, "ungraded": _WARN, "none": _GREY}
 
 
 def _section(sheet: Axes, box: Box, title: str, f: float) -> float:
@@ -187,55 +185,25 @@ def _columns(rows: list, per_col: int) -> list[list]:
 
 
 # ----------------------------------------------------------------------------- indicators
-def format_indicator(obj: Mapping[str, Any]) -> tuple[str, str, str]:
+def format_indicator(obj: Mapping[str, Any], key: str = "") -> tuple[str, str, str]:
     """(value text, evaluation text, evaluation colour) of one ``indicators.json`` object.
+
+    The words are those of :mod:`greenplan.analysis.wording`, as on every other surface.
 
     Examples
     --------
     >>> format_indicator({"value": 0.2406, "unit": "ratio", "grade": None, "pass": False})
-    ('24.1%', '未达标', '#c62828')
+    ('24.06%', '不达标', '#c62828')
     >>> format_indicator({"value": 35000.0, "unit": "m²", "pass": True})
     ('3.50 公顷', '达标', '#1a7f37')
     >>> format_indicator({"value": 0.175, "unit": "ratio", "grade": None, "pass": None,
     ...                   "ungraded": "unknown_codes", "bound": "lower"})
-    ('≥ 17.5%（含未识别地类）', '未评级', '#b26a00')
+    ('≥ 17.50%（含未识别地类）', '未评级', '#b26a00')
     """
-    from greenplan.analysis.result import marked
+    from greenplan.analysis.wording import IndicatorView, evaluation, status, value_text
 
-    return marked(_fmt_value(obj.get("value"), obj.get("unit")), obj), *_evaluation(obj)
-
-
-def _fmt_value(v: Any, unit: Any) -> str:
-    if v is None or (isinstance(v, float) and math.isnan(v)):
-        return "—"
-    unit = str(unit or "")
-    if unit == "ratio":
-        return f"{v * 100:.1f}%"
-    if unit in ("m²", "m2", "m^2"):
-        return f"{v / 10_000:,.2f} 公顷" if abs(v) >= 10_000 else f"{v:,.0f} m²"
-    if unit in ("m²/person", "m2/person"):
-        return f"{v:.2f} m²/人"
-    if unit == "count":
-        return f"{int(v)}"
-    if isinstance(v, float):
-        return f"{v:,.2f} {unit}".strip()
-    return f"{v} {unit}".strip()
-
-
-def _evaluation(obj: Mapping[str, Any]) -> tuple[str, str]:
-    from greenplan.analysis.result import UNGRADED_TEXT, is_ungraded
-
-    if is_ungraded(obj):
-        return UNGRADED_TEXT["zh"], _WARN
-    ok = obj.get("pass")
-    grade = obj.get("grade")
-    if grade and ok is not False:
-        return _GRADES.get(str(grade), str(grade)), _PASS
-    if ok is True:
-        return "达标", _PASS
-    if ok is False:
-        return "未达标", _FAIL
-    return "—", _GREY
+    ind = IndicatorView.from_dict(key, obj)
+    return value_text(ind, "zh"), evaluation(ind, "zh"), _COLOURS[status(ind)]
 
 
 def indicator_rows(indicators: Mapping[str, Any] | None, keys: Sequence[str]) -> list[tuple[str, Mapping[str, Any]]]:
@@ -264,13 +232,13 @@ def draw_indicator_table(sheet: Axes, box: Box, rows: Sequence[tuple[str, Mappin
     widths = [(box.w - 2 * pad) * v for v in fr]
     xs = np.cumsum([box.x + pad, *widths[:-1]])
     lines: list[list[tuple[str, str]]] = [[(h, "#000000") for h in heads]]
+    from greenplan.analysis.wording import IndicatorView, value_text
+
     for key, obj in rows:
-        value, ev, colour = format_indicator(obj)
+        value, ev, colour = format_indicator(obj, key)
         cells = [(labels.get(key, key), "#000000")]
         if with_base:
-            from greenplan.analysis.result import marked
-
-            cells.append((marked(_fmt_value(obj.get("baseline"), obj.get("unit")), obj), "#000000"))
+            cells.append((value_text(IndicatorView.from_dict(key, obj), "zh", "baseline"), "#000000"))
         lines.append([*cells, (value, "#000000"), (ev, colour)])
     # rows shrink (with their text) when the box is too short for all of them
     row_h = min(6.0 * f, (top - box.y - pad) / len(lines))

@@ -79,8 +79,11 @@ class Theme:
 
 
 def indicator_labels() -> dict[str, str]:
-    """Chinese names of the ``indicators.json`` keys."""
-    return dict(load_resource_toml(*THEME_FILE)["indicator_labels"])
+    """Chinese names of the ``indicators.json`` keys, as every surface names them
+    (:func:`greenplan.analysis.wording.indicator_name`)."""
+    from greenplan.analysis.wording import indicator_labels as labels
+
+    return {key: lab.zh for key, lab in labels().items()}
 
 
 def _err(theme_id: str, key: str, en: str, zh: str) -> ProjectFileError:

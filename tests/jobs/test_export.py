@@ -177,7 +177,7 @@ def test_scenario_maps_show_before_and_after_per_township(tmp_path: Path) -> Non
     after = rows["510123001"]["green_coverage_vector"]["after"]
     before = rows["510123001"]["green_coverage_vector"]["before"]
     assert after > before
-    expect = {f"{100 * before:.1f}%", f"{100 * after:.1f}%", "现状", "方案"}
+    expect = {f"{100 * before:.2f}%", f"{100 * after:.2f}%", "现状", "方案"}
 
     pdf = export_map(project, tmp_path / "城关 方案.pdf", theme="scenario", unit="510123001", dpi=60)
     text = pypdf.PdfReader(pdf).pages[0].extract_text().replace(" ", "")

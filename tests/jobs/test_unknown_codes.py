@@ -195,7 +195,7 @@ def test_outputs_mark_the_value_and_grade_nothing(build, cn_dir: Path) -> None:
     assert row[5].value == "含未识别地类，数值为下限" and row[6].value == "未评级"
     assert "≥" in row[1].number_format and "含未识别地类" in row[1].number_format
     value, ev, _ = format_indicator(doc["indicators"]["green_coverage_vector"])
-    assert value == "≥ 0.0%（含未识别地类）" and ev == "未评级"
+    assert value == "≥ 0.00%（含未识别地类）" and ev == "未评级"
     csv_text = (cn_dir / "out" / "indicators.csv").read_text(encoding="utf-8-sig")
     assert "含未识别地类" in csv_text
 

@@ -81,16 +81,16 @@ def test_grid_labels_are_metres_of_the_working_crs(sheet) -> None:
 
 def test_indicator_table(sheet, mini_layers) -> None:
     assert texts(sheet, "indicator-head") == ["指标", "数值", "评价"]
-    assert texts(sheet, "indicator-0") == ["三条控制线交叉重叠面积", "生态保护红线占用比例"]
-    assert texts(sheet, "indicator-1") == ["0 m²", "4.3%"]
-    assert texts(sheet, "indicator-2") == ["达标", "未达标"]
+    assert texts(sheet, "indicator-0") == ["三条控制线相互重叠面积", "生态保护红线占用率"]
+    assert texts(sheet, "indicator-1") == ["0.0 m²", "4.31%"]
+    assert texts(sheet, "indicator-2") == ["达标", "不达标"]
     fig = compose_map(mini_layers, get_theme("scenario"), paper="A4", dpi=50, metadata=METADATA,
                       indicators=INDICATORS)
     assert texts(fig, "indicator-head") == ["指标", "现状", "方案", "评价"]
     # the theme's order; a row without a baseline shows a dash
-    assert texts(fig, "indicator-0") == ["建成区绿化覆盖率（矢量）", "生态保护红线占用比例"]
-    assert texts(fig, "indicator-1") == ["30.1%", "—"] and texts(fig, "indicator-2") == ["37.1%", "4.3%"]
-    assert texts(fig, "indicator-3") == ["Ⅱ级", "未达标"]
+    assert texts(fig, "indicator-0") == ["建成区绿化覆盖率（矢量法）", "生态保护红线占用率"]
+    assert texts(fig, "indicator-1") == ["30.10%", "—"] and texts(fig, "indicator-2") == ["37.12%", "4.31%"]
+    assert texts(fig, "indicator-3") == ["Ⅱ级", "不达标"]
 
 
 def test_no_missing_glyphs_in_any_text_and_no_glyph_warnings(sheet, tmp_path) -> None:
