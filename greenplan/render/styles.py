@@ -13,6 +13,7 @@ styles exactly as the map export does; colours are ``"#rrggbb"`` strings or None
 from __future__ import annotations
 
 import dataclasses
+import functools
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -135,9 +136,10 @@ def parse_colour(value: Any, key: str = "colour") -> tuple[float, float, float, 
     >>> parse_colour([255, 0, 0]), parse_colour((1.0, 0.0, 0.0, 0.5)), parse_colour("none")
     ((1.0, 0.0, 0.0, 1.0), (1.0, 0.0, 0.0, 0.5), None)
     """
-    if value is None or (isinstance(value, str) and value.strip().lower() in ("", "none")):
+    if isinstance(value, str):
+        return _parse_text(value, key)
+    if value is None:
         return None
-    from matplotlib.colors import to_rgba
 
     if isinstance(value, (list, tuple)):
         if len(value) not in (3, 4) or not all(isinstance(v, (int, float, np.number)) and not isinstance(v, bool)
@@ -147,8 +149,20 @@ def parse_colour(value: Any, key: str = "colour") -> tuple[float, float, float, 
             if not all(0 <= v <= 255 for v in value):
                 raise _bad(key, value, "expected [r, g, b] with 0-255 integers.", "应为 0-255 的 [红, 绿, 蓝]。")
             value = tuple(float(v) / 255 for v in value)
-    elif isinstance(value, str):
-        value = value.strip()
+    return _to_rgba(value, key)
+
+
+@functools.lru_cache(maxsize=4096)
+def _parse_text(text: str, key: str) -> tuple[float, float, float, float] | None:
+    """:func:`parse_colour` of a string, once per string (styles are resolved per layer and
+    category on every canvas preparation); a bad one raises each time (not cached)."""
+    text = text.strip()
+    return None if text.lower() in ("", "none") else _to_rgba(text, key)
+
+
+def _to_rgba(value: Any, key: str) -> tuple[float, float, float, float]:
+    from matplotlib.colors import to_rgba
+
     try:
         return tuple(float(c) for c in to_rgba(value))  # type: ignore[return-value]
     except (ValueError, TypeError):
@@ -206,10 +220,8 @@ def normalize_colour(value: Any, key: str = "colour") -> str | None:
     >>> normalize_colour("#0B5"), normalize_colour([0, 176, 80]), normalize_colour("none")
     ('#00bb55', '#00b050', None)
     """
-    from matplotlib.colors import to_hex
-
     c = parse_colour(value, key)
-    return None if c is None else to_hex(c, keep_alpha=False)
+    return None if c is None else "#{:02x}{:02x}{:02x}".format(*(round(v * 255) for v in c[:3]))
 
 
 def _apply(base: dict[str, Any], overrides: Mapping[str, Any]) -> dict[str, Any]:
