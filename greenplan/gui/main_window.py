@@ -33,16 +33,16 @@ from greenplan.gui.errors import show_error
 from greenplan.gui.gui_settings import GuiSettings
 from greenplan.gui.i18n import current_language, install_language
 from greenplan.gui.icons import icon
-from greenplan.gui.indicators_dock import IndicatorsDock
 from greenplan.gui.panels.candidates_panel import CandidatesPanel
 from greenplan.gui.panels.identify_panel import IdentifyPanel
+from greenplan.gui.panels.indicators_dock import IndicatorsDock
 from greenplan.gui.panels.layer_panel import LayerPanel
 from greenplan.gui.panels.scenario_panel import ScenarioPanel
+from greenplan.gui.panels.scenario_results import ScenarioResults
 from greenplan.gui.project_model import ProjectModel
 from greenplan.gui.project_ops import ProjectOps, Prompter
 from greenplan.gui.recovery import RecoveryManager
 from greenplan.gui.scenario_model import ScenarioModel
-from greenplan.gui.scenario_results import ScenarioResults
 from greenplan.gui.workers import Worker
 
 log = logging.getLogger("greenplan.gui")
@@ -64,12 +64,12 @@ class MainWindow(QMainWindow):
         self.setCentralWidget(self.canvas)
         self.layer_panel = LayerPanel(self.model)
         self.layers_dock = self._dock("layersDock", self.layer_panel, Qt.DockWidgetArea.LeftDockWidgetArea)
-        self.indicators = IndicatorsDock(self)
+        self.indicators = IndicatorsDock(self.model, self.start_worker, self.canvas.zoom_to_bounds)
         self.indicators_dock = self._dock("indicatorsDock", self.indicators, Qt.DockWidgetArea.RightDockWidgetArea)
         self.identify_panel = IdentifyPanel(self)
         self.identify_dock = self._dock("identifyDock", self.identify_panel, Qt.DockWidgetArea.RightDockWidgetArea)
         self.scenarios = ScenarioModel(self.model, self)
-        self.scenario_panel = ScenarioPanel(self.model, self.scenarios, self.start_worker, ScenarioResults(self))
+        self.scenario_panel = ScenarioPanel(self.model, self.scenarios, self.start_worker, ScenarioResults(self.model, self.canvas.zoom_to_bounds))
         self.scenario_dock = self._dock("scenarioDock", self.scenario_panel, Qt.DockWidgetArea.RightDockWidgetArea)
         self.candidates = CandidatesPanel(self.model, self.scenarios, self.start_worker, self.canvas.zoom_to_bounds)
         self.candidates_dock = self._dock("candidatesDock", self.candidates, Qt.DockWidgetArea.BottomDockWidgetArea)
@@ -250,6 +250,11 @@ class MainWindow(QMainWindow):
     def zoom_full(self) -> None:
         self.canvas.zoom_to_bounds(self.model.full_bounds())
 
+    def view_extent(self) -> tuple[float, float, float, float] | None:
+        """The map's current extent (working CRS), None before it shows anything."""
+        view = self.canvas.view
+        return tuple(view.extent()) if view is not None else None
+
     def zoom_to_layer(self, key: int | None = None) -> None:
         key = key or self.layer_panel.current_key()
         if key:
@@ -406,16 +411,18 @@ class MainWindow(QMainWindow):
 
     # ------------------------------------------------------------------ export
     def show_export_dialog(self):
-        from greenplan.gui.export_dialog import ExportDialog
+        from greenplan.app.export_view import extra_layers
+        from greenplan.gui.dialogs.export_dialog import ExportDialog
 
-        self.export_dialog = ExportDialog(self)
+        extra = extra_layers(self.candidates.result, self.scenario_panel.outputs)
+        self.export_dialog = ExportDialog(self.model, self.settings, self.view_extent, extra, self)
         self.export_dialog.open()
         return self.export_dialog
 
     def show_batch_dialog(self):
-        from greenplan.gui.batch_dialog import BatchDialog
+        from greenplan.gui.dialogs.batch_dialog import BatchDialog
 
-        self.batch_dialog = BatchDialog(self)
+        self.batch_dialog = BatchDialog(self.model, self.settings, self)
         self.batch_dialog.open()
         return self.batch_dialog
 

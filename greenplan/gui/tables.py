@@ -1,4 +1,5 @@
-"""Table helpers shared by panels and dialogs: a lazy table model over a DataFrame, dense rows.
+"""Table helpers shared by panels and dialogs: a lazy table model over a DataFrame, dense rows,
+the cell colour of a pass/fail status.
 
 :class:`FrameTableModel` answers ``data()`` for the visible cells only, straight from
 the frame's column arrays through a row order array; sorting and filtering replace that
@@ -11,8 +12,10 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt
+from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import QHeaderView
 
+from greenplan.app.indicator_view import STATUS_BG
 from greenplan.app.map_tools import format_value
 
 
@@ -105,3 +108,9 @@ def compact_rows(view) -> None:
     vh = view.verticalHeader()
     vh.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
     vh.setDefaultSectionSize(view.fontMetrics().height() + 6)
+
+
+def status_brush(status: str) -> QBrush:
+    """The cell background of a status (``pass``, ``fail``, ``none``, ``ungraded``;
+    :data:`greenplan.app.indicator_view.STATUS_BG`); an unknown status is ``none``."""
+    return QBrush(QColor(STATUS_BG.get(status, STATUS_BG["none"])))

@@ -109,9 +109,9 @@ class RunControls:
     """Mixin for a panel that runs one worker at a time behind a Run/Cancel button pair.
 
     The panel provides ``self.start_worker`` (the window's ``start_worker`` service, passed
-    in; panels not yet rebound still give ``self.w``, the main window), ``run_button``,
-    ``cancel_button``, ``progress``, ``status`` and ``worker`` (None when idle). Texts are passed in already
-    translated, so each panel keeps its own translation context.
+    in), ``run_button``, ``cancel_button``, ``progress``, ``status`` and ``worker`` (None when
+    idle). Texts are passed in already translated, so each panel keeps its own translation
+    context.
     """
 
     def start_run(self, fn: Callable[[Feedback], Any], name: str, on_result: Callable[[Any], None], *,
@@ -141,8 +141,7 @@ class RunControls:
             self._run_finished()
             self.status.setText(canceled_text)
 
-        start = self.__dict__.get("start_worker") or self.w.start_worker
-        w = start(fn, name, done, failed, canceled)
+        w = self.start_worker(fn, name, done, failed, canceled)
         w.progress.connect(lambda v: self.progress.setValue(int(v)))
         w.message.connect(self.status.setText)
         self.worker = w

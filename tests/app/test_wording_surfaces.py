@@ -2,7 +2,7 @@
 
 The document is rendered through the command-line table (``cli.analyze.format_summary``),
 the workbook (``indicators.xlsx``, read back with openpyxl), the map panel (the indicator
-table drawn by ``render.panels``) and the desktop model (``gui.indicator_view.indicator_rows``,
+table drawn by ``render.panels``) and the desktop model (``app.indicator_view.indicator_rows``,
 Qt-free). Each must show the same name and the same value text for every indicator. The
 expected texts are written out by hand from the rules of ``greenplan/analysis/wording.py``.
 """
@@ -74,8 +74,8 @@ def surfaces(tmp_path_factory):
     from matplotlib.text import Text
     from openpyxl import load_workbook
 
+    from greenplan.app.indicator_view import indicator_rows
     from greenplan.cli.analyze import format_summary
-    from greenplan.gui.indicator_view import indicator_rows
     from greenplan.jobs.indicator_tables import write_indicators_xlsx
     from greenplan.render import panels
     from greenplan.render.layout import Box

@@ -71,7 +71,7 @@ def test_a_belt_outside_the_study_area_reads_as_the_cli_says(qtbot, belt_town):
 def test_every_reason_has_words_in_both_languages():
     """Each reason code of each kind has its own Chinese and English label (none falls back to the code)."""
     from greenplan.analysis import green_belts, pocket_parks, rooftop
-    from greenplan.gui.candidate_view import reason_texts
+    from greenplan.app.candidate_view import reason_texts
     from greenplan.jobs.candidates import reason_labels
 
     for kind, mod in (("rooftop", rooftop), ("pocket_park", pocket_parks), ("belt", green_belts)):

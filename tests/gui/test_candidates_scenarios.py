@@ -207,8 +207,7 @@ def test_english_headers_and_reasons(qtbot, town_window):
 
 
 def test_the_text_helpers_examples():
-    from greenplan.app import scenario_paths
-    from greenplan.gui import candidate_view
+    from greenplan.app import candidate_view, scenario_paths
 
     for module in (candidate_view, scenario_paths):
         result = doctest.testmod(module)

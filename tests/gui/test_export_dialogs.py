@@ -22,7 +22,7 @@ def export_dialog(qtbot, opened):
 
 
 def test_preview_follows_the_paper_and_orientation(qtbot, export_dialog):
-    from greenplan.gui.export_view import PREVIEW_PX as PX
+    from greenplan.app.export_view import PREVIEW_PX as PX
 
     d = export_dialog
     first = d.preview_image
@@ -81,7 +81,7 @@ def test_export_options_reach_export_map(qtbot, export_dialog, monkeypatch, tmp_
 
     monkeypatch.setattr(job, "export_map", fake)
     d = export_dialog
-    w = d.w
+    w = d.parentWidget()
     view = w.canvas.view.extent()
     d.theme.setCurrentIndex(d.theme.findData("conflicts"))
     d.area.setCurrentIndex(d.area.findData("@view"))

@@ -31,7 +31,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from greenplan.gui.candidate_view import KIND_ORDER, candidate_rows, kind_label, numeric_columns
+from greenplan.app.candidate_view import KIND_ORDER, candidate_rows, kind_label, numeric_columns
 from greenplan.gui.i18n import current_language
 from greenplan.gui.tables import FrameTableModel, compact_rows
 from greenplan.gui.workers import RunControls

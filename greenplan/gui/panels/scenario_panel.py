@@ -38,12 +38,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from greenplan.app.scenario_paths import default_output_base, folder_name
-from greenplan.core.errors import GreenplanError
-from greenplan.gui.candidate_view import (
+from greenplan.app.candidate_view import (
     KIND_ORDER,
     kind_label,
 )
+from greenplan.app.scenario_paths import default_output_base, folder_name
+from greenplan.core.errors import GreenplanError
 from greenplan.gui.i18n import current_language
 from greenplan.gui.tables import compact_rows
 from greenplan.gui.workers import RunControls

@@ -17,10 +17,10 @@ import pytest
 import shapely
 
 import greenplan.jobs.export as export_job
+from greenplan.app.export_view import preview_sheet, render_preview
 from greenplan.core.errors import MissingLayerError
 from greenplan.core.jsonio import dumps
 from greenplan.core.project import read_project
-from greenplan.gui.export_view import preview_sheet, render_preview
 from greenplan.jobs.export import export_map, load_map_data
 from greenplan.render.themes import THEME_IDS, get_theme
 

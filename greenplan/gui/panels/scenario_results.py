@@ -8,6 +8,7 @@ township. Nothing is computed here.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import QEvent, Qt, QUrl
@@ -24,25 +25,27 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from greenplan.gui.attribute_table import compact_rows
-from greenplan.gui.candidate_view import (
+from greenplan.app.candidate_view import (
     before_after,
     checks_text,
     comparison_rows,
     selected_text,
     unit_change_columns,
 )
+from greenplan.app.indicator_view import STATUS_BG, indicator_label, status_of
 from greenplan.gui.i18n import current_language
-from greenplan.gui.indicator_view import indicator_label, status_of
-from greenplan.gui.indicators_dock import FAIL_BG, PASS_BG, status_brush
+from greenplan.gui.tables import compact_rows, status_brush
 
 
 class ScenarioResults(QWidget):
     """Before/after of one computed scenario (``outputs``: a ``ScenarioOutputs`` or None)."""
 
-    def __init__(self, window: Any, parent=None) -> None:
+    def __init__(self, model, zoom_to_bounds: Callable[..., Any], parent=None) -> None:
+        """``model``: the :class:`~greenplan.gui.project_model.ProjectModel` (its highlight shows
+        the greening); ``zoom_to_bounds(bounds)``: the canvas's zoom."""
         super().__init__(parent)
-        self.w = window
+        self.model = model
+        self.zoom_to_bounds = zoom_to_bounds
         self.outputs = None
         self.checks = QLabel(objectName="scenarioChecks")
         self.selected = QLabel(objectName="scenarioSelected")
@@ -109,7 +112,7 @@ class ScenarioResults(QWidget):
         lang = current_language()
         valid = bool(doc["checks"].get("valid"))
         self.checks.setText(checks_text(doc["checks"], lang))
-        self.checks.setStyleSheet(f"background: {(PASS_BG if valid else FAIL_BG).name()}; padding: 3px;")
+        self.checks.setStyleSheet(f"background: {STATUS_BG['pass' if valid else 'fail']}; padding: 3px;")
         self.selected.setText(self.tr("Selected: {0}").format(selected_text(doc.get("selected", {}), lang)))
         self._fill_compare(comparison_rows(doc["indicators"], lang))
         self._fill_units(doc.get("by_unit", []), lang)
@@ -156,8 +159,8 @@ class ScenarioResults(QWidget):
         if self.outputs is None or not len(self.outputs.greening):
             return
         geoms = np.asarray(self.outputs.greening.geometry.array)
-        self.w.model.set_highlight(geoms, self.tr("Scenario greening"))
-        self.w.canvas.zoom_to_bounds(tuple(shapely.total_bounds(geoms)))
+        self.model.set_highlight(geoms, self.tr("Scenario greening"))
+        self.zoom_to_bounds(tuple(shapely.total_bounds(geoms)))
 
     def open_output(self) -> None:
         if self.outputs is not None:

@@ -29,15 +29,18 @@ def theme_choices(project) -> list[tuple[str, str, str]]:
     return out
 
 
-def extra_layers(window: Any) -> dict[str, Any]:
-    """Candidates and scenario greening the panels hold, as map layers (candidates only)."""
+def extra_layers(candidates: Any = None, outputs: Any = None) -> dict[str, Any]:
+    """Candidates and scenario greening the panels hold, as map layers.
+
+    ``candidates``: the candidates panel's result (``jobs.candidates.compute_candidates``,
+    None: not found yet); ``outputs``: the scenario panel's ``ScenarioOutputs`` (None: not
+    computed), whose greening becomes the ``scenario_greening`` layer.
+    """
     from greenplan.jobs.export import candidate_layers
 
     out: dict[str, Any] = {}
-    cands = getattr(getattr(window, "candidates", None), "result", None)
-    if cands is not None:
-        out.update(candidate_layers(cands))
-    outputs = getattr(getattr(window, "scenario_panel", None), "outputs", None)
+    if candidates is not None:
+        out.update(candidate_layers(candidates))
     if outputs is not None and len(outputs.greening):
         out["scenario_greening"] = outputs.greening
     return out

@@ -36,14 +36,14 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from greenplan.gui.attribute_table import compact_rows
-from greenplan.gui.export_view import PAPERS, theme_choices
+from greenplan.app.export_view import PAPERS, theme_choices
 from greenplan.gui.i18n import current_language
-from greenplan.gui.indicators_dock import _bg
+from greenplan.gui.tables import compact_rows, status_brush
 from greenplan.gui.workers import Worker
 
 BATCH_FORMATS = ("pdf", "png", "svg", "tiff")
-STATUS_PASS = {"written": True, "skipped": None, "failed": False}
+#: the cell colour of a record's status (:func:`greenplan.gui.tables.status_brush`)
+STATUS_OF_RECORD = {"written": "pass", "skipped": "none", "failed": "fail"}
 
 
 def default_jobs() -> int:
@@ -67,11 +67,13 @@ def set_all(lst: QListWidget, on: bool) -> None:
 class BatchDialog(QDialog):
     """Batch export (see module docstring)."""
 
-    def __init__(self, window: Any) -> None:
-        super().__init__(window)
+    def __init__(self, model, settings, parent=None) -> None:
+        """``model``: the project model (its project is copied); ``settings``: the
+        :class:`~greenplan.gui.gui_settings.GuiSettings` (the last folder, remembered after a run)."""
+        super().__init__(parent)
         self.setObjectName("batchDialog")
-        self.w = window
-        self.project = copy.deepcopy(window.model.project)
+        self.settings = settings
+        self.project = copy.deepcopy(model.project)
         self.result = None
         self.worker: Worker | None = None
         self.units_worker: Worker | None = None
@@ -104,7 +106,7 @@ class BatchDialog(QDialog):
         self.jobs.setValue(default_jobs())
         self.force = QCheckBox(objectName="batchForce")
         self.out = QLineEdit(objectName="batchOut")
-        base = Path(window.settings.last_dir) if window.settings.last_dir else self.project.folder
+        base = Path(settings.last_dir) if settings.last_dir else self.project.folder
         self.out.setText(str(base / "批量制图"))
         self.browse = QPushButton(objectName="batchBrowse")
         self.progress = QProgressBar(objectName="batchProgress")
@@ -309,7 +311,7 @@ class BatchDialog(QDialog):
         self.result = result
         self.progress.setValue(100)
         self.open_button.setEnabled(True)
-        self.w.settings.last_dir = str(result.out_dir.parent)
+        self.settings.last_dir = str(result.out_dir.parent)
         self._fill_result()
 
     def _failed(self, exc) -> None:
@@ -338,7 +340,7 @@ class BatchDialog(QDialog):
             for c, text in enumerate((unit, rec["theme_title"], rec["format"].upper(), status, detail)):
                 item = QTableWidgetItem(text)
                 if c == 3:
-                    item.setBackground(_bg(STATUS_PASS.get(rec["status"])))
+                    item.setBackground(status_brush(STATUS_OF_RECORD.get(rec["status"], "none")))
                 if c == 4 and rec["status"] == "failed":
                     item.setToolTip(text)
                 self.table.setItem(i, c, item)

@@ -11,11 +11,11 @@ zooms the map to the features and highlights them.
 from __future__ import annotations
 
 import copy
+from collections.abc import Callable
 from typing import Any
 
 import numpy as np
 from PySide6.QtCore import QEvent, Qt
-from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHBoxLayout,
@@ -30,44 +30,33 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from greenplan.gui.attribute_table import FrameTableModel, compact_rows
-from greenplan.gui.i18n import current_language
-from greenplan.gui.indicator_view import (
+from greenplan.app.indicator_view import (
     FEATURE_INDICATOR,
     STATUS_BG,
     conflict_table,
     indicator_label,
     indicator_rows,
-    status_of,
     unit_columns,
 )
+from greenplan.gui.i18n import current_language
+from greenplan.gui.tables import FrameTableModel, compact_rows, status_brush
 from greenplan.gui.workers import RunControls
 from greenplan.jobs.class_check import unknown_warning
-
-PASS_BG = QColor(STATUS_BG["pass"])
-FAIL_BG = QColor(STATUS_BG["fail"])
-NONE_BG = QColor(STATUS_BG["none"])
-#: a value not graded (measured on data with unknown codes, or a raster of unknown kind)
-WARN_BG = QColor(STATUS_BG["ungraded"])
-
-
-def status_brush(status: str) -> QBrush:
-    """The cell background of a status (``pass``, ``fail``, ``none``, ``ungraded``)."""
-    return QBrush(QColor(STATUS_BG.get(status, STATUS_BG["none"])))
-
-
-def _bg(passed, ungraded: bool = False) -> QBrush:
-    """Kept for the batch dialog: :func:`status_brush` of (passed, ungraded)."""
-    return status_brush(status_of(passed, ungraded))
 
 
 class IndicatorsDock(RunControls, QWidget):
     """Runs the indicators and shows the results (see module docstring)."""
 
-    def __init__(self, window: Any) -> None:
-        super().__init__(window)
+    def __init__(self, model, start_worker: Callable[..., Any], zoom_to_bounds: Callable[..., Any],
+                 parent=None) -> None:
+        """``model``: the :class:`~greenplan.gui.project_model.ProjectModel` (its project is
+        analysed, its highlight shows a clicked conflict); ``start_worker``: the window's
+        worker service; ``zoom_to_bounds(bounds, margin=...)``: the canvas's zoom."""
+        super().__init__(parent)
         self.setObjectName("indicatorsPanel")
-        self.w = window
+        self.model = model
+        self.start_worker = start_worker
+        self.zoom_to_bounds = zoom_to_bounds
         self.doc: dict[str, Any] | None = None
         self.features: dict[str, Any] = {}
         self.worker = None
@@ -119,7 +108,7 @@ class IndicatorsDock(RunControls, QWidget):
         """Start the analysis worker; returns it (None if one is already running)."""
         from greenplan.jobs.analyze import compute_project_indicators
 
-        project = copy.deepcopy(self.w.model.project)
+        project = copy.deepcopy(self.model.project)
         return self.start_run(lambda fb: compute_project_indicators(project, feedback=fb)[:2], "indicators",
                               lambda result: self.show_result(*result),
                               busy_text=self.tr("Computing the indicators…"),
@@ -157,7 +146,7 @@ class IndicatorsDock(RunControls, QWidget):
         warning = unknown_warning(self.doc, lang)
         if warning:  # unknown codes: where the user looks, not only in the notes
             self.status.setText(self.status.text() + "\n" + "\n".join(warning))
-            self.status.setStyleSheet(f"background: {WARN_BG.name()}; padding: 3px;")
+            self.status.setStyleSheet(f"background: {STATUS_BG['ungraded']}; padding: 3px;")
         else:
             self.status.setStyleSheet("")
         self._fill_overview(lang)
@@ -227,11 +216,11 @@ class IndicatorsDock(RunControls, QWidget):
         geoms = np.asarray(geoms, dtype=object)
         if len(geoms) == 0:
             return
-        self.w.model.set_highlight(geoms, label)
+        self.model.set_highlight(geoms, label)
         x0, y0, x1, y1 = shapely.total_bounds(geoms)
         # some context around small pieces: at least 400 m across
         cx, cy, half = (x0 + x1) / 2, (y0 + y1) / 2, max(x1 - x0, y1 - y0, 400.0) * 0.75
-        self.w.canvas.zoom_to_bounds((cx - half, cy - half, cx + half, cy + half), margin=0.0)
+        self.zoom_to_bounds((cx - half, cy - half, cx + half, cy + half), margin=0.0)
 
     def changeEvent(self, event) -> None:  # noqa: N802
         if event.type() == QEvent.Type.LanguageChange:

@@ -12,6 +12,7 @@ themes).
 from __future__ import annotations
 
 import copy
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -32,28 +33,34 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
 )
 
-from greenplan.gui.export_view import (
+from greenplan.app.export_view import (
     FORMATS,
     PAPERS,
-    extra_layers,
     render_preview,
     theme_choices,
     units_of,
 )
+from greenplan.app.scenario_paths import folder_name
 from greenplan.gui.i18n import current_language
-from greenplan.gui.scenario_panel import folder_name
 from greenplan.gui.workers import Worker
 
 
 class ExportDialog(QDialog):
     """Export one map (see module docstring)."""
 
-    def __init__(self, window: Any) -> None:
-        super().__init__(window)
+    def __init__(self, model, settings, view_extent: Callable[[], tuple | None], extra: dict[str, Any],
+                 parent=None) -> None:
+        """``model``: the project model (its project is copied); ``settings``: the
+        :class:`~greenplan.gui.gui_settings.GuiSettings` (the last folder); ``view_extent()``:
+        the canvas's current extent, None before the map shows anything; ``extra``: the
+        candidate and scenario layers the panels hold (:func:`greenplan.app.export_view.extra_layers`).
+        """
+        super().__init__(parent)
         self.setObjectName("exportDialog")
-        self.w = window
-        self.project = copy.deepcopy(window.model.project)
-        self.extra = extra_layers(window)
+        self.settings = settings
+        self.view_extent = view_extent
+        self.project = copy.deepcopy(model.project)
+        self.extra = extra
         self.data = None
         self.written: Path | None = None
         self.workers: list[Worker] = []
@@ -110,7 +117,7 @@ class ExportDialog(QDialog):
         self.open_button.clicked.connect(self.open_folder)
         self.close_button.clicked.connect(self.reject)
         self.retranslate()
-        self.folder = Path(window.settings.last_dir) if window.settings.last_dir else self.project.folder
+        self.folder = Path(settings.last_dir) if settings.last_dir else self.project.folder
         self._auto_path = True
         self._theme_changed()
         self.resize(1060, 640)
@@ -174,7 +181,7 @@ class ExportDialog(QDialog):
         self.area.blockSignals(True)
         self.area.clear()
         self.area.addItem(self.tr("Whole county"), "")
-        if self.w.canvas.view is not None:
+        if self.view_extent() is not None:
             self.area.addItem(self.tr("Current map view"), "@view")
         self._unit_names = {}
         for key, name, label in units_of(self.data):
@@ -188,7 +195,7 @@ class ExportDialog(QDialog):
     def options(self) -> dict[str, Any]:
         """What ``export_map`` is given (the path and format apart)."""
         area = self.area.currentData() or ""
-        extent = tuple(self.w.canvas.view.extent()) if area == "@view" and self.w.canvas.view is not None else None
+        extent = self.view_extent() if area == "@view" else None
         return {"theme": self.theme.currentData(), "paper": self.paper.currentText(),
                 "orientation": self.orientation.currentData(), "dpi": self.dpi.value(),
                 "title": self.title.text().strip() or None, "extent": extent,
@@ -334,7 +341,7 @@ class ExportDialog(QDialog):
         self.progress.setValue(100)
         self.status.setText(self.tr("Written: {0}").format(path))
         self.open_button.setEnabled(True)
-        self.w.settings.last_dir = str(self.written.parent)
+        self.settings.last_dir = str(self.written.parent)
 
     def _export_failed(self, exc) -> None:
         from greenplan.gui.errors import show_error
