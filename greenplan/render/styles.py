@@ -157,7 +157,19 @@ def _parse_text(text: str, key: str) -> tuple[float, float, float, float] | None
     """:func:`parse_colour` of a string, once per string (styles are resolved per layer and
     category on every canvas preparation); a bad one raises each time (not cached)."""
     text = text.strip()
-    return None if text.lower() in ("", "none") else _to_rgba(text, key)
+    if text.lower() in ("", "none"):
+        return None
+    if len(text) in (7, 9) and text[0] == "#" and text[1:].isalnum():
+        # the usual "#rrggbb[aa]" without importing matplotlib: the desktop canvas resolves
+        # every style but draws with Qt, and a process holding matplotlib's objects pays for
+        # them in each garbage collection (bench_canvas: layer preparation 0.06 -> 0.12 s)
+        try:
+            rgb = bytes.fromhex(text[1:])
+        except ValueError:
+            pass  # not hex digits: matplotlib's error below
+        else:
+            return (rgb[0] / 255, rgb[1] / 255, rgb[2] / 255, rgb[3] / 255 if len(rgb) == 4 else 1.0)
+    return _to_rgba(text, key)
 
 
 def _to_rgba(value: Any, key: str) -> tuple[float, float, float, float]:

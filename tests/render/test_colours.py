@@ -73,3 +73,32 @@ def test_every_reader_agrees():
     assert to_rgba("none") is None
     with pytest.raises(ProjectFileError):
         to_rgba("grenn")  # was None: a misspelt colour silently drew nothing
+
+
+def test_hex_colours_read_without_matplotlib_equal_matplotlibs_reading():
+    """``#rrggbb[aa]`` is read with bytes.fromhex (no matplotlib import in the desktop canvas);
+    every such colour gives what matplotlib.colors.to_rgba gives, and what is no hex colour
+    still goes to matplotlib for its error."""
+    import random
+
+    from matplotlib.colors import to_rgba
+
+    rng = random.Random(3)
+    for _ in range(500):
+        text = "#" + "".join(rng.choice("0123456789abcdefABCDEF") for _ in range(rng.choice((6, 8))))
+        assert parse_colour(text) == tuple(float(c) for c in to_rgba(text)), text
+    for bad in ("#00 b05", "#00b0 50", "#00b05g", "#xyzxyz"):
+        with pytest.raises(ProjectFileError):
+            parse_colour(bad)
+
+
+def test_resolving_styles_does_not_import_matplotlib():
+    """The desktop canvas resolves every layer style; with hex colours that needs no matplotlib."""
+    import subprocess
+    import sys
+
+    code = ("import sys; from greenplan.render.styles import resolve_style; "
+            "[resolve_style(r) for r in ('land_use', 'green_space', 'roads', 'admin_units')]; "
+            "print('matplotlib' in sys.modules)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.strip() == "False"
