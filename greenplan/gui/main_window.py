@@ -40,7 +40,7 @@ from greenplan.gui.panels.layer_panel import LayerPanel
 from greenplan.gui.panels.scenario_panel import ScenarioPanel
 from greenplan.gui.panels.scenario_results import ScenarioResults
 from greenplan.gui.project_model import ProjectModel
-from greenplan.gui.project_ops import ProjectOps, Prompter
+from greenplan.gui.project_ops import OpsServices, ProjectOps, Prompter
 from greenplan.gui.recovery import RecoveryManager
 from greenplan.gui.scenario_model import ScenarioModel
 from greenplan.gui.workers import Worker
@@ -77,7 +77,7 @@ class MainWindow(QMainWindow):
         self.tabifyDockWidget(self.indicators_dock, self.identify_dock)
         self.tabifyDockWidget(self.indicators_dock, self.scenario_dock)
         self.indicators_dock.raise_()
-        self.ops = ProjectOps(self)
+        self.ops = ProjectOps(self.model, self._ops_services())
         self.recovery = RecoveryManager(
             self.model, self.settings.autosave_s, lambda text: self.prompt.recover(text),
             lambda copy, original: self.ops.open_project(copy, ask=False, dirty=True, recovered=True,
@@ -99,6 +99,19 @@ class MainWindow(QMainWindow):
         self.retranslate()
 
     # ------------------------------------------------------------------ construction
+    def _ops_services(self) -> OpsServices:
+        """What the file and layer commands use of this window (late-bound: tests replace
+        ``prompt``, the recovery manager comes after)."""
+        return OpsServices(
+            parent=self, settings=self.settings, start_worker=self.start_worker,
+            show_message=lambda text, ms: self.statusBar().showMessage(text, ms),
+            ask_save_changes=lambda: self.prompt.save_changes(), view_extent=self.view_extent,
+            zoom_to_bounds=self.canvas.zoom_to_bounds, zoom_full=self.zoom_full, reset_canvas=self.canvas.reset,
+            clear_measure=self.canvas.clear_measure, refresh=self.retranslate,
+            discard_recovery=lambda: self.recovery.discard(), close_table=self.close_table,
+            tables_reloaded=self._tables_reloaded, drop_candidates=self._drop_candidates,
+            show_check_report=self.show_check_report)
+
     def _dock(self, name: str, widget, area) -> QDockWidget:
         dock = QDockWidget(self)
         dock.setObjectName(name)
@@ -118,7 +131,7 @@ class MainWindow(QMainWindow):
                     menu.addSeparator()
                 elif item == "@recent":
                     self.menus["recent"] = menu.addMenu("")
-                    self.menus["recent"].aboutToShow.connect(self.ops.fill_recent_menu)
+                    self.menus["recent"].aboutToShow.connect(lambda: self.ops.fill_recent_menu(self.menus["recent"]))
                 elif item == "@language":
                     sub = menu.addMenu("")
                     self.menus["language"] = sub
@@ -344,6 +357,21 @@ class MainWindow(QMainWindow):
         self.retranslate()
         return table
 
+    def close_table(self, key: int) -> None:
+        """Close the attribute table of layer ``key`` if one is open."""
+        dock = self.tables.pop(key, None)
+        if dock is not None:
+            dock.close()
+
+    def _tables_reloaded(self, keys: list[int]) -> None:
+        for key, dock in self.tables.items():  # open attribute tables zoom with the new geometries
+            if key in keys and hasattr(dock.widget(), "gdf"):
+                dock.widget().gdf = self.model.entry(key).gdf
+
+    def _drop_candidates(self) -> None:
+        if self.candidates.result is not None:
+            self.candidates.clear()
+
     # ------------------------------------------------------------------ workers
     def start_worker(self, fn, name: str, on_success, on_failure=None, on_cancel=None) -> Worker:
         """Run ``fn(feedback)`` in a worker with the status-bar progress and cancel button."""
@@ -393,6 +421,14 @@ class MainWindow(QMainWindow):
     # ------------------------------------------------------------------ analysis
     def run_check(self) -> None:
         self.ops.run_check()
+
+    def show_check_report(self, report):
+        """Show a ``check_project`` report (the data check dialog)."""
+        from greenplan.gui.dialogs.check_dialog import CheckDialog
+
+        self.check_dialog = CheckDialog(report, self, model=self.model)
+        self.check_dialog.open()
+        return self.check_dialog
 
     def run_indicators(self) -> None:
         self.indicators.run()

@@ -3,11 +3,14 @@
 Each one calls the same core/io/jobs function the command line uses (``read_project``,
 ``save_project``, ``load_project_lenient``, ``check_project``); loading and checking run
 in workers. Questions to the planner go through :class:`Prompter` (tests replace it).
+:class:`ProjectOps` works on the project model and reaches the rest of the window only
+through the named :class:`OpsServices` the main window gives it.
 """
 
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -53,31 +56,83 @@ class Prompter:
         return answer == QMessageBox.StandardButton.Yes
 
 
-class ProjectOps:
-    """File and layer commands of a main window."""
+@dataclasses.dataclass
+class OpsServices:
+    """What :class:`ProjectOps` uses of the window, by name (built by the main window).
 
-    def __init__(self, window: Any) -> None:
-        self.w = window
+    Attributes
+    ----------
+    parent
+        Parent widget of the file, input and error dialogs.
+    settings
+        The :class:`~greenplan.gui.gui_settings.GuiSettings` (last folder, recent projects).
+    start_worker
+        ``start_worker(fn, name, on_success, on_failure=None, on_cancel=None) -> Worker``.
+    show_message
+        ``show_message(text, timeout_ms)`` in the status bar.
+    ask_save_changes
+        ``save``, ``discard`` or ``cancel`` for unsaved changes (:meth:`Prompter.save_changes`).
+    view_extent
+        The map's current extent, None before it shows anything.
+    zoom_to_bounds, zoom_full
+        Move the map (``zoom_to_bounds(bounds, margin=...)``; the whole project).
+    reset_canvas, clear_measure
+        Forget the map's view (a new project); drop a measurement.
+    refresh
+        Texts, title and actions of the window again (after a load).
+    discard_recovery
+        Drop the recovery copy (after saving).
+    close_table
+        Close the attribute table of layer ``key`` if one is open.
+    tables_reloaded
+        The layers ``keys`` were loaded again (new geometries): open tables follow.
+    drop_candidates
+        Forget the greening candidates (found in another CRS).
+    show_check_report
+        Show the report of ``check_project``.
+    """
+
+    parent: Any
+    settings: Any
+    start_worker: Callable[..., Any]
+    show_message: Callable[[str, int], None]
+    ask_save_changes: Callable[[], str]
+    view_extent: Callable[[], tuple | None]
+    zoom_to_bounds: Callable[..., None]
+    zoom_full: Callable[[], None]
+    reset_canvas: Callable[[], None]
+    clear_measure: Callable[[], None]
+    refresh: Callable[[], None]
+    discard_recovery: Callable[[], None]
+    close_table: Callable[[int], None]
+    tables_reloaded: Callable[[list[int]], None]
+    drop_candidates: Callable[[], None]
+    show_check_report: Callable[[Any], None]
+
+
+class ProjectOps:
+    """File and layer commands over the project model ``model`` (a
+    :class:`~greenplan.gui.project_model.ProjectModel`), with the window's ``services``."""
+
+    def __init__(self, model, services: OpsServices) -> None:
+        self.model = model
+        self.s = services
         self._crs_basis: tuple | None = None  # what the canvas's working CRS was last chosen from
         self._crs_check_pending = False
-        window.model.layers_changed.connect(self._schedule_crs_check)
-        window.model.layer_changed.connect(lambda _key: self._schedule_crs_check())
-        window.model.project_replaced.connect(self._on_project_replaced)
-
-    @property
-    def model(self):
-        return self.w.model
+        model.layers_changed.connect(self._schedule_crs_check)
+        model.layer_changed.connect(lambda _key: self._schedule_crs_check())
+        model.project_replaced.connect(self._on_project_replaced)
 
     # ------------------------------------------------------------------ open / new
     def new_project(self) -> None:
         if self.maybe_save():
-            self.w.canvas.reset()
+            self.s.reset_canvas()
             self.model.set_project(Project(name=QCoreApplication.translate("ProjectOps", "Untitled project")))
 
     def open_dialog(self) -> None:
         if not self.maybe_save():
             return
-        path, _ = QFileDialog.getOpenFileName(self.w, QCoreApplication.translate("ProjectOps", "Open project"), self.w.settings.last_dir,
+        path, _ = QFileDialog.getOpenFileName(self.s.parent, QCoreApplication.translate("ProjectOps", "Open project"), self.s.settings.last_dir,
                                               QCoreApplication.translate("ProjectOps", "GreenPlan projects") + f" (*{SUFFIX});;" + QCoreApplication.translate("ProjectOps", "All files") + " (*)")
         if path:
             self.open_project(path, ask=False)
@@ -94,16 +149,16 @@ class ProjectOps:
         try:
             project, warnings = read_project(path)
         except GreenplanError as exc:
-            show_error(self.w, exc, "open project")
+            show_error(self.s.parent, exc, "open project")
             return None
         if recovered:
             project.path = original_path
-        self.w.canvas.reset()
+        self.s.reset_canvas()
         self.model.set_project(project, dirty=dirty)
         if not recovered:
             self._remember(project.path)
         if warnings:
-            self.w.statusBar().showMessage("；".join(warnings), 10000)
+            self.s.show_message("；".join(warnings), 10000)
         return self._load(list(self.model.keys), None)
 
     def _load(self, keys: list[int], specs: list[LayerSpec] | None):
@@ -164,9 +219,9 @@ class ProjectOps:
                     self._start_load([k for k in keys if k in self.model.keys], specs)
                     return
                 self.model.attach_display(display, keys)
-                if self.w.canvas.view is None:
-                    self.w.zoom_full()
-            self.w.retranslate()
+                if self.s.view_extent() is None:
+                    self.s.zoom_full()
+            self.s.refresh()
             if crs_basis(self.model.project) != basis:
                 self.check_crs()  # the layers changed while loading
 
@@ -178,9 +233,9 @@ class ProjectOps:
                     continue
                 e.loading = False
             self.model.notify_layers_changed()
-            show_error(self.w, exc, "load")
+            show_error(self.s.parent, exc, "load")
 
-        return self.w.start_worker(lambda fb: load_for_canvas(snapshot, fb, specs=specs, canvas_crs=canvas_crs),
+        return self.s.start_worker(lambda fb: load_for_canvas(snapshot, fb, specs=specs, canvas_crs=canvas_crs),
                                    "load", done, failed,
                                    on_cancel=lambda: failed(GreenplanError("Loading was cancelled.", "已取消加载。")) if keys else None)
 
@@ -188,28 +243,24 @@ class ProjectOps:
         """Show every layer loaded again in the new working CRS, on the same place."""
         from greenplan.io.crs import crs_label, transform_bounds
 
-        canvas = self.w.canvas
-        view = canvas.view
-        bounds = transform_bounds(view.extent(), old_crs, display.crs) if view is not None and old_crs is not None else None
+        extent = self.s.view_extent()
+        bounds = transform_bounds(extent, old_crs, display.crs) if extent is not None and old_crs is not None else None
         loaded = {id(d.spec) for d in display.layers}
         keys = [e.key for e in self.model.entries if id(e.spec) in loaded]
         self.model.clear_selection()
         self.model.set_highlight(None)  # analysis features of the old CRS
-        canvas.clear_measure()
+        self.s.clear_measure()
         self.model.crs = None  # the model takes the CRS of this load (ProjectModel._attach)
         self.model.attach_display(display, keys)
-        for key, dock in self.w.tables.items():  # open attribute tables zoom with the new geometries
-            if key in keys and hasattr(dock.widget(), "gdf"):
-                dock.widget().gdf = self.model.entry(key).gdf
-        if self.w.candidates.result is not None:
-            self.w.candidates.clear()  # found in the old CRS: their geometries would land elsewhere
+        self.s.tables_reloaded(keys)  # open attribute tables zoom with the new geometries
+        self.s.drop_candidates()  # found in the old CRS: their geometries would land elsewhere
         if bounds is not None:
-            canvas.zoom_to_bounds(bounds, margin=0.0)
+            self.s.zoom_to_bounds(bounds, margin=0.0)
         else:
-            self.w.zoom_full()
+            self.s.zoom_full()
         new = f"{crs_label(display.crs)} ({display.crs.name})"
         old = crs_label(old_crs) if old_crs is not None else "—"
-        self.w.statusBar().showMessage(QCoreApplication.translate(
+        self.s.show_message(QCoreApplication.translate(
             "ProjectOps", "Working CRS changed to {0} (was {1}): chosen again from the layers, the study area "
             "deciding, as the analyses do. Every layer was loaded again in it.").format(new, old), 30000)
 
@@ -223,14 +274,14 @@ class ProjectOps:
     def _remember(self, path: Path | None) -> None:
         if path is None:
             return
-        self.w.settings.add_recent(path)
-        self.w.settings.last_dir = str(Path(path).parent)
-        self.w.settings.save()
+        self.s.settings.add_recent(path)
+        self.s.settings.last_dir = str(Path(path).parent)
+        self.s.settings.save()
 
-    def fill_recent_menu(self) -> None:
-        menu = self.w.menus["recent"]
+    def fill_recent_menu(self, menu) -> None:
+        """Fill ``menu`` (File > Recent Projects) with the recent projects."""
         menu.clear()
-        recent = self.w.settings.recent_projects
+        recent = self.s.settings.recent_projects
         for p in recent:
             act = menu.addAction(p)
             act.triggered.connect(lambda _c=False, path=p: self.open_project(path))
@@ -245,8 +296,8 @@ class ProjectOps:
 
     def save_as(self, path: str | Path | None = None) -> bool:
         if path is None:
-            start = str(self.model.project.path or Path(self.w.settings.last_dir or Path.home()) / f"{self.model.project.name}{SUFFIX}")
-            path, _ = QFileDialog.getSaveFileName(self.w, QCoreApplication.translate("ProjectOps", "Save project as"), start,
+            start = str(self.model.project.path or Path(self.s.settings.last_dir or Path.home()) / f"{self.model.project.name}{SUFFIX}")
+            path, _ = QFileDialog.getSaveFileName(self.s.parent, QCoreApplication.translate("ProjectOps", "Save project as"), start,
                                                   QCoreApplication.translate("ProjectOps", "GreenPlan projects") + f" (*{SUFFIX})")
             if not path:
                 return False
@@ -259,19 +310,19 @@ class ProjectOps:
         try:
             target = save_project(self.model.project, path)
         except GreenplanError as exc:
-            show_error(self.w, exc, "save")
+            show_error(self.s.parent, exc, "save")
             return False
         self.model.mark_saved(target)
         self._remember(target)
-        self.w.recovery.discard()
-        self.w.statusBar().showMessage(QCoreApplication.translate("ProjectOps", "Saved {0}").format(target), 5000)
+        self.s.discard_recovery()
+        self.s.show_message(QCoreApplication.translate("ProjectOps", "Saved {0}").format(target), 5000)
         return True
 
     def maybe_save(self) -> bool:
         """True when it is fine to close the project (saved, discarded or unchanged)."""
         if not self.model.dirty:
             return True
-        answer = self.w.prompt.save_changes()
+        answer = self.s.ask_save_changes()
         if answer == "save":
             return self.save()
         return answer == "discard"
@@ -280,7 +331,7 @@ class ProjectOps:
     def add_layer_dialog(self):
         from greenplan.gui.dialogs.add_layer_dialog import AddLayerDialog
 
-        dialog = AddLayerDialog(self.w.settings.last_dir, self.w)
+        dialog = AddLayerDialog(self.s.settings.last_dir, self.s.parent)
         dialog.accepted.connect(lambda: self.add_specs(dialog.specs()))
         dialog.open()
         return dialog
@@ -296,18 +347,16 @@ class ProjectOps:
         return self._load(keys, specs)
 
     def remove_layer(self, key: int | None = None) -> None:
-        key = key or self.w.layer_panel.current_key()
+        key = key or self.model.current_key
         if key:
-            dock = self.w.tables.pop(key, None)
-            if dock is not None:
-                dock.close()
+            self.s.close_table(key)
             self.model.remove(key)
 
     def rename_layer(self, key: int | None = None):
-        key = key or self.w.layer_panel.current_key()
+        key = key or self.model.current_key
         if not key:
             return None
-        dialog = QInputDialog(self.w)
+        dialog = QInputDialog(self.s.parent)
         dialog.setWindowTitle(QCoreApplication.translate("ProjectOps", "Rename layer"))
         dialog.setLabelText(QCoreApplication.translate("ProjectOps", "Layer name:"))
         dialog.setTextValue(self.model.entry(key).spec.name)
@@ -316,13 +365,13 @@ class ProjectOps:
         return dialog
 
     def choose_role(self, key: int | None = None):
-        key = key or self.w.layer_panel.current_key()
+        key = key or self.model.current_key
         if not key:
             return None
         zh = current_language() == "zh"
         roles = [None] + list(ROLES)
         labels = [QCoreApplication.translate("ProjectOps", "(reference layer, no role)")] + [(r.zh if zh else r.en) for r in ROLES.values()]
-        dialog = QInputDialog(self.w)
+        dialog = QInputDialog(self.s.parent)
         dialog.setWindowTitle(QCoreApplication.translate("ProjectOps", "Layer role"))
         dialog.setLabelText(QCoreApplication.translate("ProjectOps", "What is this layer?"))
         dialog.setComboBoxItems(labels)
@@ -333,14 +382,8 @@ class ProjectOps:
 
     # ------------------------------------------------------------------ check
     def run_check(self):
-        from greenplan.gui.dialogs.check_dialog import CheckDialog
+        """Check the project (``greenplan check``) in a worker; the report is shown when done."""
         from greenplan.jobs.check import check_project
 
         project = self.model.project
-
-        def show(report) -> None:
-            dialog = CheckDialog(report, self.w)
-            dialog.open()
-            self.w.check_dialog = dialog
-
-        return self.w.start_worker(lambda fb: check_project(project, feedback=fb), "check", show)
+        return self.s.start_worker(lambda fb: check_project(project, feedback=fb), "check", self.s.show_check_report)
