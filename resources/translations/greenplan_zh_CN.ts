@@ -850,7 +850,6 @@
     <name>IndicatorsDock</name>
     <message>
         <source>Computing the indicators…</source>
-        <extracomment>a value measured on data with unknown codes (not graded)</extracomment>
         <translation>正在计算指标…</translation>
     </message>
     <message>

@@ -42,7 +42,7 @@ from greenplan.gui.tables import compact_rows, status_brush
 from greenplan.gui.workers import Worker
 
 BATCH_FORMATS = ("pdf", "png", "svg", "tiff")
-#: the cell colour of a record's status (:func:`greenplan.gui.tables.status_brush`)
+# the cell colour of a record's status (:func:`greenplan.gui.tables.status_brush`)
 STATUS_OF_RECORD = {"written": "pass", "skipped": "none", "failed": "fail"}
 
 
