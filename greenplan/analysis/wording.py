@@ -466,19 +466,9 @@ def excel_number_format(ind: IndicatorView, which: str = "value") -> str:
     '"≥ "0.00%"（含未识别地类）"'
     """
     v = getattr(ind, which)
-    if ind.unit == "ratio":
-        fmt = "0.00%"
-    elif ind.unit in _AREA_UNITS:
-        fmt = '#,##0.0" m²"'
-        if v is not None and abs(v) >= HECTARE_M2:
-            fmt = f'#,##0.0" m²（{format_area(v, "zh")}）"'
-    elif ind.unit in _PER_CAPITA_UNITS:
-        fmt = '#,##0.00" m²/人"'
-    elif ind.unit == "count":
-        unit = count_unit(ind.key, "zh")
-        fmt = f'#,##0" {unit}"' if unit else "#,##0"
-    else:
-        fmt = "#,##0.00"
+    fmt = _base_number_format(ind)
+    if ind.unit in _AREA_UNITS and v is not None and abs(v) >= HECTARE_M2:
+        fmt = f'#,##0.0" m²（{format_area(v, "zh")}）"'
     if not ind.is_bound:
         return fmt
     return f'"{BOUND_SIGNS.get(ind.bound or "", "")}"{fmt}"{UNKNOWN_MARK["zh"]}"'.replace('""', "")
@@ -528,15 +518,19 @@ def signed_number_format(ind: IndicatorView) -> str:
     >>> signed_number_format(IndicatorView.from_dict("k", {"unit": "ratio"}))
     '+0.00%;-0.00%;0'
     """
-    if ind.unit == "ratio":
-        fmt = "0.00%"
-    elif ind.unit in _AREA_UNITS:
-        fmt = '#,##0.0" m²"'
-    elif ind.unit in _PER_CAPITA_UNITS:
-        fmt = '#,##0.00" m²/人"'
-    elif ind.unit == "count":
-        unit = count_unit(ind.key, "zh")
-        fmt = f'#,##0" {unit}"' if unit else "#,##0"
-    else:
-        fmt = "#,##0.00"
+    fmt = _base_number_format(ind)
     return f"+{fmt};-{fmt};0"
+
+
+def _base_number_format(ind: IndicatorView) -> str:
+    """The Excel number format of an indicator's unit (areas in m²)."""
+    if ind.unit == "ratio":
+        return "0.00%"
+    if ind.unit in _AREA_UNITS:
+        return '#,##0.0" m²"'
+    if ind.unit in _PER_CAPITA_UNITS:
+        return '#,##0.00" m²/人"'
+    if ind.unit == "count":
+        unit = count_unit(ind.key, "zh")
+        return f'#,##0" {unit}"' if unit else "#,##0"
+    return "#,##0.00"

@@ -12,7 +12,7 @@ import os
 import shutil
 import tempfile
 import warnings
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -37,6 +37,36 @@ def write_error(path: Path, exc: object, what_en: str = "The file", what_zh: str
         hint_en="Check the folder is writable, the disk not full, and the file not open in another program.",
         hint_zh="请检查文件夹是否可写、磁盘空间是否充足、文件是否被其他程序占用。",
     )
+
+
+def write_table_csv(path: str | os.PathLike, columns: Sequence[tuple[str, str]],
+                    rows: Iterable[Mapping[str, Any]]) -> Path:
+    """A table for Excel: a Chinese header row, then a key row, then one row per mapping.
+
+    ``columns`` are (key, Chinese header) pairs; a missing or None value is an empty cell.
+    UTF-8 with BOM and CRLF line ends, so Excel on Chinese Windows shows the text; atomic.
+    """
+    import csv
+    import io
+
+    from greenplan.core.atomic import write_text_atomic
+
+    buf = io.StringIO()
+    w = csv.writer(buf, lineterminator="\r\n")
+    w.writerow([zh for _, zh in columns])
+    w.writerow([k for k, _ in columns])
+    for row in rows:
+        w.writerow(["" if row.get(k) is None else row[k] for k, _ in columns])
+    write_text_atomic(Path(path), buf.getvalue(), encoding="utf-8-sig")
+    return Path(path)
+
+
+def landscape_sheets(sheets: Iterable[Any], width: float, columns: str = "ABCDEFGHIJKL") -> None:
+    """Workbook sheets printed landscape with ``columns`` ``width`` characters wide."""
+    for sheet in sheets:
+        for col in columns:
+            sheet.column_dimensions[col].width = width
+        sheet.page_setup.orientation = "landscape"
 
 
 def _shared_crs(layers: Mapping[str, gpd.GeoDataFrame | pd.DataFrame]) -> Any:

@@ -9,9 +9,7 @@ source, and its manifest hash equals the hash of the options asked for now.
 
 from __future__ import annotations
 
-import csv
 import hashlib
-import io
 import json
 import re
 from collections.abc import Iterable, Mapping, Sequence
@@ -140,14 +138,9 @@ def write_combined_pdf(path: Path, pages: Sequence[tuple[str, str, Path]]) -> Pa
 
 def write_index_csv(path: Path, rows: Sequence[Mapping[str, Any]]) -> Path:
     """One row per output file; Chinese header row then key row; UTF-8 with BOM, CRLF (Excel)."""
-    buf = io.StringIO()
-    w = csv.writer(buf, lineterminator="\r\n")
-    w.writerow([zh for _, zh in INDEX_COLUMNS])
-    w.writerow([k for k, _ in INDEX_COLUMNS])
-    for row in rows:
-        w.writerow(["" if row.get(k) is None else row[k] for k, _ in INDEX_COLUMNS])
-    write_text_atomic(path, buf.getvalue(), encoding="utf-8-sig")
-    return path
+    from greenplan.io.writers import write_table_csv
+
+    return write_table_csv(path, INDEX_COLUMNS, rows)
 
 
 def write_index_xlsx(path: Path, rows: Sequence[Mapping[str, Any]], title: str) -> Path:

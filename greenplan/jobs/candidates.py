@@ -258,21 +258,14 @@ def summary_rows(summary: dict[str, Any]) -> list[dict[str, Any]]:
 
 def write_summary_tables(summary: dict[str, Any], csv_path: Path, xlsx_path: Path) -> None:
     """CSV (UTF-8 with BOM, Chinese and English header rows) and a printable workbook."""
-    import csv
-    import io
 
     from openpyxl import Workbook
     from openpyxl.styles import Font
 
     from greenplan.core.atomic import atomic_path
+    from greenplan.io.writers import landscape_sheets, write_table_csv
 
-    buf = io.StringIO()
-    w = csv.writer(buf, lineterminator="\r\n")
-    w.writerow([zh for _, zh in SUMMARY_COLUMNS])
-    w.writerow([k for k, _ in SUMMARY_COLUMNS])
-    for row in summary_rows(summary):
-        w.writerow(["" if row[k] is None else row[k] for k, _ in SUMMARY_COLUMNS])
-    write_text_atomic(csv_path, buf.getvalue(), encoding="utf-8-sig")
+    write_table_csv(csv_path, SUMMARY_COLUMNS, summary_rows(summary))
 
     wb = Workbook()
     ws = wb.active
@@ -293,10 +286,7 @@ def write_summary_tables(summary: dict[str, Any], csv_path: Path, xlsx_path: Pat
     for u in summary.get("by_unit", []):
         ws3.append([u["code"], u["name"], u["rooftop_candidates"], u["rooftop_planted_m2"], u["pocket_park_candidates"],
                     u["pocket_park_m2"], u["belt_m2"]])
-    for sheet in (ws, ws2, ws3):
-        for col in "ABCDEFGHIJKL":
-            sheet.column_dimensions[col].width = 18
-        sheet.page_setup.orientation = "landscape"
+    landscape_sheets((ws, ws2, ws3), 18)
     with atomic_path(xlsx_path) as tmp:
         wb.save(tmp)
 

@@ -8,8 +8,6 @@ repeated on every page.
 
 from __future__ import annotations
 
-import csv
-import io
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -25,7 +23,7 @@ from greenplan.analysis.wording import (
     ungraded_reason,
     unit_label,
 )
-from greenplan.core.atomic import atomic_path, write_text_atomic
+from greenplan.core.atomic import atomic_path
 
 CSV_COLUMNS = [
     ("scope", "范围"),
@@ -79,13 +77,9 @@ def _rows(doc: Mapping[str, Any]) -> list[dict[str, Any]]:
 
 def write_indicators_csv(doc: Mapping[str, Any], path: Path) -> None:
     """One row per (scope, unit, indicator); UTF-8 with BOM so Excel shows the Chinese."""
-    buf = io.StringIO()
-    w = csv.writer(buf, lineterminator="\r\n")
-    w.writerow([zh for _, zh in CSV_COLUMNS])
-    w.writerow([k for k, _ in CSV_COLUMNS])
-    for row in _rows(doc):
-        w.writerow(["" if row[k] is None else row[k] for k, _ in CSV_COLUMNS])
-    write_text_atomic(path, buf.getvalue(), encoding="utf-8-sig")
+    from greenplan.io.writers import write_table_csv
+
+    write_table_csv(path, CSV_COLUMNS, _rows(doc))
 
 
 # ------------------------------------------------------------------------------ xlsx

@@ -262,8 +262,6 @@ def _rows(doc: dict[str, Any]) -> list[dict[str, Any]]:
 
 def write_scenario_tables(doc: dict[str, Any], greening: gpd.GeoDataFrame, csv_path: Path, xlsx_path: Path) -> None:
     """``scenario.csv`` (UTF-8 with BOM) and ``scenario.xlsx`` (对比, 选中项目, 合规检查)."""
-    import csv
-    import io
 
     from openpyxl import Workbook
     from openpyxl.styles import Font
@@ -275,15 +273,10 @@ def write_scenario_tables(doc: dict[str, Any], greening: gpd.GeoDataFrame, csv_p
         signed_number_format,
         unit_label,
     )
+    from greenplan.io.writers import landscape_sheets, write_table_csv
 
     rows = _rows(doc)
-    buf = io.StringIO()
-    w = csv.writer(buf, lineterminator="\r\n")
-    w.writerow([zh for _, zh in CSV_COLUMNS])
-    w.writerow([k for k, _ in CSV_COLUMNS])
-    for r in rows:
-        w.writerow(["" if r[k] is None else r[k] for k, _ in CSV_COLUMNS])
-    write_text_atomic(csv_path, buf.getvalue(), encoding="utf-8-sig")
+    write_table_csv(csv_path, CSV_COLUMNS, rows)
 
     wb = Workbook()
     ws = wb.active
@@ -310,10 +303,7 @@ def write_scenario_tables(doc: dict[str, Any], greening: gpd.GeoDataFrame, csv_p
     ws3.append(["占用永久基本农田", ck.get("farmland_occupied_m2")])
     ws3.append(["占用生态保护红线", ck.get("eco_redline_occupied_m2")])
     ws3.append(["结论", "合规" if ck["valid"] else "不合规"])
-    for sheet in (ws, ws2, ws3):
-        for col in "ABCDEFGHIJK":
-            sheet.column_dimensions[col].width = 16
-        sheet.page_setup.orientation = "landscape"
+    landscape_sheets((ws, ws2, ws3), 16, "ABCDEFGHIJK")
     with atomic_path(xlsx_path) as tmp:
         wb.save(tmp)
 
