@@ -23,16 +23,16 @@ CTX = "Actions"
 
 
 def _has_layer(w: Any) -> bool:
-    return bool(w.layer_panel.current_key())
+    return bool(w.model.current_key)
 
 
 def _has_vector(w: Any) -> bool:
-    key = w.layer_panel.current_key()
+    key = w.model.current_key
     return bool(key) and w.model.entry(key).gdf is not None
 
 
 def _has_drawable(w: Any) -> bool:
-    key = w.layer_panel.current_key()
+    key = w.model.current_key
     return bool(key) and w.model.entry(key).display is not None and w.model.layer_bounds(key) is not None
 
 

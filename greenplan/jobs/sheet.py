@@ -5,7 +5,7 @@ township (or none: the county) into a :class:`SheetSpec`: title, extent, highlig
 township and the indicators of its panel (with the current values as ``baseline`` on the
 ``scenario`` theme). :func:`draw_sheet` lays the spec out with
 :func:`greenplan.render.mapsheet.compose_map`. ``jobs.export.export_map``,
-``gui.export_view.render_preview`` and ``jobs._batch_worker.render_township`` all go
+``app.export_view.render_preview`` and ``jobs._batch_worker.render_township`` all go
 through these two, so a township looks the same in the exported file, the dialog's
 preview and the batch folder.
 """

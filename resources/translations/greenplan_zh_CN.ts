@@ -909,6 +909,10 @@
         <translation>项目：{0}；坐标系：{1}；基准日：{2}；评价标准：{3}。</translation>
     </message>
     <message>
+        <source>In the desktop app: right-click the layer in the layer panel and choose Class mapping… (or use the button in the data check).</source>
+        <translation>在本软件中：在图层面板中右键该图层，选择“地类映射…”（或在数据检查结果中点击“地类映射…”按钮）。</translation>
+    </message>
+    <message>
         <source>Township</source>
         <translation>乡镇（街道）</translation>
     </message>

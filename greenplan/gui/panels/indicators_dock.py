@@ -145,6 +145,9 @@ class IndicatorsDock(RunControls, QWidget):
             self.doc.get("project", ""), self.doc.get("crs", ""), self.doc.get("as_of", ""), self.doc.get("scheme", "")))
         warning = unknown_warning(self.doc, lang)
         if warning:  # unknown codes: where the user looks, not only in the notes
+            if any(ind.get("ungraded") == "unknown_codes" for ind in self.doc.get("indicators", {}).values()):
+                warning.append(self.tr("In the desktop app: right-click the layer in the layer panel and choose "
+                                       "Class mapping… (or use the button in the data check)."))
             self.status.setText(self.status.text() + "\n" + "\n".join(warning))
             self.status.setStyleSheet(f"background: {STATUS_BG['ungraded']}; padding: 3px;")
         else:
