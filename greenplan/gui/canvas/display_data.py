@@ -199,6 +199,10 @@ def load_for_display(project: Project, feedback: Feedback | None = None, specs: 
 
 
 def _weight(lyr: Any) -> int:
+    """Work of preparing a layer, to start the biggest first. A raster's look is decided from a
+    decimated read of its whole band (GDAL, without the GIL): it goes first, beside the vectors."""
+    if getattr(lyr, "raster", None) is not None:
+        return 1 << 40
     gdf = getattr(lyr, "gdf", None)
     return 0 if gdf is None else len(gdf)
 
