@@ -128,17 +128,8 @@ def numeric_columns(kind: str, frame: pd.DataFrame) -> set[int]:
 
 
 # ------------------------------------------------------------------------------ scenario
-def format_delta(value: Any, unit: str | None, lang: str) -> str:
-    """A change with its sign; ratios in percentage points (:func:`greenplan.analysis.wording.format_delta`).
-
-    Examples
-    --------
-    >>> format_delta(0.0022, "ratio", "zh"), format_delta(0.0022, "ratio", "en")
-    ('+0.22 个百分点', '+0.22 pp')
-    >>> format_delta(-1500.0, "m²", "en"), format_delta(0.0, "ratio", "en"), format_delta(None, "ratio", "en")
-    ('-1,500.0 m²', '0', '—')
-    """
-    return wording.format_delta(value, unit, lang)
+#: a change with its sign; ratios in percentage points (the one formatter of the wording)
+format_delta = wording.format_delta
 
 
 def pass_text(passed: Any, lang: str) -> str:
