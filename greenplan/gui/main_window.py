@@ -30,6 +30,7 @@ from greenplan.gui import actions as acts
 from greenplan.gui.canvas.canvas import MapCanvas
 from greenplan.gui.canvas.map_renderer import RenderLayer
 from greenplan.gui.errors import show_error
+from greenplan.gui.file_watcher import ProjectFileWatcher
 from greenplan.gui.gui_settings import GuiSettings
 from greenplan.gui.i18n import current_language, install_language
 from greenplan.gui.icons import icon
@@ -82,6 +83,7 @@ class MainWindow(QMainWindow):
             self.model, self.settings.autosave_s, lambda text: self.prompt.recover(text),
             lambda copy, original: self.ops.open_project(copy, ask=False, dirty=True, recovered=True,
                                                          original_path=original), parent=self)
+        self.file_watcher = ProjectFileWatcher(self.model, self.ops, lambda: self.prompt.file_changed(), self)
         self.actions = acts.build_actions(self)
         self._build_menus()
         self._build_toolbar()

@@ -48,6 +48,22 @@ class Prompter:
         return {QMessageBox.StandardButton.Save: "save",
                 QMessageBox.StandardButton.Discard: "discard"}.get(QMessageBox.StandardButton(answer), "cancel")
 
+    def file_changed(self) -> str:
+        """``reload``, ``keep`` or ``save_as`` when the project file changed on disk while
+        the project has unsaved changes."""
+        box = QMessageBox(QMessageBox.Icon.Question, QCoreApplication.translate("ProjectOps", "Project file changed"),
+                          QCoreApplication.translate("ProjectOps", "The project file was changed by another program, and this "
+                                                     "project has unsaved changes. Reload the file (your changes are lost), "
+                                                     "keep your changes, or save them under another name?"),
+                          parent=self.parent)
+        reload = box.addButton(QCoreApplication.translate("ProjectOps", "Reload"), QMessageBox.ButtonRole.DestructiveRole)
+        keep = box.addButton(QCoreApplication.translate("ProjectOps", "Keep my changes"), QMessageBox.ButtonRole.RejectRole)
+        save_as = box.addButton(QCoreApplication.translate("ProjectOps", "Save As…"), QMessageBox.ButtonRole.AcceptRole)
+        box.setDefaultButton(keep)
+        box.exec()
+        clicked = box.clickedButton()
+        return "reload" if clicked is reload else "save_as" if clicked is save_as else "keep"
+
     def recover(self, description: str) -> bool:
         """Offer a recovery copy left by a crash; True to restore it."""
         answer = QMessageBox.question(self.parent, QCoreApplication.translate("ProjectOps", "Recover unsaved work"),
@@ -263,6 +279,36 @@ class ProjectOps:
         self.s.show_message(QCoreApplication.translate(
             "ProjectOps", "Working CRS changed to {0} (was {1}): chosen again from the layers, the study area "
             "deciding, as the analyses do. Every layer was loaded again in it.").format(new, old), 30000)
+
+    def reload_from_disk(self):
+        """Open the project's file again after another program changed it, keeping the view.
+
+        A file that cannot be read now (half-written, a typo) is not reloaded: the status bar
+        says why, and the next change is looked at again. Returns the load worker (or None).
+        """
+        path = self.model.project.path
+        if path is None:
+            return None
+        try:
+            read_project(path)
+        except GreenplanError as exc:
+            self.s.show_message(QCoreApplication.translate(
+                "ProjectOps", "The project file was changed on disk but cannot be read, so it was not reloaded: {0}").format(
+                exc.message(current_language())), 20000)
+            return None
+        extent, old_crs = self.s.view_extent(), self.model.crs
+        worker = self.open_project(path, ask=False)
+        message = QCoreApplication.translate("ProjectOps", "The project file was changed on disk and has been reloaded.")
+        self.s.show_message(message, 10000)
+
+        def keep_view(*_a) -> None:
+            if extent is not None and old_crs is not None and self.model.crs is not None and same_crs(old_crs, self.model.crs):
+                self.s.zoom_to_bounds(extent, margin=0.0)
+            self.s.show_message(message, 10000)
+
+        if worker is not None:
+            worker.succeeded.connect(keep_view)
+        return worker
 
     def open_dropped(self, paths: list[str]) -> None:
         projects = [p for p in paths if p.lower().endswith(SUFFIX)]

@@ -1052,6 +1052,26 @@
         <translation>项目有未保存的修改，是否保存？</translation>
     </message>
     <message>
+        <source>Project file changed</source>
+        <translation>项目文件已更改</translation>
+    </message>
+    <message>
+        <source>The project file was changed by another program, and this project has unsaved changes. Reload the file (your changes are lost), keep your changes, or save them under another name?</source>
+        <translation>项目文件已被其他程序修改，而当前项目有未保存的修改。要重新加载文件（您的修改将丢失）、保留我的修改，还是另存为新文件？</translation>
+    </message>
+    <message>
+        <source>Reload</source>
+        <translation>重新加载</translation>
+    </message>
+    <message>
+        <source>Keep my changes</source>
+        <translation>保留我的修改</translation>
+    </message>
+    <message>
+        <source>Save As…</source>
+        <translation>另存为…</translation>
+    </message>
+    <message>
         <source>Recover unsaved work</source>
         <translation>恢复未保存的工作</translation>
     </message>
@@ -1074,6 +1094,14 @@
     <message>
         <source>All files</source>
         <translation>所有文件</translation>
+    </message>
+    <message>
+        <source>The project file was changed on disk but cannot be read, so it was not reloaded: {0}</source>
+        <translation>项目文件已在磁盘上更改，但无法读取，未重新加载：{0}</translation>
+    </message>
+    <message>
+        <source>The project file was changed on disk and has been reloaded.</source>
+        <translation>项目文件已在磁盘上更改，已重新加载。</translation>
     </message>
     <message>
         <source>(none)</source>
