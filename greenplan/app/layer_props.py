@@ -165,8 +165,13 @@ def layer_facts(spec: LayerSpec, folder: Path | None = None, encoding: str | Non
 
     enc = encoding if encoding is not None else spec.encoding
     kw: dict[str, Any] = {"layer": spec.layer} if spec.layer else {}
-    if enc and shapefile:
-        kw["encoding"] = enc
+    if shapefile:  # the reader's own choice: the override, else the .cpg, else detected from the values
+        from greenplan.io.encoding import detect_shapefile_encoding, normalize_encoding
+
+        try:
+            kw["encoding"] = normalize_encoding(detect_shapefile_encoding(path, enc).encoding)
+        except Exception:  # noqa: BLE001 - an unknown override: read as GDAL would
+            pass
     try:
         info = pyogrio.read_info(path, **kw)
     except Exception as exc:  # noqa: BLE001

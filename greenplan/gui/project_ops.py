@@ -392,6 +392,14 @@ class ProjectOps:
         keys = self.model.add_specs(specs)
         return self._load(keys, specs)
 
+    def reload_layer(self, key: int):
+        """Read layer ``key`` again (its properties changed): its data and error state follow."""
+        try:
+            spec = self.model.entry(key).spec
+        except KeyError:
+            return None  # removed meanwhile
+        return self._load([key], [spec])
+
     def remove_layer(self, key: int | None = None) -> None:
         key = key or self.model.current_key
         if key:

@@ -95,6 +95,10 @@
         <translation>按乡镇批量制图(&amp;B)…</translation>
     </message>
     <message>
+        <source>Project P&amp;roperties…</source>
+        <translation>项目属性(&amp;R)…</translation>
+    </message>
+    <message>
         <source>&amp;Preferences…</source>
         <translation>首选项(&amp;P)…</translation>
     </message>
@@ -955,8 +959,111 @@
         <translation>（加载中…）</translation>
     </message>
     <message>
+        <source>Layer properties…</source>
+        <translation>图层属性…</translation>
+    </message>
+    <message>
         <source>Class mapping…</source>
         <translation>地类映射…</translation>
+    </message>
+</context>
+<context>
+    <name>LayerPropertiesDialog</name>
+    <message>
+        <source>Layer properties — {0}</source>
+        <translation>图层属性 — {0}</translation>
+    </message>
+    <message>
+        <source>Source:</source>
+        <translation>数据源：</translation>
+    </message>
+    <message>
+        <source>Display name:</source>
+        <translation>显示名称：</translation>
+    </message>
+    <message>
+        <source>Role:</source>
+        <translation>图层角色：</translation>
+    </message>
+    <message>
+        <source>Field mapping (fields marked * are required)</source>
+        <translation>字段对应（带 * 的为必需字段）</translation>
+    </message>
+    <message>
+        <source>Reading</source>
+        <translation>读取设置</translation>
+    </message>
+    <message>
+        <source>(from the file)</source>
+        <translation>（使用文件自带的坐标系）</translation>
+    </message>
+    <message>
+        <source>Source CRS:</source>
+        <translation>源坐标系：</translation>
+    </message>
+    <message>
+        <source>Coordinates from 高德 (Amap) or 腾讯 (Tencent) maps are GCJ-02; from 百度 (Baidu) maps BD-09. Leave it empty when the file&apos;s own CRS (.prj) is right.</source>
+        <translation>来自高德、腾讯地图的坐标为 GCJ-02，来自百度地图的为 BD-09。文件自带的坐标系（.prj）正确时无需填写。</translation>
+    </message>
+    <message>
+        <source>automatic</source>
+        <translation>自动检测</translation>
+    </message>
+    <message>
+        <source>Encoding:</source>
+        <translation>属性编码：</translation>
+    </message>
+    <message>
+        <source>Test</source>
+        <translation>测试</translation>
+    </message>
+    <message>
+        <source>Filter:</source>
+        <translation>筛选条件：</translation>
+    </message>
+    <message>
+        <source>Band:</source>
+        <translation>波段：</translation>
+    </message>
+    <message>
+        <source>Class mapping…</source>
+        <translation>地类映射…</translation>
+    </message>
+    <message>
+        <source>(reference layer, no role)</source>
+        <translation>（参考图层，不参与分析）</translation>
+    </message>
+    <message>
+        <source>{0} (does not fit this layer)</source>
+        <translation>{0}（与本图层不符）</translation>
+    </message>
+    <message>
+        <source>Raster, {0} band(s)</source>
+        <translation>栅格，{0} 个波段</translation>
+    </message>
+    <message>
+        <source>Vector, geometry {0}, {1} field(s)</source>
+        <translation>矢量，几何类型 {0}，{1} 个字段</translation>
+    </message>
+    <message>
+        <source>(default: {0}, not in the file)</source>
+        <translation>（默认 {0}，文件中没有）</translation>
+    </message>
+    <message>
+        <source>{0} (default)</source>
+        <translation>{0}（默认）</translation>
+    </message>
+    <message>
+        <source>Counting…</source>
+        <translation>正在统计…</translation>
+    </message>
+    <message>
+        <source>{0} of {1} features match.</source>
+        <translation>{1} 个要素中有 {0} 个符合条件。</translation>
+    </message>
+    <message>
+        <source>{0} features match.</source>
+        <translation>{0} 个要素符合条件。</translation>
     </message>
 </context>
 <context>
@@ -1039,6 +1146,81 @@
     <message>
         <source>While a project has unsaved changes, a copy is written at this interval; after a crash GreenPlan offers to restore it.</source>
         <translation>项目有未保存的修改时，按此间隔写出恢复副本；程序意外退出后，再次启动时可恢复。</translation>
+    </message>
+</context>
+<context>
+    <name>ProjectDialog</name>
+    <message>
+        <source>Project properties</source>
+        <translation>项目属性</translation>
+    </message>
+    <message>
+        <source>Project and map footer</source>
+        <translation>项目与图件信息</translation>
+    </message>
+    <message>
+        <source>Working coordinate system</source>
+        <translation>工作坐标系</translation>
+    </message>
+    <message>
+        <source>Evaluation</source>
+        <translation>评价设置</translation>
+    </message>
+    <message>
+        <source>Project name</source>
+        <translation>项目名称</translation>
+    </message>
+    <message>
+        <source>Organisation</source>
+        <translation>编制单位</translation>
+    </message>
+    <message>
+        <source>Data source</source>
+        <translation>数据来源</translation>
+    </message>
+    <message>
+        <source>Coordinate system note</source>
+        <translation>坐标系说明</translation>
+    </message>
+    <message>
+        <source>Height datum</source>
+        <translation>高程基准</translation>
+    </message>
+    <message>
+        <source>Date</source>
+        <translation>日期</translation>
+    </message>
+    <message>
+        <source>Note</source>
+        <translation>备注</translation>
+    </message>
+    <message>
+        <source>Threshold scheme</source>
+        <translation>评价标准</translation>
+    </message>
+    <message>
+        <source>Status as of</source>
+        <translation>现状基准日期</translation>
+    </message>
+    <message>
+        <source>Land-use codes</source>
+        <translation>用地分类体系</translation>
+    </message>
+    <message>
+        <source>Blank: the working CRS&apos;s name</source>
+        <translation>留空：使用工作坐标系名称</translation>
+    </message>
+    <message>
+        <source>Blank: today (YYYY-MM-DD)</source>
+        <translation>留空：今天（年-月-日）</translation>
+    </message>
+    <message>
+        <source>Automatic: {0}</source>
+        <translation>自动选择：{0}</translation>
+    </message>
+    <message>
+        <source>Chosen (EPSG code or CGCS2000 zone; type to search):</source>
+        <translation>指定（EPSG 代码或 CGCS2000 分带，可输入搜索）：</translation>
     </message>
 </context>
 <context>

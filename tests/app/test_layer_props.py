@@ -70,7 +70,9 @@ def test_no_change_and_name_only(landuse_shp):
 
 
 def test_facts_roles_and_filter_count(landuse_shp):
-    spec = LayerSpec(source=landuse_shp, role="land_use", encoding="gbk")
+    spec = LayerSpec(source=landuse_shp, role="land_use")
+    assert layer_facts(spec).fields == ["地类编码", "ZT"]  # GBK without .cpg: detected as the reader does
+    spec.encoding = "gbk"
     facts = layer_facts(spec)
     assert not facts.raster and facts.shapefile and facts.fields == ["地类编码", "ZT"]
     assert facts.samples["地类编码"] == ["0101", "0301", "0701"]

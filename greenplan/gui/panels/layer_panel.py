@@ -240,8 +240,8 @@ class LayerPanel(QTreeWidget):
         self.context_menu(self.key_of(item)).popup(self.viewport().mapToGlobal(pos))
 
     def context_menu(self, key: int) -> QMenu:
-        """The layer's context menu: the declared actions, and the class mapping of a land-use or
-        green-space layer."""
+        """The layer's context menu: the declared actions, the layer properties, and the class
+        mapping of a land-use or green-space layer."""
         from greenplan.gui.dialogs.class_mapping_dialog import can_map
 
         menu = QMenu(self)
@@ -250,12 +250,26 @@ class LayerPanel(QTreeWidget):
                 menu.addSeparator()
             else:
                 menu.addAction(action)
+        menu.addSeparator()
+        props = menu.addAction(QCoreApplication.translate("LayerPanel", "Layer properties…"))
+        props.setObjectName("layerPropertiesAction")
+        props.triggered.connect(lambda _c=False, k=key: self.open_layer_properties(k))
         if can_map(self.project_model.entry(key)):
-            menu.addSeparator()
             act = menu.addAction(QCoreApplication.translate("LayerPanel", "Class mapping…"))
             act.setObjectName("classMappingAction")
             act.triggered.connect(lambda _c=False, k=key: self.open_class_mapping(k))
         return menu
+
+    def open_layer_properties(self, key: int):
+        """Open the layer properties dialog of layer ``key``; on OK the window reloads the layer."""
+        from greenplan.gui.dialogs.layer_properties_dialog import open_layer_properties
+
+        window = self.window()
+        ops = getattr(window, "ops", None)
+        self.layer_properties_dialog = open_layer_properties(self.project_model, key, window,
+                                                             getattr(ops, "reload_layer", None),
+                                                             getattr(window, "start_worker", None))
+        return self.layer_properties_dialog
 
     def open_class_mapping(self, key: int):
         """Open the class-mapping dialog of layer ``key`` (its values read in a worker of the window)."""
