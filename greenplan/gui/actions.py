@@ -103,7 +103,7 @@ MENUS = {
 
 K = QKeySequence.StandardKey
 ACTIONS: list[ActionSpec] = [
-    ActionSpec("file.new", QT_TRANSLATE_NOOP("Actions", "&New Project"), lambda w: w.ops.new_project(), "file", K.New, "new"),
+    ActionSpec("file.new", QT_TRANSLATE_NOOP("Actions", "&New Project"), lambda w: w.new_project(), "file", K.New, "new"),
     ActionSpec("file.open", QT_TRANSLATE_NOOP("Actions", "&Open Project…"), lambda w: w.ops.open_dialog(), "file", K.Open,
                "open", toolbar=True),
     ActionSpec("file.save", QT_TRANSLATE_NOOP("Actions", "&Save"), lambda w: w.ops.save(), "file", K.Save, "save",
@@ -113,6 +113,8 @@ ACTIONS: list[ActionSpec] = [
                "Ctrl+E", enabled_when=_has_data),
     ActionSpec("file.batch_export", QT_TRANSLATE_NOOP("Actions", "&Batch Export by Township…"),
                lambda w: w.show_batch_dialog(), "file", "Ctrl+Shift+E", enabled_when=_has_data),
+    ActionSpec("file.properties", QT_TRANSLATE_NOOP("Actions", "Project P&roperties…"),
+               lambda w: w.show_project_properties(), "file"),
     ActionSpec("file.preferences", QT_TRANSLATE_NOOP("Actions", "&Preferences…"), lambda w: w.show_preferences(),
                "file", "Ctrl+,"),
     ActionSpec("file.quit", QT_TRANSLATE_NOOP("Actions", "&Quit"), lambda w: w.close(), "file", "Ctrl+Q"),
@@ -169,7 +171,7 @@ ACTIONS: list[ActionSpec] = [
 #: menu contents in order (action ids, "-" separators, "@menu" submenus)
 MENU_LAYOUT = {
     "file": ["file.new", "file.open", "@recent", "-", "file.save", "file.save_as", "-", "file.export_map",
-             "file.batch_export", "-", "file.preferences", "-", "file.quit"],
+             "file.batch_export", "-", "file.properties", "file.preferences", "-", "file.quit"],
     "edit": ["edit.undo", "edit.redo"],
     "view": ["view.full", "view.zoom_in", "view.zoom_out", "-", "tool.pan", "tool.zoom_box", "tool.identify",
              "tool.measure_distance", "tool.measure_area", "-", "@docks", "@language"],

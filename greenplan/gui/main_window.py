@@ -464,6 +464,20 @@ class MainWindow(QMainWindow):
         self.batch_dialog.open()
         return self.batch_dialog
 
+    def new_project(self) -> None:
+        """File → New project: a new project (after asking to save), then its properties dialog."""
+        before = self.model.project
+        self.ops.new_project()
+        if self.model.project is not before:
+            self.show_project_properties()
+
+    def show_project_properties(self):
+        from greenplan.gui.dialogs.project_dialog import ProjectDialog
+
+        self.project_dialog = ProjectDialog(self.model.state, self)
+        self.project_dialog.open()
+        return self.project_dialog
+
     def show_preferences(self):
         from greenplan.gui.dialogs.preferences import PreferencesDialog
 
