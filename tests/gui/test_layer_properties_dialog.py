@@ -130,3 +130,25 @@ def test_screenshot_copied():
         pytest.skip("run with test_field_mapping_fixed_in_place")
     DOCS_SHOT.parent.mkdir(parents=True, exist_ok=True)
     shutil.copyfile(SCREENSHOT, DOCS_SHOT)
+
+
+def test_wrong_encoding_fixed_in_place(window, landuse_project, wait_idle):
+    import tomllib
+
+    doc = tomllib.loads(landuse_project.read_text(encoding="utf-8"))
+    doc["layers"][0]["encoding"] = "latin-1"
+    doc["layers"][0]["fields"] = {"DLBM": "ZT"}
+    landuse_project.write_text(tomli_w.dumps(doc), encoding="utf-8")
+    key, entry = _open(window, landuse_project, wait_idle)
+    assert "地类编码" not in entry.gdf.columns  # garbled names
+    dialog = _dialog(window, key)
+    assert dialog.encoding_combo.isVisible() and dialog.encoding_combo.currentData() == "latin-1"
+    dialog.encoding_combo.setCurrentIndex(dialog.encoding_combo.findData("gbk"))
+    assert "地类编码" in dialog.facts.fields  # the choices follow the encoding
+    dialog.buttons.button(QDialogButtonBox.StandardButton.Ok).click()
+    wait_idle(window)
+    entry = window.model.entry(key)
+    assert entry.spec.encoding == "gbk" and "地类编码" in entry.gdf.columns
+    window.model.undo()
+    wait_idle(window)
+    assert window.model.entry(key).spec.encoding == "latin-1"
