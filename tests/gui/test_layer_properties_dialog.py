@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import geopandas as gpd
@@ -16,7 +15,6 @@ from PySide6.QtWidgets import QDialogButtonBox
 from tests.gui.conftest import X0, Y0
 
 SCREENSHOT = Path("/tmp/layer_props.png")
-DOCS_SHOT = Path(__file__).resolve().parents[2] / "docs" / "screenshots" / "layer-properties.png"
 
 
 def _project(folder: Path, layers: list[dict]) -> Path:
@@ -122,14 +120,6 @@ def test_wrong_role_fixed_in_place(window, tmp_path, wait_idle, qtbot):
     entry = window.model.entry(key)
     assert entry.error is None and entry.display.raster is not None
     assert window.layer_panel.displayed_groups()[0][0] == "dsm_raster"
-
-
-def test_screenshot_copied():
-    """Keep the docs' screenshot in step (the first test writes it)."""
-    if not SCREENSHOT.is_file():
-        pytest.skip("run with test_field_mapping_fixed_in_place")
-    DOCS_SHOT.parent.mkdir(parents=True, exist_ok=True)
-    shutil.copyfile(SCREENSHOT, DOCS_SHOT)
 
 
 def test_wrong_encoding_fixed_in_place(window, landuse_project, wait_idle):
