@@ -17,7 +17,7 @@ from typing import Any
 from PySide6.QtCore import QCoreApplication, QTimer
 from PySide6.QtWidgets import QFileDialog, QInputDialog, QMessageBox
 
-from greenplan.app.role_guess import layer_specs_for
+from greenplan.app.role_guess import layer_specs_for, non_spatial_reason
 from greenplan.core.errors import GreenplanError
 from greenplan.core.project import SUFFIX, LayerSpec, Project, read_project, save_project
 from greenplan.core.roles import ROLES
@@ -383,7 +383,10 @@ class ProjectOps:
         return dialog
 
     def add_paths(self, paths: list[Path]):
-        specs = [s for p in paths for s in layer_specs_for(Path(p))]
+        refused = [r for r in (non_spatial_reason(Path(p)) for p in paths) if r is not None]
+        if refused:  # a dropped table or text file: say so instead of a red layer with GDAL's English
+            self.s.show_message("  ".join(r[1] if current_language() == "zh" else r[0] for r in refused), 15000)
+        specs = [s for p in paths if non_spatial_reason(Path(p)) is None for s in layer_specs_for(Path(p))]
         return self.add_specs(specs)
 
     def add_specs(self, specs: list[LayerSpec]):

@@ -31,7 +31,7 @@ from PySide6.QtWidgets import (
 )
 
 from greenplan.app.dbf_preview import CANDIDATES, decode_preview
-from greenplan.app.role_guess import layer_specs_for
+from greenplan.app.role_guess import layer_specs_for, non_spatial_reason
 from greenplan.core.project import LayerSpec
 from greenplan.core.roles import ROLES
 from greenplan.gui.i18n import current_language
@@ -113,6 +113,10 @@ class AddLayerDialog(QDialog):
         box_lay.addWidget(self.encoding_label)
         box_lay.addWidget(self.preview)
         self.encoding_box.hide()
+        self.refusal_label = QLabel(objectName="refusalLabel")  # a file without geometry
+        self.refusal_label.setWordWrap(True)
+        self.refusal_label.setStyleSheet("color: #b00020;")
+        self.refusal_label.hide()
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
         row = QHBoxLayout()
         row.addWidget(self.path_edit, 1)
@@ -123,6 +127,7 @@ class AddLayerDialog(QDialog):
             self.form.addRow(label, field)
         lay = QVBoxLayout(self)
         lay.addLayout(self.form)
+        lay.addWidget(self.refusal_label)
         lay.addWidget(self.encoding_box)
         lay.addWidget(self.buttons)
         self.browse.clicked.connect(self._browse)
@@ -164,7 +169,11 @@ class AddLayerDialog(QDialog):
         path = Path(path)
         self.path = path
         self.path_edit.setText(str(path))
-        self.candidates = layer_specs_for(path) if path.exists() else []
+        reason = non_spatial_reason(path)
+        self.refusal_label.setText("" if reason is None else reason[1] if current_language() == "zh" else reason[0])
+        self.refusal_label.setVisible(reason is not None)
+        self.buttons.button(QDialogButtonBox.StandardButton.Ok).setEnabled(reason is None)
+        self.candidates = layer_specs_for(path) if path.exists() and reason is None else []
         self.layer_combo.blockSignals(True)
         self.layer_combo.clear()
         for spec in self.candidates:
