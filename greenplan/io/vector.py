@@ -296,11 +296,6 @@ def read_vector(
             hint_en="Use e.g. gbk, gb18030 or utf-8.",
             hint_zh="请使用 gbk、gb18030 或 utf-8 等编码名称。",
         )
-    names = [str(f) for f in info["fields"]]
-    if where is not None:
-        where = validate_where(where, names, [str(d) for d in info["dtypes"]], path=path, layer=layer or role)
-    if columns is not None:
-        columns = _file_columns(columns, names)
     codec: str | None = None
     if driver == _SHAPEFILE:
         enc = detect_shapefile_encoding(path, encoding)
@@ -313,6 +308,20 @@ def read_vector(
         if encoding:
             report.add("info", "encoding_ignored", f"{driver} text is always UTF-8; the encoding override '{encoding}' was ignored.",
                        f"{driver} 格式的文本总是 UTF-8，已忽略指定的编码“{encoding}”。")
+    if codec and any(not str(f).isascii() for f in info["fields"]):
+        # field names in the attribute encoding (GBK without .cpg: 地类编码, not 'µØÀà±àÂë'),
+        # so a filter and the field mapping see the names the user sees
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            try:
+                info = {**info, "fields": pyogrio.read_info(path, layer=layer, encoding=codec)["fields"]}
+            except Exception:  # noqa: BLE001 - the names as read first still work for ASCII filters
+                pass
+    names = [str(f) for f in info["fields"]]
+    if where is not None:
+        where = validate_where(where, names, [str(d) for d in info["dtypes"]], path=path, layer=layer or role)
+    if columns is not None:
+        columns = _file_columns(columns, names)
     report.encoding = enc
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")

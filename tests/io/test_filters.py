@@ -268,3 +268,23 @@ def test_other_tags_from_an_unsorted_osm_xml_extract(cn_dir: Path) -> None:
     assert "osm_custom_indexing" in {i.code for i in lyr.report.issues}
     # ~96 m × ~111 m at 30°N: the area is measured in the working CRS
     assert lyr.gdf.area.iloc[0] == pytest.approx(96.3 * 110.9, rel=0.01)
+
+
+def test_filter_on_chinese_field_names_of_a_gbk_shapefile_without_cpg(tmp_path) -> None:
+    """A county's GBK shapefile without .cpg: the filter names the field as the user sees it (地类编码)."""
+    import geopandas as gpd
+    import pyogrio
+    import shapely
+
+    from greenplan.io.report import LayerReport
+    from greenplan.io.vector import read_vector
+
+    shp = tmp_path / "三调 地类.shp"
+    gdf = gpd.GeoDataFrame({"地类编码": ["0701", "0301", "0701", "1101", "0103"]},
+                           geometry=[shapely.box(i, 0, i + 1, 1) for i in range(5)], crs="EPSG:4544")
+    pyogrio.write_dataframe(gdf, shp, encoding="GBK")
+    shp.with_suffix(".cpg").unlink(missing_ok=True)
+    report = LayerReport(index=0, name="地类", role="land_use", source=shp)
+    # OGR SQL quotes a name that is not plain ASCII letters, as docs/project-file.md shows
+    out = read_vector(shp, report, where="\"地类编码\" = '0701'")
+    assert list(out["地类编码"]) == ["0701", "0701"]
