@@ -4,6 +4,9 @@ The layer panel shows the project's layers grouped by role; the project keeps on
 drawn bottom first. A group sits where its topmost layer is. Dragging a layer moves it
 inside its group; dragging a group moves the whole group. The new project order is the
 flattened grouping, so after a move every group's layers are drawn together.
+
+A new layer goes where its role conventionally is (:data:`CONVENTIONAL`, next to the
+layers of the same role), without moving the layers already there.
 """
 
 from __future__ import annotations
@@ -82,3 +85,84 @@ def move_group(groups: Groups, group: str, target: str, below: bool) -> Groups |
     pos = [g for g, _ in rest].index(target) + (1 if below else 0)
     rest.insert(pos, moving)
     return rest
+
+
+#: the conventional drawing order of roles, bottom first: rasters under everything, areas,
+#: then lines, then the boundaries (drawn as outlines) on top; ``"raster"`` and ``""`` are
+#: rasters and vector layers without a role (reference layers)
+CONVENTIONAL: tuple[str, ...] = (
+    "raster", "vegetation_raster", "dsm_raster", "land_use", "permanent_farmland", "ecological_redline",
+    "green_space", "idle_land", "rivers", "buildings", "roads", "built_up_area", "urban_boundary",
+    "admin_units", "",
+)
+
+
+def _rank(role: str | None, raster: bool = False) -> int:
+    key = role or ("raster" if raster else "")
+    return CONVENTIONAL.index(key) if key in CONVENTIONAL else len(CONVENTIONAL)
+
+
+def insert_index(existing: Sequence[tuple[str | None, bool]], role: str | None, raster: bool = False) -> int:
+    """Where a new layer of ``role`` goes among ``existing`` ((role, is raster), bottom first).
+
+    Just above the topmost layer of the same role, if there is one; otherwise just above the
+    topmost layer that comes before it in :data:`CONVENTIONAL` (the bottom if none). The
+    layers already there keep their order.
+
+    Examples
+    --------
+    >>> insert_index([("land_use", False), ("roads", False), ("admin_units", False)], "land_use")
+    1
+    >>> insert_index([("land_use", False), ("roads", False), ("admin_units", False)], "buildings")
+    1
+    >>> insert_index([("land_use", False)], None, raster=True)
+    0
+    >>> insert_index([("land_use", False)], "admin_units")
+    1
+    """
+    key = role or ("raster" if raster else "")
+    same = [i for i, (r, ras) in enumerate(existing) if (r or ("raster" if ras else "")) == key]
+    if same:
+        return same[-1] + 1
+    rank = _rank(role, raster)
+    below = [i for i, (r, ras) in enumerate(existing) if _rank(r, ras) < rank]
+    return below[-1] + 1 if below else 0
+
+
+def add_in_place(state, specs: Sequence, is_raster=lambda spec: False) -> list[int]:
+    """Add ``specs`` to ``state`` (a :class:`~greenplan.app.project_state.ProjectState`), each
+    at its conventional place (:func:`insert_index`), as one undo step; their keys.
+
+    ``state.add_specs`` puts new layers on top; they are then moved into place and the two
+    commands are joined, so one Ctrl+Z removes them.
+    """
+    from greenplan.app.undo import Command
+
+    stack = state.undo_stack
+    before = stack.index
+    keys = state.add_specs(list(specs))
+    if not keys:
+        return keys
+    order = [k for k in state.keys if k not in keys]
+    items = [(state.entry(k).spec.role, is_raster(state.entry(k).spec)) for k in order]
+    for key, spec in zip(keys, specs, strict=True):
+        i = insert_index(items, spec.role, is_raster(spec))
+        order.insert(i, key)
+        items.insert(i, (spec.role, is_raster(spec)))
+    state.set_order(order)
+    if stack.index == before + 2:  # join "Add layers" and "Reorder layers" into one step
+        add, move = stack.commands[before], stack.commands[before + 1]
+
+        def redo() -> None:
+            add.redo()
+            move.redo()
+
+        def undo() -> None:
+            move.undo()
+            add.undo()
+
+        del stack.commands[before:]
+        stack.commands.append(Command(add.text, redo, undo, add.text_zh))
+        stack.index = before + 1
+        stack._changed()
+    return keys

@@ -17,6 +17,7 @@ from typing import Any
 from PySide6.QtCore import QCoreApplication, QTimer
 from PySide6.QtWidgets import QFileDialog, QInputDialog, QMessageBox
 
+from greenplan.app.layer_order import add_in_place
 from greenplan.app.role_guess import layer_specs_for, non_spatial_reason
 from greenplan.core.errors import GreenplanError
 from greenplan.core.project import SUFFIX, LayerSpec, Project, read_project, save_project
@@ -24,6 +25,12 @@ from greenplan.core.roles import ROLES
 from greenplan.gui.canvas.display_data import same_crs
 from greenplan.gui.errors import show_error
 from greenplan.gui.i18n import current_language
+
+
+def _is_raster(spec: LayerSpec) -> bool:
+    from greenplan.io.raster import RASTER_SUFFIXES
+
+    return spec.source.name.lower().endswith(RASTER_SUFFIXES)
 
 
 def crs_basis(project: Project) -> tuple:
@@ -392,7 +399,7 @@ class ProjectOps:
     def add_specs(self, specs: list[LayerSpec]):
         if not specs:
             return None
-        keys = self.model.add_specs(specs)
+        keys = add_in_place(self.model.state, specs, _is_raster)  # each at its role's place, one undo step
         return self._load(keys, specs)
 
     def reload_layer(self, key: int):

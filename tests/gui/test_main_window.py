@@ -158,9 +158,10 @@ def test_remove_zoom_and_drag_drop_of_files(qtbot, opened, build, cn_dir, wait_i
     mime.setUrls([QUrl.fromLocalFile(str(extra))])
     event = QDropEvent(QPointF(10, 10), Qt.DropAction.CopyAction, mime, Qt.MouseButton.LeftButton,
                        Qt.KeyboardModifier.NoModifier)
+    before = w.model.keys
     w.dropEvent(event)
     wait_idle(w)
-    added = w.model.entries[-1]
+    added = next(e for e in w.model.entries if e.key not in before)  # inserted at its role's place
     assert added.spec.layer == "生态保护红线补充" and added.spec.role == "ecological_redline"  # guessed
     assert added.display is not None and added.error is None
     w.zoom_to_layer(added.key)
