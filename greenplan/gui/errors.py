@@ -3,8 +3,8 @@
 A :class:`~greenplan.core.errors.GreenplanError` is shown with its own message (what,
 where, what to do) in the interface language; anything else is a bug, shown as one
 plain sentence. Details (the other language, the file, layer and field, the log file's
-name) expand under the message; tracebacks go only into the log file in
-``greenplan.core.paths.log_dir()``, never on screen.
+name) expand under the message; tracebacks of unexpected errors go only into the log file in
+``greenplan.core.paths.log_dir()``, never on screen; handled errors are logged as one WARNING line.
 """
 
 from __future__ import annotations
@@ -15,7 +15,8 @@ import sys
 import traceback
 from pathlib import Path
 
-from PySide6.QtCore import QCoreApplication, Qt
+from PySide6.QtCore import QCoreApplication, Qt, QUrl
+from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import QMessageBox, QWidget
 
 from greenplan.core.errors import GreenplanError
@@ -48,10 +49,22 @@ def setup_logging() -> Path:
 
 
 def log_exception(exc: BaseException, context: str = "") -> Path:
-    """Write ``exc`` with its traceback to the log file; return the file's path."""
+    """Log ``exc``; return the log file's path.
+
+    A :class:`GreenplanError` (a problem of the data or the input, handled and shown) is
+    one WARNING line with its message and where; anything else is a bug, logged at ERROR
+    with its traceback.
+    """
     path = setup_logging()
-    tb = "".join(traceback.format_exception(type(exc), exc, exc.__traceback__))
-    log.error("%s%s\n%s", context + ": " if context else "", type(exc).__name__, tb)
+    prefix = context + ": " if context else ""
+    if isinstance(exc, GreenplanError):
+        where = ", ".join(f"{k}={v}" for k, v in (("path", exc.path), ("layer", exc.layer), ("field", exc.field),
+                                                   ("key", exc.key)) if v)
+        text = " ".join(exc.message("en").split())
+        log.warning("%s%s: %s%s", prefix, type(exc).__name__, text, f" [{where}]" if where else "")
+    else:
+        tb = "".join(traceback.format_exception(type(exc), exc, exc.__traceback__))
+        log.error("%s%s\n%s", prefix, type(exc).__name__, tb)
     for h in logging.getLogger("greenplan").handlers:
         h.flush()
     return path
@@ -96,6 +109,31 @@ def show_error(parent: QWidget | None, exc: BaseException, context: str = "") ->
     box.setWindowTitle(QCoreApplication.translate("Errors", "GreenPlan: error"))
     box.setText(message)
     box.setDetailedText(details)
+    box.setStandardButtons(QMessageBox.StandardButton.Ok)
+    box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+    if parent is None:
+        _open.append(box)
+        box.finished.connect(lambda *_: _open.remove(box) if box in _open else None)
+    box.open()
+    return box
+
+
+def _open_url(url: QUrl) -> bool:
+    return QDesktopServices.openUrl(url)
+
+
+def open_folder(parent: QWidget | None, folder: str | Path) -> QMessageBox | None:
+    """Open ``folder`` in the file manager; where no desktop launcher exists (a bare Linux
+    session: "Unable to detect a launcher"), show its path in a message instead (returned)."""
+    if _open_url(QUrl.fromLocalFile(str(folder))):
+        return None
+    box = QMessageBox(parent)
+    box.setObjectName("folderDialog")
+    box.setIcon(QMessageBox.Icon.Information)
+    box.setWindowTitle(QCoreApplication.translate("Errors", "Open folder"))
+    box.setText(QCoreApplication.translate("Errors", "No program was found to open folders. The folder is:")
+                + f"\n{folder}")
+    box.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
     box.setStandardButtons(QMessageBox.StandardButton.Ok)
     box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
     if parent is None:

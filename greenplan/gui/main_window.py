@@ -10,8 +10,7 @@ from __future__ import annotations
 
 import logging
 
-from PySide6.QtCore import QCoreApplication, QEvent, QSize, Qt, QUrl
-from PySide6.QtGui import QDesktopServices
+from PySide6.QtCore import QCoreApplication, QEvent, QSize, Qt
 from PySide6.QtWidgets import (
     QDockWidget,
     QLabel,
@@ -493,8 +492,11 @@ class MainWindow(QMainWindow):
         dialog.open()
         return dialog
 
-    def open_log_folder(self) -> None:
-        QDesktopServices.openUrl(QUrl.fromLocalFile(str(log_dir())))
+    def open_log_folder(self):
+        """Open the log folder (where no launcher exists, a message shows its path; returned)."""
+        from greenplan.gui.errors import open_folder
+
+        return open_folder(self, log_dir())
 
     # ------------------------------------------------------------------ drag and drop, close
     def dragEnterEvent(self, event) -> None:  # noqa: N802

@@ -134,11 +134,13 @@ class RunControls:
             from greenplan.gui.errors import show_error
 
             self._run_finished()
+            self.progress.setValue(0)  # not left stuck where the job stopped
             self.status.setText(failed_text)
             show_error(self, exc, name)
 
         def canceled() -> None:
             self._run_finished()
+            self.progress.setValue(0)
             self.status.setText(canceled_text)
 
         w = self.start_worker(fn, name, done, failed, canceled)

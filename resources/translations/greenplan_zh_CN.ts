@@ -691,6 +691,14 @@
         <source>GreenPlan: error</source>
         <translation>GreenPlan：出错</translation>
     </message>
+    <message>
+        <source>Open folder</source>
+        <translation>打开文件夹</translation>
+    </message>
+    <message>
+        <source>No program was found to open folders. The folder is:</source>
+        <translation>没有找到可打开文件夹的程序。文件夹位置：</translation>
+    </message>
 </context>
 <context>
     <name>ExportDialog</name>

@@ -72,7 +72,7 @@ def test_missing_project_is_a_plain_message_and_a_log_entry(window, tmp_path, _g
     assert "Traceback" not in box.text() + box.detailedText()
     assert "The project file does not exist." in box.detailedText()  # the other language, expandable
     log = next((_gui_env / "logs").glob("greenplan-gui-*.log")).read_text(encoding="utf-8")
-    assert "ProjectFileError" in log and "Traceback" in log
+    assert "WARNING" in log and "ProjectFileError" in log and "Traceback" not in log  # handled: one line
     box.close()
 
 
