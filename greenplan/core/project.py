@@ -200,6 +200,8 @@ def parse_project(data: dict[str, Any], path: Path) -> tuple[Project, list[str]]
     except GreenplanError as exc:
         raise _err(path, exc.key or "settings", exc.en, exc.zh) from None
     warnings += [f"{path.name}: {x}" for x in w if not newer or "unknown setting" not in x]
+    # a newer GreenPlan's settings are kept as written and saved back unchanged
+    unknown_settings = {k: v for k, v in settings_raw.items() if k not in SETTING_NAMES}
 
     layers: list[LayerSpec] = []
     for i, raw in enumerate(_expect(data.get("layers", []), list, path, "layers", "an array of tables [[layers]]", "表数组 [[layers]]")):
@@ -254,6 +256,8 @@ def parse_project(data: dict[str, Any], path: Path) -> tuple[Project, list[str]]
     scenarios = _expect(data.get("scenarios", []), list, path, "scenarios", "an array of tables [[scenarios]]", "表数组 [[scenarios]]")
     themes = _expect(data.get("themes", {}), dict, path, "themes", "a table", "表")
     extra = {k: v for k, v in data.items() if k not in _TOP_KEYS}
+    if unknown_settings:
+        extra["settings"] = unknown_settings
     project = Project(
         name=name,
         crs=crs,
@@ -344,7 +348,7 @@ def project_to_dict(project: Project, folder: Path) -> dict[str, Any]:
         doc["crs"] = project.crs
     if project.metadata:
         doc["metadata"] = project.metadata
-    settings = project.settings.to_dict()
+    settings = {**dict(project.extra.get("settings", {})), **project.settings.to_dict()}
     if settings:
         doc["settings"] = settings
     layers = []
@@ -373,7 +377,7 @@ def project_to_dict(project: Project, folder: Path) -> dict[str, Any]:
         doc["scenarios"] = project.scenarios
     if project.themes:
         doc["themes"] = project.themes
-    doc.update(project.extra)
+    doc.update({k: v for k, v in project.extra.items() if k != "settings"})
     return _drop_none(doc)
 
 

@@ -223,7 +223,8 @@ class MainWindow(QMainWindow):
 
     def _update_title(self) -> None:
         p = self.model.project
-        name = p.path.name if p.path else p.name
+        # the project's name (set in its properties or by hand in the file), then the file
+        name = f"{p.name}（{p.path.name}）" if p.path else p.name
         self.setWindowTitle(f"{name}{' *' if self.model.dirty else ''} — GreenPlan " + self.tr("Green Planning"))
         self.setWindowModified(self.model.dirty)
 

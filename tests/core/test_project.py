@@ -94,7 +94,8 @@ def test_unknown_keys_of_a_newer_schema_warn_and_survive_round_trip(cn_dir: Path
     assert "future_key" in joined and "layers[0].label_field" in joined and "not_a_setting" in joined
     save_project(q)
     r, _ = read_project(path)
-    assert r.extra == {"future_key": 3} and r.layers[0].extra == {"label_field": "name"}
+    assert r.extra == {"future_key": 3, "settings": {"not_a_setting": 1}} and r.layers[0].extra == {"label_field": "name"}
+    assert "not_a_setting = 1" in path.read_text(encoding="utf-8")  # a newer version's setting survives a save
 
 
 @pytest.mark.parametrize(

@@ -49,6 +49,7 @@ def test_external_edit_is_reloaded_when_nothing_is_unsaved(window, town, wait_id
     assert _land_use(window).fields == {"DLBM": "地类编码"}
     assert not window.model.dirty and not asked
     assert "重新加载" in window.statusBar().currentMessage()
+    assert "手改 项目" in window.windowTitle()  # the hand-edited name reaches the title
     assert all(e.display is not None and e.error is None for e in window.model.entries)
     assert window.view_extent() == pytest.approx(extent)  # the view stays where the planner was
 

@@ -28,7 +28,7 @@ def test_undo_and_redo_a_rename_from_the_edit_menu(opened):
     item = w.layer_panel.item_for(key)
     assert item.text(0) == "县道"
     assert undo.isEnabled() and undo.text() == "撤销 重命名图层(&U)"
-    assert w.isWindowModified() and "测试 项目.greenplan.toml *" in w.windowTitle()
+    assert w.isWindowModified() and "测试 县（测试 项目.greenplan.toml） *" in w.windowTitle()
 
     undo.trigger()  # the Edit menu's item
     assert w.model.entry(key).spec.name == "roads图层" and w.layer_panel.item_for(key).text(0) == "roads图层"
