@@ -61,6 +61,8 @@ def run(args: argparse.Namespace) -> int:
                            jobs=args.jobs, force=args.force, feedback=fb)
     finally:
         fb.finish()
+    for note in fb.warnings:  # what the sheets left out (a layer without a field its indicators need)
+        print(f"未包含 / left out: {note}", file=sys.stderr)
     print(result.summary())
     for path in (result.combined, result.index_csv, result.index_xlsx):
         if path is not None:

@@ -76,5 +76,7 @@ def run(args: argparse.Namespace) -> int:
                           dpi=args.dpi, title=args.title, extent=extent, unit=args.unit, feedback=fb)
     finally:
         fb.finish()
+    for note in fb.warnings:  # what the map left out (a layer without a field its indicators need)
+        print(f"未包含 / left out: {note}", file=sys.stderr)
     print(f"已写出 / written: {path}", file=sys.stderr)
     return EXIT_OK

@@ -13,6 +13,7 @@ floors = "other_tags:building:levels" }``.
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 import geopandas as gpd
 import pandas as pd
@@ -136,9 +137,11 @@ def _missing_issues(cols: list, spec: LayerSpec, role: Role, report: LayerReport
         report.add(
             "problem",
             "missing_field",
-            f"Required field '{src}' (role field {name}) is missing. Fields: {have}. "
-            f"Map it in the project (fields = {{ {name} = \"...\" }}) or with --set {role.id}.{name}=FIELD.",
-            f"缺少必需字段“{src}”（角色字段 {name}）。现有字段：{have}。"
-            f"请在项目中映射（fields = {{ {name} = \"...\" }}）或使用 --set {role.id}.{name}=字段名。",
+            f"Layer '{spec.name}' ({Path(str(spec.source)).name}) has no required field '{src}' (role field {name}). "
+            f"Fields: {have}. In the app, right-click the layer, choose Layer properties… and map the field; "
+            f"on the command line use --set {role.id}.{name}=FIELD (or fields = {{ {name} = \"...\" }} in the project).",
+            f"图层“{spec.name}”（{Path(str(spec.source)).name}）缺少必需字段“{src}”（角色字段 {name}）。现有字段：{have}。"
+            f"请在图层面板中右键该图层，选择“图层属性…”设置字段对应；命令行可用 --set {role.id}.{name}=字段名"
+            f"（或在项目中写 fields = {{ {name} = \"...\" }}）。",
             field=name,
         )

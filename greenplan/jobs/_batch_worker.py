@@ -72,7 +72,7 @@ def read_documents(path: str | os.PathLike | None) -> tuple[dict[str, Any] | Non
 def map_data(context: dict[str, Any]) -> Any:
     """The :class:`~greenplan.jobs.sheet.MapData` of ``context``, loaded once per process."""
     from greenplan.core.project import parse_project
-    from greenplan.jobs.export import load_map_data
+    from greenplan.jobs.export import load_map_data, panel_gap_notes
     from greenplan.render.themes import get_theme
 
     key = context["key"]
@@ -83,6 +83,7 @@ def map_data(context: dict[str, Any]) -> Any:
             themes = [get_theme(t, project.themes) for t in context["themes"]]
             data = load_map_data(project, themes, compute=False, features=read_results(context.get("results")))
             data.doc, data.scenario_doc = read_documents(context.get("indicators"))
+            data.left_out += [n for n in panel_gap_notes(data.doc, themes) if n not in data.left_out]
             _CACHE[key] = data
         return _CACHE[key]
 

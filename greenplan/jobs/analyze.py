@@ -12,7 +12,7 @@ Every file is written atomically; a failure leaves earlier outputs as they were.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -43,6 +43,83 @@ INDICATOR_ROLES = (
 #: class name, which only maps and the attribute table show; reading it costs ~0.07 s per
 #: 100,000 parcels)
 INDICATOR_FIELDS = {"land_use": ("DLBM", "BSM", "CZCSXM", "activity_type")}
+#: field an analysis cannot do without -> (Chinese, English) words for it in messages
+GAP_FIELD_WORDS = {"DLBM": ("地类编码字段", "code field"), "class": ("绿地分类字段", "class field")}
+#: the words that end a :meth:`FieldGap.note` (how a note is recognised in a document read back)
+GAP_MARK = "依赖它的指标未计算"
+#: how a user fixes a missing field, in the app and on the command line
+FIX_HINT_ZH = "请在图层面板中右键该图层，选择“图层属性…”设置字段对应；命令行可用 --set {role}.{field}=字段名。"
+FIX_HINT_EN = ("In the app, right-click the layer in the layer panel, choose Layer properties… and map the field; "
+               "on the command line use --set {role}.{field}=NAME.")
+
+
+@dataclass(frozen=True)
+class FieldGap:
+    """A loaded layer without a field the indicators need (``DLBM`` of land use, ``class`` of green space)."""
+
+    name: str
+    role: str
+    field: str
+    source: str
+
+    def note(self) -> str:
+        """Bilingual note for indicators documents, CLI output and map panels."""
+        from greenplan.analysis.layers import ROLE_ZH
+
+        zh_f, en_f = GAP_FIELD_WORDS.get(self.field, ("字段", "field"))
+        en_role = ROLES[self.role].en if self.role in ROLES else self.role
+        return (f"{ROLE_ZH.get(self.role, self.role)}图层“{self.name}”（{self.source}）缺少{zh_f}（{self.field}），"
+                f"{GAP_MARK} / {en_role} layer '{self.name}' ({self.source}) lacks the {en_f} "
+                f"({self.field}): the indicators that need it are not computed")
+
+    def error(self) -> Exception:
+        """The :class:`~greenplan.core.errors.MissingFieldError` of ``analyze``, naming the layer."""
+        from greenplan.analysis.layers import ROLE_ZH
+        from greenplan.core.errors import MissingFieldError
+
+        zh_f, en_f = GAP_FIELD_WORDS.get(self.field, ("字段", "field"))
+        en_role = ROLES[self.role].en if self.role in ROLES else self.role
+        return MissingFieldError(
+            f"The {en_role.lower()} layer '{self.name}' ({self.source}) has no {en_f} '{self.field}'.",
+            f"{ROLE_ZH.get(self.role, self.role)}图层“{self.name}”（{self.source}）缺少{zh_f}“{self.field}”。",
+            layer=self.name, field=self.field,
+            hint_en=FIX_HINT_EN.format(role=self.role, field=self.field),
+            hint_zh=FIX_HINT_ZH.format(role=self.role, field=self.field),
+        )
+
+
+def field_gaps(loaded: Any) -> list[FieldGap]:
+    """The loaded vector layers that lack a field the indicators cannot do without."""
+    from greenplan.analysis.layers import REQUIRED_FIELDS
+
+    gaps = []
+    for lyr in loaded.layers:
+        if lyr.gdf is None:
+            continue
+        for f in REQUIRED_FIELDS.get(lyr.spec.role or "", ()):
+            if f not in lyr.gdf.columns:
+                gaps.append(FieldGap(lyr.spec.name, lyr.spec.role, f, Path(str(lyr.spec.source)).name))
+                break
+    return gaps
+
+
+def _mark_left_out(doc: dict[str, Any], gaps: list[FieldGap]) -> None:
+    """Put each gap's note first on the null indicators whose notes name its role."""
+    notes = {g.role: g.note() for g in gaps}
+
+    def mark(rows: Any) -> None:
+        for obj in (rows or {}).values():
+            if not isinstance(obj, dict) or obj.get("value") is not None:
+                continue
+            said = " ".join(map(str, obj.get("notes") or ()))
+            add = [n for r, n in notes.items() if r in said]
+            if add:
+                obj["notes"] = add + list(obj.get("notes") or ())
+
+    mark(doc.get("indicators"))
+    for unit in doc.get("by_unit") or ():
+        mark(unit.get("indicators"))
+    doc["notes"] = [g.note() for g in gaps] + list(doc.get("notes") or ())
 
 
 @dataclass
@@ -59,6 +136,7 @@ def compute_project_indicators(
     scenario_greening: Any = None,
     scenario_construction: Any = None,
     loaded: Any = None,
+    partial: bool = False,
 ) -> tuple[dict[str, Any], dict[str, Any], Any]:
     """Load ``project`` and compute every indicator.
 
@@ -67,6 +145,12 @@ def compute_project_indicators(
     loaded : LoadedProject, optional
         Layers already loaded (holding at least :data:`INDICATOR_ROLES`), e.g. by a map
         export that loads its own roles in the same call; default: load them here.
+    partial : bool
+        A layer without a field the indicators cannot do without (land use without
+        ``DLBM``, green space without ``class``) is left out: the indicators that need it
+        are null, with a note naming the layer (:func:`field_gaps`), first in the
+        document's ``notes`` and in theirs. Default (``analyze``): raise
+        :class:`~greenplan.core.errors.MissingFieldError` naming the layer.
 
     Returns
     -------
@@ -82,6 +166,13 @@ def compute_project_indicators(
     if loaded is None:
         loaded = load_project(project, feedback=SubFeedback(feedback, 0, 35), roles=INDICATOR_ROLES, fields_only=INDICATOR_FIELDS)
         require_usable_layers(loaded, INDICATOR_ROLES)  # a layer with nothing usable: exit 2, no outputs
+    full = loaded
+    gaps = field_gaps(loaded)
+    if gaps and not partial:
+        raise gaps[0].error()
+    if gaps:
+        gapped = {(g.name, g.role) for g in gaps}
+        loaded = replace(loaded, layers=[lyr for lyr in loaded.layers if (lyr.spec.name, lyr.spec.role) not in gapped])
     layers = {r: loaded.vector(r) for r in INDICATOR_ROLES if not ROLES[r].is_raster}
     rasters = {r: loaded.raster(r) for r in INDICATOR_ROLES if ROLES[r].is_raster}
     settings = project.settings
@@ -96,7 +187,9 @@ def compute_project_indicators(
     doc = result.to_dict(project=project.name)
     doc["crs"] = doc["crs"] or crs_label(loaded.crs)
     doc["notes"] = list(loaded.notes) + doc["notes"]
-    return doc, dict(result.features), loaded
+    if gaps:
+        _mark_left_out(doc, gaps)
+    return doc, dict(result.features), full
 
 
 def run_analyze(project: Project, out_dir: Path, *, feedback: Feedback | None = None) -> AnalyzeOutputs:

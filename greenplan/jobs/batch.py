@@ -38,7 +38,13 @@ from greenplan.core.feedback import Feedback, SubFeedback
 from greenplan.core.project import Project, project_to_dict
 from greenplan.jobs import _batch_outputs as bo
 from greenplan.jobs._batch_worker import SerialExecutor, clear_cache, run_tasks
-from greenplan.jobs.export import RESULT_LAYERS, as_project, scenario_document, theme_inputs
+from greenplan.jobs.export import (
+    RESULT_LAYERS,
+    as_project,
+    panel_gap_notes,
+    scenario_document,
+    theme_inputs,
+)
 from greenplan.jobs.sheet import UNIT_MARGIN, unit_label
 
 __all__ = ["BatchResult", "SerialExecutor", "list_units", "normalize_formats", "run_batch"]
@@ -361,7 +367,9 @@ def _indicators(project: Project, themes: list, cache: Path, precomputed, feedba
     if precomputed is not None:
         doc, features = precomputed
     else:
-        doc, features, _ = compute_project_indicators(project, feedback=feedback)
+        doc, features, _ = compute_project_indicators(project, feedback=feedback, partial=True)
+    for note in panel_gap_notes(doc, themes):  # what the sheets leave out (the CLI prints it)
+        feedback.push_warning(note)
     after = scenario_document(project, feedback=feedback) if any(th.id == "scenario" for th in themes) else None
     cache.mkdir(exist_ok=True)
     docs_path = cache / "indicators.json"

@@ -92,7 +92,8 @@ def scenario_document(project: Project, loaded: Any = None, *, feedback: Feedbac
     greening = opportunity_layers(project, loaded, {SCENARIO_LAYER}).get(SCENARIO_LAYER)
     if greening is None:
         return None
-    doc, _, _ = compute_project_indicators(project, loaded=loaded, scenario_greening=greening, feedback=feedback)
+    doc, _, _ = compute_project_indicators(project, loaded=loaded, scenario_greening=greening, feedback=feedback,
+                                           partial=True)
     return doc
 
 
@@ -174,7 +175,8 @@ def load_map_data(project: Project, themes: Iterable[Theme], *, compute: bool = 
     if compute:
         from greenplan.jobs.analyze import compute_project_indicators
 
-        doc, computed, _ = compute_project_indicators(project, feedback=SubFeedback(feedback, 40, 100), loaded=loaded)
+        doc, computed, _ = compute_project_indicators(project, feedback=SubFeedback(feedback, 40, 100), loaded=loaded,
+                                                      partial=True)
         features = dict(computed)
     layers: dict[str, Any] = {}
     rasters: dict[str, Any] = {}
@@ -193,8 +195,36 @@ def load_map_data(project: Project, themes: Iterable[Theme], *, compute: bool = 
     if doc is not None and SCENARIO_LAYER in layers:
         from greenplan.jobs.analyze import compute_project_indicators
 
-        scenario_doc, _, _ = compute_project_indicators(project, loaded=loaded, scenario_greening=layers[SCENARIO_LAYER])
-    return MapData(project=project, crs=loaded.crs, layers=layers, rasters=rasters, doc=doc, scenario_doc=scenario_doc)
+        scenario_doc, _, _ = compute_project_indicators(project, loaded=loaded, scenario_greening=layers[SCENARIO_LAYER],
+                                                        partial=True)
+    return MapData(project=project, crs=loaded.crs, layers=layers, rasters=rasters, doc=doc, scenario_doc=scenario_doc,
+                   left_out=left_out_notes(loaded, roles, list(themes), doc))
+
+
+def left_out_notes(loaded: Any, roles: set[str], themes: Iterable[Theme], doc: dict[str, Any] | None) -> list[str]:
+    """Notes on the layers of ``loaded`` without a field the indicators need, for the maps of ``themes``:
+    those the maps draw (plainly, without the class colours) or whose missing field leaves
+    an indicator of their panels uncomputed."""
+    from greenplan.jobs.analyze import field_gaps
+
+    out = panel_gap_notes(doc, themes)
+    for gap in field_gaps(loaded):
+        if gap.role in roles and gap.note() not in out:
+            out.append(gap.note())
+    return out
+
+
+def panel_gap_notes(doc: dict[str, Any] | None, themes: Iterable[Theme]) -> list[str]:
+    """The :class:`~greenplan.jobs.analyze.FieldGap` notes on the indicators the panels of ``themes`` list."""
+    from greenplan.jobs.analyze import GAP_MARK
+
+    rows = (doc or {}).get("indicators") or {}
+    out: list[str] = []
+    for key in (k for th in themes for k in th.indicators):
+        for note in (rows.get(key) or {}).get("notes") or ():
+            if GAP_MARK in str(note) and note not in out:
+                out.append(note)
+    return out
 
 
 def compose_project_map(data: MapData, theme: Theme, *, paper: str | tuple[float, float] = "A3",
@@ -292,6 +322,8 @@ def export_map(project: Project | str | os.PathLike, out: str | os.PathLike, *, 
     paper_size_mm(paper, orientation)  # bad paper or orientation: fail before loading
     data, spec = export_sheet(project, th, title=title, extent=extent, unit=unit, doc=doc, extra_layers=extra_layers,
                               feedback=SubFeedback(feedback, 0, 60))
+    for note in data.left_out:  # the CLI prints them; the desktop shows them with the result
+        feedback.push_warning(note)
     feedback.step(60, 100, "制图 / composing")
     fig = draw_sheet(data, spec, paper=paper, orientation=orientation, dpi=dpi)
     feedback.step(80, 100, "写出 / writing")

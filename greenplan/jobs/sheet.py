@@ -55,6 +55,9 @@ class MapData:
     doc: dict[str, Any] | None = None
     #: indicators with the scenario's greening (``scenario`` theme), same structure as ``doc``
     scenario_doc: dict[str, Any] | None = None
+    #: what the sheet leaves out, bilingual notes (a land-use layer without ``DLBM``: drawn
+    #: without class colours, its indicators null), shown under the title
+    left_out: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -316,6 +319,9 @@ def draw_sheet(data: MapData, spec: SheetSpec, *, paper: str | tuple[float, floa
     from greenplan.render.mapsheet import compose_map
 
     project = data.project
+    if data.left_out:
+        note = "注：" + "；".join(n.split(" / ")[0] for n in data.left_out)
+        subtitle = f"{subtitle or spec.theme.subtitle or ''}  {note}".strip()
     return compose_map(
         data.layers, spec.theme, extent=spec.extent, paper=paper, orientation=orientation, dpi=dpi,
         title=spec.title, subtitle=subtitle, metadata={**project.metadata, "project_name": project.name},
