@@ -1022,6 +1022,14 @@
         <translation>属性编码：</translation>
     </message>
     <message>
+        <source>Compare side by side…</source>
+        <translation>并排比较…</translation>
+    </message>
+    <message>
+        <source>The first rows read as UTF-8, GBK and GB18030, to pick the one that reads right.</source>
+        <translation>用 UTF-8、GBK、GB18030 分别读取前几行，选择显示正确的编码。</translation>
+    </message>
+    <message>
         <source>Test</source>
         <translation>测试</translation>
     </message>
@@ -1060,6 +1068,10 @@
     <message>
         <source>{0} (default)</source>
         <translation>{0}（默认）</translation>
+    </message>
+    <message>
+        <source>Compare encodings</source>
+        <translation>比较编码</translation>
     </message>
     <message>
         <source>Counting…</source>

@@ -142,3 +142,34 @@ def test_wrong_encoding_fixed_in_place(window, landuse_project, wait_idle):
     window.model.undo()
     wait_idle(window)
     assert window.model.entry(key).spec.encoding == "latin-1"
+
+
+def test_encodings_compared_side_by_side(window, landuse_project, wait_idle):
+    """The side-by-side preview reads the same rows in UTF-8, GBK and GB18030; the one picked is set."""
+    import tomllib
+
+    doc = tomllib.loads(landuse_project.read_text(encoding="utf-8"))
+    doc["layers"][0]["encoding"] = "latin-1"
+    landuse_project.write_text(tomli_w.dumps(doc), encoding="utf-8")
+    key, _entry = _open(window, landuse_project, wait_idle)
+    dialog = _dialog(window, key)
+    assert dialog.compare_button.isVisible()
+    # pick GBK in the preview (its header reads 地类编码, UTF-8 cannot decode the bytes)
+    from greenplan.app.dbf_preview import decode_preview
+    from greenplan.app.layer_props import source_path
+
+    names, _rows, _bad = decode_preview(source_path(window.model.entry(key).spec, landuse_project.parent), "GBK", 5)
+    assert "地类编码" in names
+    preview = dialog.compare_encodings(accept=False)
+    assert set(preview.preview.tables) == {"UTF-8", "GBK", "GB18030"}
+    gbk = preview.preview.tables["GBK"]
+    headers = [gbk.horizontalHeaderItem(c).text() for c in range(gbk.columnCount())]
+    assert "地类编码" in headers
+    assert dialog.encoding_combo.currentData() == "latin-1"  # cancelled: unchanged
+    original = type(preview.preview).selected
+    type(preview.preview).selected = lambda self: "GBK"
+    try:
+        dialog.compare_encodings(accept=True)
+    finally:
+        type(preview.preview).selected = original
+    assert dialog.encoding_combo.currentData() == "gbk" and "地类编码" in dialog.facts.fields

@@ -139,7 +139,16 @@ class LayerPropertiesDialog(QDialog):
         self.encoding_combo.setCurrentIndex(max(i, 0))
         self.encoding_combo.currentIndexChanged.connect(self._encoding_changed)
         self.encoding_label = QLabel(self.tr("Encoding:"))
-        oform.addRow(self.encoding_label, self.encoding_combo)
+        self.compare_button = QPushButton(self.tr("Compare side by side…"))
+        self.compare_button.setObjectName("compareEncodingsButton")
+        self.compare_button.setToolTip(self.tr("The first rows read as UTF-8, GBK and GB18030, to pick the one that reads right."))
+        self.compare_button.clicked.connect(self.compare_encodings)
+        self.encoding_row = QWidget()
+        enc_row = QHBoxLayout(self.encoding_row)
+        enc_row.setContentsMargins(0, 0, 0, 0)
+        enc_row.addWidget(self.encoding_combo, 1)
+        enc_row.addWidget(self.compare_button)
+        oform.addRow(self.encoding_label, self.encoding_row)
 
         self.where_edit = QLineEdit(self.spec.where or "")
         self.where_edit.setObjectName("whereEdit")
@@ -208,7 +217,7 @@ class LayerPropertiesDialog(QDialog):
             text = self.tr("Vector, geometry {0}, {1} field(s)").format(f.geometry_type or "?", len(f.fields))
         self.facts_label.setText(text)
         vector = not f.raster
-        for w in (self.encoding_label, self.encoding_combo):
+        for w in (self.encoding_label, self.encoding_row):
             w.setVisible(f.shapefile)
         for w in (self.where_label, self.where_row, self.filter_result):
             w.setVisible(vector)
@@ -253,6 +262,44 @@ class LayerPropertiesDialog(QDialog):
         """Pick ``file_field`` for ``role_field`` (what a click in its combo does)."""
         combo = self.field_combos[role_field]
         combo.setCurrentIndex(combo.findData(file_field))
+
+    def compare_encodings(self, *, accept: bool | None = None) -> QDialog:
+        """The side-by-side preview of the add-layer dialog; the encoding picked there is set here.
+
+        ``accept`` (tests): close the preview at once, accepting (True) or not (False).
+        """
+        from PySide6.QtWidgets import QDialogButtonBox
+
+        from greenplan.gui.dialogs.add_layer_dialog import EncodingPreview
+
+        dialog = QDialog(self)
+        dialog.setObjectName("encodingCompareDialog")
+        dialog.setWindowTitle(self.tr("Compare encodings"))
+        lay = QVBoxLayout(dialog)
+        dialog.preview = EncodingPreview(dialog)
+        from greenplan.app.layer_props import source_path
+
+        current = (self.encoding_combo.currentData() or "").upper()
+        dialog.preview.load(source_path(self.spec, self.folder), current)
+        lay.addWidget(dialog.preview)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+        buttons.accepted.connect(dialog.accept)
+        buttons.rejected.connect(dialog.reject)
+        lay.addWidget(buttons)
+        dialog.resize(820, 420)
+        if accept is None:
+            ok = dialog.exec() == QDialog.DialogCode.Accepted
+        else:
+            ok = accept
+        chosen = dialog.preview.selected() if ok else None
+        if chosen:
+            value = chosen.lower()
+            i = self.encoding_combo.findData(value)
+            if i < 0:
+                self.encoding_combo.addItem(value, value)
+                i = self.encoding_combo.count() - 1
+            self.encoding_combo.setCurrentIndex(i)
+        return dialog
 
     def _encoding_changed(self, *_args) -> None:
         self.facts = layer_facts(self.spec, self.folder, encoding=self.encoding_combo.currentData() or "")
