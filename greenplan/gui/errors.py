@@ -19,7 +19,7 @@ from PySide6.QtCore import QCoreApplication, Qt, QUrl
 from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import QMessageBox, QWidget
 
-from greenplan.core.errors import GreenplanError
+from greenplan.core.errors import GreenplanError, MissingFieldError
 from greenplan.core.paths import log_dir
 from greenplan.gui.i18n import current_language
 
@@ -110,6 +110,13 @@ def show_error(parent: QWidget | None, exc: BaseException, context: str = "") ->
     box.setText(message)
     box.setDetailedText(details)
     box.setStandardButtons(QMessageBox.StandardButton.Ok)
+    opener = getattr(parent, "open_layer_properties_named", None)
+    if isinstance(exc, MissingFieldError) and exc.layer and opener is not None:
+        # a missing field is fixed in the layer's properties: offer to go there
+        fix = box.addButton(QCoreApplication.translate("Errors", "Open layer properties…"),
+                            QMessageBox.ButtonRole.ActionRole)
+        fix.setObjectName("openLayerProperties")
+        fix.clicked.connect(lambda _c=False, name=exc.layer: opener(name))
     box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
     if parent is None:
         _open.append(box)

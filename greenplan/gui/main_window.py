@@ -424,6 +424,15 @@ class MainWindow(QMainWindow):
     def run_check(self) -> None:
         self.ops.run_check()
 
+    def open_layer_properties_named(self, name: str):
+        """The layer properties of the layer called ``name`` (its display name, else its role),
+        e.g. from an error that names a missing field; None when no layer has that name."""
+        entries = [e for e in self.model.entries if e.spec.name == name] or \
+                  [e for e in self.model.entries if e.spec.role == name]
+        if not entries:
+            return None
+        return self.layer_panel.open_layer_properties(entries[0].key)
+
     def show_check_report(self, report):
         """Show a ``check_project`` report (the data check dialog)."""
         from greenplan.gui.dialogs.check_dialog import CheckDialog

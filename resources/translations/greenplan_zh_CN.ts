@@ -692,6 +692,10 @@
         <translation>GreenPlan：出错</translation>
     </message>
     <message>
+        <source>Open layer properties…</source>
+        <translation>打开图层属性…</translation>
+    </message>
+    <message>
         <source>Open folder</source>
         <translation>打开文件夹</translation>
     </message>

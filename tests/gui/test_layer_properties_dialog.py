@@ -173,3 +173,26 @@ def test_encodings_compared_side_by_side(window, landuse_project, wait_idle):
     finally:
         type(preview.preview).selected = original
     assert dialog.encoding_combo.currentData() == "gbk" and "地类编码" in dialog.facts.fields
+
+
+def test_missing_field_error_offers_the_layer_properties(window, landuse_project, wait_idle, qtbot):
+    """An error naming a missing field offers to open that layer's properties."""
+    from PySide6.QtWidgets import QPushButton
+
+    from greenplan.core.errors import MissingFieldError
+    from greenplan.gui.errors import show_error
+
+    key, entry = _open(window, landuse_project, wait_idle)
+    err = MissingFieldError("Field DLBM missing.", "缺少字段 DLBM。", layer=entry.spec.name, field="DLBM")
+    box = show_error(window, err, "indicators")
+    button = box.findChild(QPushButton, "openLayerProperties")
+    assert button is not None and button.text() == "打开图层属性…"
+    button.click()
+    dialog = window.layer_panel.layer_properties_dialog
+    qtbot.waitUntil(lambda: dialog.isVisible(), timeout=5000)
+    assert dialog.key == key
+    dialog.reject()
+    # an error of another kind offers nothing
+    other = show_error(window, ValueError("boom"), "indicators")
+    assert other.findChild(QPushButton, "openLayerProperties") is None
+    other.close()
