@@ -185,6 +185,8 @@ class Walk:
                 dialog.map_field(field, column)
             if role == "admin_units":  # no .prj: say what the coordinates are
                 dialog.crs_combo.setCurrentText("EPSG:4544")
+                dialog.resize(720, dialog.sizeHint().height())
+                self.shot(dialog, "new-project-4b-source-crs.png")
             if role == "land_use":
                 dialog.resize(720, dialog.sizeHint().height())
                 self.shot(dialog, "new-project-4-layer-properties.png")
@@ -308,7 +310,11 @@ def main(out: Path) -> int:
         print("saved", out / name)
 
     walk.shot = shot
-    base = Path(tempfile.mkdtemp(prefix="greenplan-walk-"))
+    base = Path(tempfile.gettempdir()) / "greenplan-walkthrough"  # a fixed path: the screenshots show it
+    if base.exists():
+        import shutil
+
+        shutil.rmtree(base)
     folder = build_county(base / "示范县 自有数据")
     walk.new_project()
     walk.add_layers(folder)
