@@ -244,7 +244,7 @@ class Walk:
             d.paper.setCurrentText("A4")
             d.dpi.setValue(dpi)
             d.resize(1100, 640)
-            d.path.setText(str(out_dir / f"示范县 {theme}.png"))
+            d.path.setText(str(out_dir / Path(d.path.text()).name))  # the dialog's file name, in out_dir
             self.wait(lambda d=d: d.preview_image is not None and not d.busy() and not d._timer.isActive())
             d.export()
             self.wait(lambda d=d: d.export_worker is None)
@@ -333,11 +333,11 @@ def main(out: Path) -> int:
 
         shutil.copyfile(written[0], out / "new-project-9-map.png")
     target = folder / "示范县.greenplan.toml"
+    ok = not list(folder.glob("*.toml"))  # no project file yet: only the app's save writes it
     walk.save(target)
     mtime = target.stat().st_mtime_ns
     before = saved_layers(target)
     after = walk.reopen(target)  # the same layers, fields and classes
-    ok = True
     if before != after:
         print("reopened project differs:", before, after, sep="\n")
         ok = False

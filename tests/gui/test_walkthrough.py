@@ -72,7 +72,7 @@ def test_new_project_from_own_data_to_exported_maps(window, walkthrough, qtbot, 
     maps = tmp_path / "导出 地图"
     maps.mkdir()
     written = walk.export(maps, dpi=40)
-    assert [p.name for p in written] == ["示范县 control_lines.png", "示范县 greening.png"]
+    assert [p.name for p in written] == ["示范县三条控制线图.png", "示范县绿化现状与覆盖率分析图.png"]
     for p in written:
         with Image.open(p) as img:
             assert img.width > 300
