@@ -530,9 +530,11 @@ def _load(project: Project, feedback: Feedback | None, roles: Iterable[str] | No
             err = CRSError(
                 "The layer has no CRS (.prj) and its coordinates fit no known system.",
                 "该图层没有坐标系（.prj），且无法根据坐标推测。",
-                path=spec.source, layer=spec.layer or spec.role,
-                hint_en="Add the .prj (e.g. in QGIS: Assign projection), or give the project a CRS.",
-                hint_zh="请补充 .prj 文件（如在 QGIS 中指定投影），或为项目设置坐标系。",
+                path=spec.source, layer=spec.name or spec.layer or spec.role,
+                hint_en="Declare the layer's CRS: in the desktop app Layer properties → Source CRS, in the project "
+                        f"file source_crs = \"EPSG:…\", or --set {spec.role or 'ROLE'}.source_crs=EPSG:…; or add the .prj.",
+                hint_zh="请声明该图层的坐标系：桌面版中右键图层 →“图层属性…”→“源坐标系”，或在项目文件中写 "
+                        f"source_crs = \"EPSG:…\"，或命令行 --set {spec.role or '角色'}.source_crs=EPSG:…；也可补充 .prj 文件。",
             )
             if strict:
                 raise err
