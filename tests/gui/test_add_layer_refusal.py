@@ -35,3 +35,31 @@ def test_dropped_table_is_refused(window, tmp_path) -> None:
     window.ops.add_paths([csv])
     assert window.model.entries == []
     assert "人口.csv" in window.statusBar().currentMessage()
+
+
+def test_add_dialog_offers_only_the_roles_that_fit(qtbot, tmp_path) -> None:
+    """A line file is offered line roles only, a raster raster roles only (the role list of issue 13)."""
+    import geopandas as gpd
+    import numpy as np
+    import pyogrio
+    import rasterio
+    import shapely
+
+    from greenplan.gui.dialogs.add_layer_dialog import AddLayerDialog
+
+    lines = tmp_path / "道路 dl.gpkg"
+    pyogrio.write_dataframe(gpd.GeoDataFrame({"class": ["arterial"]}, geometry=[shapely.LineString([(0, 0), (10, 0)])],
+                                             crs="EPSG:4544"), lines, layer="roads")
+    tif = tmp_path / "ndvi.tif"
+    with rasterio.open(tif, "w", driver="GTiff", width=4, height=4, count=1, dtype="float32", crs="EPSG:4544",
+                       transform=rasterio.transform.from_origin(500000, 4250000, 10, 10)) as ds:
+        ds.write(np.full((1, 4, 4), 0.5, dtype="float32"))
+    d = AddLayerDialog(str(tmp_path))
+    qtbot.addWidget(d)
+    d.set_path(lines)
+    offered = {d.role_combo.itemData(i) for i in range(d.role_combo.count())}
+    assert {"roads", "rivers"} <= offered and not offered & {"land_use", "admin_units", "vegetation_raster", "dsm_raster"}
+    assert d.role_combo.currentData() == "roads"
+    d.set_path(tif)
+    offered = {d.role_combo.itemData(i) for i in range(d.role_combo.count())}
+    assert offered == {None, "vegetation_raster", "dsm_raster"}

@@ -144,12 +144,17 @@ class AddLayerDialog(QDialog):
                                                   self.tr("Role")), strict=True):
             label.setText(text)
         self.encoding_box.setTitle(self.tr("Attribute encoding"))
-        current = self.role_combo.currentData()
+        self._fill_roles(self.role_combo.currentData())
+
+    def _fill_roles(self, current: str | None) -> None:
+        """The roles offered: only those whose geometry fits the chosen layer (all before one is read)."""
+        allowed = getattr(self, "allowed_roles", None)
         self.role_combo.clear()
         self.role_combo.addItem(self.tr("(reference layer, no role)"), None)
         zh = current_language() == "zh"
         for role in ROLES.values():
-            self.role_combo.addItem(role.zh if zh else role.en, role.id)
+            if allowed is None or role.id in allowed:
+                self.role_combo.addItem(role.zh if zh else role.en, role.id)
         self.role_combo.setCurrentIndex(max(0, self.role_combo.findData(current)))
 
     def changeEvent(self, event) -> None:  # noqa: N802
@@ -188,7 +193,14 @@ class AddLayerDialog(QDialog):
             return
         spec = self.candidates[index]
         self.name_edit.setText(spec.name)
-        self.role_combo.setCurrentIndex(max(0, self.role_combo.findData(spec.role)))
+        from greenplan.app.layer_props import layer_facts, roles_for
+
+        try:  # the file's header and a few rows: raster roles for rasters, vector roles by geometry
+            facts = layer_facts(spec, samples=0)
+            self.allowed_roles = None if facts.error else set(roles_for(facts))
+        except Exception:  # noqa: BLE001 - unreadable here: every role stays offered, loading reports why
+            self.allowed_roles = None
+        self._fill_roles(spec.role)
 
     def _inspect_encoding(self, path: Path) -> None:
         self.encoding_info = None
