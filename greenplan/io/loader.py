@@ -253,8 +253,8 @@ def _apply_declared(index: int, spec: LayerSpec, report: LayerReport, declared: 
         reason_en=f"{key} = \"{declared.text}\" ({file_en})", reason_zh=f"{key} = \"{declared.text}\"（{file_zh}）",
     )
     report.add("info", "crs_declared",
-               f"CRS declared by {key}: {declared.label} ({declared.name}); {file_en}, overridden{shift_en}.",
-               f"坐标系由 {key} 指定：{declared.label}（{declared.name}）；{file_zh}，已按指定处理{shift_zh}。",
+               f"The layer's source CRS is set to {declared.label} ({declared.name}; {key}); {file_en}, overridden{shift_en}.",
+               f"该图层的源坐标系已指定为 {declared.label}（{declared.name}；{key}）；{file_zh}，已按指定处理{shift_zh}。",
                crs=declared.label, file_crs=file_label, datum=declared.datum)
     return gdf, raster
 
