@@ -264,11 +264,23 @@ class AnalysisContext:
 
     # -- notes -------------------------------------------------------------------
 
-    def feature_frame(self, parts: list[pd.DataFrame], cols: list[str]) -> gpd.GeoDataFrame:
+    def feature_frame(self, parts: list[pd.DataFrame], cols: list[str], layer: str | None = None) -> gpd.GeoDataFrame:
         """An indicator's feature layer: ``parts`` joined, columns ``cols`` (one of them
-        ``geometry``), in the working CRS; empty with those columns when there are no parts."""
+        ``geometry``), in the working CRS; empty with those columns when there are no parts.
+
+        A conflict ``layer`` (:data:`greenplan.analysis.conflicts.PREFIX`) is numbered: its
+        patches get ``patch_id``, ``township``, ``area_mu``, ``x``, ``y``, ``cause`` and
+        ``rule`` first (:func:`greenplan.analysis.conflicts.number_patches`).
+        """
+        from greenplan.analysis.conflicts import PATCH_COLUMNS, PREFIX, number_patches
+
+        if layer in PREFIX:
+            cols = PATCH_COLUMNS + [c for c in cols if c not in PATCH_COLUMNS]
         df = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame({c: [] for c in cols})
+        if layer in PREFIX and parts:
+            df = number_patches(df, layer, self.units)
         return gpd.GeoDataFrame(df[cols], geometry="geometry", crs=self.crs)
+
     def add_notes(self, notes: list[str]) -> None:
         with self._notes_lock:
             for n in notes:

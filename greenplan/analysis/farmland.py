@@ -55,8 +55,8 @@ def twins(a: np.ndarray, b: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return i[eq], j[eq]
 
 
-def _frame(ctx: AnalysisContext, data: dict, cols: list[str]) -> gpd.GeoDataFrame:
-    return ctx.feature_frame([pd.DataFrame(data)] if len(data.get("geometry", [])) else [], cols)
+def _frame(ctx: AnalysisContext, data: dict, cols: list[str], layer: str | None = None) -> gpd.GeoDataFrame:
+    return ctx.feature_frame([pd.DataFrame(data)] if len(data.get("geometry", [])) else [], cols, layer)
 
 
 def farmland_nonfarm_use(ctx: AnalysisContext) -> Computed:
@@ -134,7 +134,7 @@ def farmland_nonfarm_use(ctx: AnalysisContext) -> Computed:
             "geometry": geom,
         }
     cols = ["source_id", "code", "bucket", "area_m2", "is_sliver", "geometry"]
-    return Computed(ind, by_unit, {"farmland_nonfarm_use": _frame(ctx, feats, cols)})
+    return Computed(ind, by_unit, {"farmland_nonfarm_use": _frame(ctx, feats, cols, "farmland_nonfarm_use")})
 
 
 def farmland_greening_conflict(ctx: AnalysisContext) -> Computed:
@@ -192,4 +192,4 @@ def farmland_greening_conflict(ctx: AnalysisContext) -> Computed:
             )
         )
     cols = ["source", "class", "name", "area_m2", "is_sliver", "geometry"]
-    return Computed(ind, by_unit, {"farmland_greening_conflict": ctx.feature_frame(frames, cols)})
+    return Computed(ind, by_unit, {"farmland_greening_conflict": ctx.feature_frame(frames, cols, "farmland_greening_conflict")})

@@ -56,7 +56,7 @@ def _features(ctx: AnalysisContext, rows_pieces: list[dict]) -> gpd.GeoDataFrame
             )
         )
     cols = ["cause", "source_id", "code", "activity_type", "approved", "area_m2", "geometry"]
-    return ctx.feature_frame(frames, cols)
+    return ctx.feature_frame(frames, cols, "redline_occupation")
 
 
 def eco_redline_occupation(ctx: AnalysisContext) -> Computed:
@@ -200,4 +200,4 @@ def redline_overlaps(ctx: AnalysisContext) -> Computed:
             value_null=bool(missing_roles),
         )
     cols = ["pair", "area_m2", "is_sliver", "geometry"]
-    return Computed(ind, by_unit, {"control_line_overlaps": ctx.feature_frame(feats, cols)})
+    return Computed(ind, by_unit, {"control_line_overlaps": ctx.feature_frame(feats, cols, "control_line_overlaps")})

@@ -115,8 +115,10 @@ def indicator_rows(indicators: Mapping[str, Mapping[str, Any]], lang: str) -> li
 def conflict_table(features: Mapping[str, Any], lang: str):
     """All explaining features in one table: (DataFrame of texts, geometries, layer names).
 
-    Columns: kind, details (the first attribute columns), area. Whole-column: one frame
-    per feature layer, concatenated.
+    Columns: patch_id (the conflict number, ``HX-001``, as in ``conflicts.csv`` and
+    ``results.gpkg``; empty for layers that are not numbered, e.g. idle land), kind,
+    details (the first attribute columns), area. Whole-column: one frame per feature
+    layer, concatenated.
     """
     import pandas as pd
     import shapely
@@ -129,12 +131,15 @@ def conflict_table(features: Mapping[str, Any], lang: str):
         zh, en = FEATURE_LABELS[name]
         g = np.asarray(gdf.geometry.array)
         areas = gdf["area_m2"].to_numpy(dtype=float) if "area_m2" in gdf.columns else shapely.area(g)
-        others = [c for c in gdf.columns if c not in (gdf.geometry.name, "area_m2")][:4]
+        skip = (gdf.geometry.name, "patch_id", "area_m2", "area_mu", "x", "y", "rule")
+        others = [c for c in gdf.columns if c not in skip][:4]
         details = pd.Series([""] * len(gdf), dtype="string")
         for c in others:  # a few columns, each whole
             text = f"{c}=" + gdf[c].astype("string").fillna("").reset_index(drop=True)
             details = text if c == others[0] else details + "  " + text
+        ids = gdf["patch_id"].astype("string").fillna("").to_numpy() if "patch_id" in gdf.columns else [""] * len(gdf)
         frames.append(pd.DataFrame({
+            "patch_id": ids,
             "kind": zh if lang == "zh" else en,
             "details": details.to_numpy(),
             "area": [format_area(a, lang) for a in areas.tolist()],
@@ -142,7 +147,7 @@ def conflict_table(features: Mapping[str, Any], lang: str):
         geoms.append(g)
         layers += [name] * len(gdf)
     if not frames:
-        return pd.DataFrame({"kind": [], "details": [], "area": []}), np.zeros(0, dtype=object), []
+        return pd.DataFrame({"patch_id": [], "kind": [], "details": [], "area": []}), np.zeros(0, dtype=object), []
     return pd.concat(frames, ignore_index=True), np.concatenate(geoms), layers
 
 

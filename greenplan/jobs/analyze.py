@@ -5,7 +5,9 @@ Writes into ``out_dir``:
 - ``indicators.json``: the document of ``shared/indicators.md`` (schema ``greenplan.indicators/1``);
 - ``indicators.csv`` and ``indicators.xlsx``: the same numbers as tables (Chinese headers);
 - ``results.gpkg``: the explaining features (red line occupation, control-line overlaps,
-  farmland conflicts, idle land with its computed class), GeoPackage 1.2.
+  farmland conflicts, idle land with its computed class), GeoPackage 1.2;
+- ``conflicts.csv`` and ``conflicts.xlsx``: the conflict register, one row per numbered
+  patch (``patch_id`` as in results.gpkg; :mod:`greenplan.analysis.conflicts`).
 
 Every file is written atomically; a failure leaves earlier outputs as they were.
 """
@@ -193,7 +195,8 @@ def compute_project_indicators(
 
 
 def run_analyze(project: Project, out_dir: Path, *, feedback: Feedback | None = None) -> AnalyzeOutputs:
-    """Compute the indicators of ``project`` and write the four outputs to ``out_dir``."""
+    """Compute the indicators of ``project`` and write the outputs to ``out_dir`` (the
+    conflict register only when a conflict check ran)."""
     from greenplan.io.writers import write_gpkg_layers
     from greenplan.jobs.indicator_tables import write_indicators_csv, write_indicators_xlsx
 
@@ -211,6 +214,13 @@ def run_analyze(project: Project, out_dir: Path, *, feedback: Feedback | None = 
     write_indicators_csv(doc, files["csv"])
     tables = {FEATURE_TITLES.get(k, k): v for k, v in features.items() if v is not None}
     write_indicators_xlsx(doc, files["xlsx"], conflicts=tables)
+    from greenplan.analysis.conflicts import PREFIX, REGISTER_COLUMNS, register_rows
+    from greenplan.io.writers import write_table_csv
+
+    if any(features.get(k) is not None for k in PREFIX):  # a conflict check ran (maybe with none found)
+        register = register_rows(features)
+        files["conflicts_csv"] = write_table_csv(out_dir / "conflicts.csv", REGISTER_COLUMNS, register)
+        files["conflicts_xlsx"] = write_register_xlsx(register, out_dir / "conflicts.xlsx")
     gpkg_layers = {k: v for k, v in features.items() if v is not None and "geometry" in getattr(v, "columns", [])}
     if gpkg_layers:
         write_gpkg_layers(files["gpkg"], gpkg_layers)
@@ -218,3 +228,36 @@ def run_analyze(project: Project, out_dir: Path, *, feedback: Feedback | None = 
         del files["gpkg"]
     feedback.step(100, 100, "完成 / done")
     return AnalyzeOutputs(document=doc, files=files, features=features)
+
+
+def write_register_xlsx(rows: list[dict[str, Any]], path: Path) -> Path:
+    """The conflict register as a workbook (one sheet 冲突图斑登记表), written atomically."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Alignment, Font
+
+    from greenplan.analysis.conflicts import REGISTER_COLUMNS
+    from greenplan.core.atomic import atomic_path
+
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "冲突图斑登记表"
+    ws.append([zh for _, zh in REGISTER_COLUMNS])
+    for c in ws[1]:
+        c.font = Font(bold=True)
+        c.alignment = Alignment(horizontal="center")
+    for r in rows:
+        ws.append([r.get(k) for k, _ in REGISTER_COLUMNS])
+    formats = {"area_m2": "#,##0.00", "area_mu": "#,##0.0000", "x": "0.000", "y": "0.000"}
+    widths = {"patch_id": 10, "type": 20, "township": 14, "area_m2": 14, "area_mu": 12, "x": 14, "y": 14, "cause": 22, "rule": 60}
+    for j, (k, _) in enumerate(REGISTER_COLUMNS, start=1):
+        letter = ws.cell(row=1, column=j).column_letter
+        ws.column_dimensions[letter].width = widths.get(k, 12)
+        if k in formats:
+            for (cell,) in ws.iter_rows(min_row=2, min_col=j, max_col=j):
+                cell.number_format = formats[k]
+    ws.freeze_panes = "A2"
+    ws.print_title_rows = "1:1"
+    ws.page_setup.orientation = "landscape"
+    with atomic_path(path) as tmp:
+        wb.save(tmp)
+    return path

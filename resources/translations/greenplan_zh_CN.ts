@@ -913,6 +913,10 @@
         <translation>标准值</translation>
     </message>
     <message>
+        <source>No.</source>
+        <translation>编号</translation>
+    </message>
+    <message>
         <source>Grade</source>
         <translation>等级</translation>
     </message>

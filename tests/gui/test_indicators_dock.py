@@ -81,7 +81,8 @@ def test_clicking_an_occupation_row_zooms_and_highlights(qtbot, opened, build):
            "by_unit": []}
     w.indicators.show_result(doc, {"redline_occupation": occ})
     assert w.indicators.conflict_model.rowCount() == 1
-    assert w.indicators.conflict_model.data(w.indicators.conflict_model.index(0, 2)) == "2,000.0 m²"
+    assert w.indicators.conflict_model.data(w.indicators.conflict_model.index(0, 3)) == "2,000.0 m²"
+    assert w.indicators.conflict_model.data(w.indicators.conflict_model.index(0, 0)) == ""  # not numbered (no patch_id)
     w.indicators._overview_clicked(0, 0)  # the red-line occupation indicator row
     assert len(w.model.highlight) == 1 and w.model.highlight[0].equals(piece)
     x0, y0, x1, y1 = w.canvas.view.extent()

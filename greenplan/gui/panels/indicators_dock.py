@@ -192,7 +192,7 @@ class IndicatorsDock(RunControls, QWidget):
 
     def _fill_conflicts(self, lang: str) -> None:
         df, geoms, layers = conflict_table(self.features, lang)
-        df.columns = [self.tr("Kind"), self.tr("Details"), self.tr("Area")]
+        df.columns = [self.tr("No."), self.tr("Kind"), self.tr("Details"), self.tr("Area")]
         self.conflict_model = FrameTableModel(df, self)
         self.conflict_geoms, self.conflict_layers = geoms, layers
         self.conflicts.setModel(self.conflict_model)
@@ -211,7 +211,8 @@ class IndicatorsDock(RunControls, QWidget):
         if self.conflict_model is None or not index.isValid():
             return
         src = int(self.conflict_model.source_rows([index.row()])[0])
-        self._highlight(self.conflict_geoms[src:src + 1], str(self.conflict_model.df.iloc[src, 0]))
+        df = self.conflict_model.df
+        self._highlight(self.conflict_geoms[src:src + 1], f"{df.iloc[src, 0]} {df.iloc[src, 1]}".strip())
 
     def _highlight(self, geoms, label: str) -> None:
         import shapely
