@@ -109,7 +109,7 @@ def is_up_to_date(path: Path, fmt: str, digest: str, manifest: Mapping[str, str]
     return all(p.is_file() and _mtime(p) > newer_than for p in files)
 
 
-def write_combined_pdf(path: Path, pages: Sequence[tuple[str, str, Path]]) -> Path:
+def write_combined_pdf(path: Path, pages: Sequence[tuple[str, str, Path]], front: Any = None) -> Path:
     """Merge one-page map PDFs into ``path`` (atomically), with a bookmark per township and
     under it one per theme.
 
@@ -117,10 +117,22 @@ def write_combined_pdf(path: Path, pages: Sequence[tuple[str, str, Path]]) -> Pa
     ----------
     pages : sequence of (township label, theme title, pdf path)
         In the order wanted (townships together).
+    front : greenplan.render.atlas_pages.AtlasFront, optional
+        When given, a cover page and the contents page(s) come first (bookmarks 封面, 目录),
+        drawn on the same paper; the sheets' bookmarks point at their pages after them.
     """
     from pypdf import PdfReader, PdfWriter
 
     writer = PdfWriter()
+    if front is not None:
+        import io
+
+        from greenplan.render.atlas_pages import front_matter_pdf
+
+        data, n_contents = front_matter_pdf(front, [(unit, theme) for unit, theme, _ in pages])
+        writer.append(PdfReader(io.BytesIO(data)), import_outline=False)
+        writer.add_outline_item(title="封面", page_number=0)
+        writer.add_outline_item(title="目录", page_number=1)
     parents: dict[str, Any] = {}
     for unit, theme, pdf in pages:
         start = len(writer.pages)
@@ -173,7 +185,7 @@ def write_index_xlsx(path: Path, rows: Sequence[Mapping[str, Any]], title: str) 
 
 
 def combine_pdfs(out_dir: Path, name: str, pages: Sequence[tuple[str, str, Mapping[str, Any]]],
-                 manifest: dict[str, str], force: bool) -> tuple[dict[str, Any], Path | None]:
+                 manifest: dict[str, str], force: bool, front: Any = None) -> tuple[dict[str, Any], Path | None]:
     """(Re)write the combined PDF ``out_dir/name`` unless it is up to date.
 
     Parameters
@@ -183,6 +195,8 @@ def combine_pdfs(out_dir: Path, name: str, pages: Sequence[tuple[str, str, Mappi
         ones are left out.
     manifest : dict
         Updated: the combined PDF's entry is the hash of its pages' entries.
+    front : greenplan.render.atlas_pages.AtlasFront, optional
+        Cover and contents first (see :func:`write_combined_pdf`); part of the hash.
 
     Returns
     -------
@@ -195,7 +209,8 @@ def combine_pdfs(out_dir: Path, name: str, pages: Sequence[tuple[str, str, Mappi
     record = {"unit_code": "", "unit_name": "全部乡镇", "theme_title": "乡镇专题图集（合并）", "format": "pdf",
               "path": name, "error": ""}
     path = out_dir / name
-    digest = options_hash([(rel, manifest.get(rel)) for _, _, rel in ok])
+    digest = options_hash([(rel, manifest.get(rel)) for _, _, rel in ok]
+                          + ([repr(front)] if front is not None else []))
     newest = max((_mtime(out_dir / rel) for _, _, rel in ok), default=0.0)
     if not ok:
         status, record["error"] = "failed", "没有可合并的 PDF 地图 / no PDF map to combine"
@@ -203,7 +218,7 @@ def combine_pdfs(out_dir: Path, name: str, pages: Sequence[tuple[str, str, Mappi
         status = "skipped"
     else:
         try:
-            write_combined_pdf(path, [(unit, theme, out_dir / rel) for unit, theme, rel in ok])
+            write_combined_pdf(path, [(unit, theme, out_dir / rel) for unit, theme, rel in ok], front)
             status = "written"
             manifest[name] = digest
         except Exception as exc:  # noqa: BLE001 - the maps are written; say what went wrong

@@ -342,7 +342,10 @@ def run_batch(project: Project | str | os.PathLike, out_dir: str | os.PathLike, 
     if "pdf" in fmts:
         pages = [(" ".join(v for v in (u["code"], u["name"]) if v) or f"FID{u['fid']}", th.title, o)
                  for u, th, outs in planned for o in outs if o["format"] == "pdf"]
-        record, result.combined = bo.combine_pdfs(out_dir, COMBINED_NAME, pages, manifest, force)
+        from greenplan.render.atlas_pages import atlas_front
+
+        record, result.combined = bo.combine_pdfs(out_dir, COMBINED_NAME, pages, manifest, force,
+                                                  atlas_front(project, paper, orientation))
         result.records.append({**record, "theme": ",".join(th.id for th in theme_list)})
     result.manifest = bo.write_manifest(out_dir, manifest)
     result.index_csv = bo.write_index_csv(out_dir / "index.csv", result.records)

@@ -75,7 +75,7 @@ def test_batch_exit_1_names_the_failed_township_and_writes_the_others(county, tm
     rows = list(csv.DictReader((out / "index.csv").read_text(encoding="utf-8-sig").splitlines()[1:]))
     assert [(r["unit_name"], r["format"], r["status"]) for r in rows if r["status"] == "failed"] == [
         ("乙镇", "pdf", "failed"), ("乙镇", "png", "failed")]
-    assert len(pypdf.PdfReader(out / "乡镇专题图集.pdf").pages) == 2
+    assert len(pypdf.PdfReader(out / "乡镇专题图集.pdf").pages) == 2 + 2  # cover, contents, the two sheets
     # rerun: the others are up to date, the broken one still fails
     assert run_cli("batch", county, "--themes", "control_lines", "--formats", "pdf,png", "--out", out, "--dpi", "30",
                    "--jobs", "1", "--quiet") == 1

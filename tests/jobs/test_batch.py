@@ -91,15 +91,15 @@ def test_combined_pdf_has_township_order_and_bookmarks(first_run) -> None:
     out, result = first_run
     assert result.combined == out / COMBINED_NAME
     reader = pypdf.PdfReader(out / COMBINED_NAME)
-    texts = [p.extract_text() for p in reader.pages]
+    texts = [p.extract_text() for p in reader.pages][2:]  # after the cover and contents (test_atlas_pages.py)
     expected = [f"{name}{title}" for name in TOWNS.values() for title in TITLES.values()]
     assert len(texts) == 4 and all(e in t for e, t in zip(expected, texts, strict=True))
     outline = reader.outline
-    assert [o.title for o in outline if not isinstance(o, list)] == ["510123001 城关街道", "510123004 青龙镇"]
+    assert [o.title for o in outline if not isinstance(o, list)] == ["封面", "目录", "510123001 城关街道", "510123004 青龙镇"]
     children = [[c.title for c in o] for o in outline if isinstance(o, list)]
     assert children == [list(TITLES.values())] * 2
     # each theme bookmark opens its page
-    assert [reader.get_destination_page_number(c) for o in outline if isinstance(o, list) for c in o] == [0, 1, 2, 3]
+    assert [reader.get_destination_page_number(c) for o in outline if isinstance(o, list) for c in o] == [2, 3, 4, 5]
 
 
 def test_index_and_manifest_list_every_output(first_run) -> None:
@@ -190,7 +190,8 @@ def test_a_broken_township_fails_alone_in_worker_processes(broken_county, tmp_pa
     summary = result.summary()
     assert "失败 4 个" in summary and "2 乙镇" in summary and "4 丁镇" in summary
     reader = pypdf.PdfReader(out / COMBINED_NAME)
-    assert len(reader.pages) == 2 and [o.title for o in reader.outline if not isinstance(o, list)] == ["1 甲镇", "3 丙镇"]
+    assert len(reader.pages) == 2 + 2 and [o.title for o in reader.outline if not isinstance(o, list)] == [
+        "封面", "目录", "1 甲镇", "3 丙镇"]
 
 
 class PicklingExecutor(cf.Executor):
@@ -231,7 +232,7 @@ def test_any_executor_runs_plain_tasks_and_an_unwritable_output_fails_alone(tmp_
     status = {(r["unit_name"], r["format"]): r for r in result.records}
     assert status[("城关街道", "png")]["status"] == "failed" and "Error" in status[("城关街道", "png")]["error"]
     assert status[("城关街道", "pdf")]["status"] == "written" and status[("青龙镇", "png")]["status"] == "written"
-    assert result.exit_code == 1 and len(pypdf.PdfReader(out / COMBINED_NAME).pages) == 2
+    assert result.exit_code == 1 and len(pypdf.PdfReader(out / COMBINED_NAME).pages) == 2 + 2  # cover, contents
 
 
 def test_cancel_stops_before_the_next_map(small_county, tmp_path) -> None:

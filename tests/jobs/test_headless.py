@@ -38,8 +38,8 @@ def test_main_job_writes_check_indicators_and_township_maps(county, tmp_path, ca
     for theme in MAP_THEMES:
         assert sorted(p.name for p in (out / "maps" / theme).glob("*.png")) == ["1_甲镇.png", "2_乙镇.png"]
     combined = pypdf.PdfReader(out / "maps" / "乡镇专题图集.pdf")
-    assert len(combined.pages) == 2 * len(MAP_THEMES)
-    assert "3.00 公顷" in combined.pages[0].extract_text()  # 甲镇's E ∩ F on its control-lines map
+    assert len(combined.pages) == 2 + 2 * len(MAP_THEMES)  # cover, contents, the sheets
+    assert "3.00 公顷" in combined.pages[2].extract_text()  # 甲镇's E ∩ F on its control-lines map
     assert "written" in capsys.readouterr().out  # the batch summary
 
 
