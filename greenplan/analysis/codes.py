@@ -33,7 +33,12 @@ import pandas as pd
 from greenplan.core.errors import SettingError
 from greenplan.core.resources import load_resource_toml
 
-CATEGORIES = ("farmland", "vegetation", "park_green", "green_space", "construction", "residential", "water", "other")
+#: the categories that decide whether a code is known (a code in none of them is unknown)
+BASE_CATEGORIES = ("farmland", "vegetation", "park_green", "green_space", "construction", "residential", "water", "other")
+#: subsets of vegetation read only by forest_coverage / forest_grass_coverage (estimates from
+#: codes, ``shared/domain.md`` §7.5); they never make a code known nor show as what it counts as
+SUB_CATEGORIES = ("forest", "woodland", "grassland")
+CATEGORIES = (*BASE_CATEGORIES, *SUB_CATEGORIES)
 _SUFFIX = re.compile(r"[A-Z]+$")
 #: the normalised code of a parcel a class mapping marked ``ignore``
 IGNORED = "IGNORE"
@@ -101,8 +106,9 @@ class CodeTable:
             return code
         return _SUFFIX.sub("", code)
 
-    def categories_of(self, code: str) -> tuple[str, ...]:
-        """Categories of one normalized code (empty: unknown).
+    def categories_of(self, code: str, *, sub: bool = False) -> tuple[str, ...]:
+        """Categories of one normalized code (empty: unknown); with ``sub``, the subsets
+        (``forest``, ``woodland``, ``grassland``) too, for codes in a base category.
 
         Examples
         --------
@@ -111,11 +117,16 @@ class CodeTable:
         (('vegetation',), ('construction', 'residential'), ('vegetation', 'park_green', 'green_space'))
         >>> t.categories_of("0810A"), t.categories_of("09"), t.categories_of("9999")
         (('green_space',), ('construction',), ())
+        >>> t.categories_of("0301", sub=True), t.categories_of("0305", sub=True)
+        (('vegetation', 'forest', 'woodland'), ('vegetation', 'woodland'))
         """
         base = self.base_code(code)
         if not base:
             return ()
-        return tuple(cat for cat, rule in self.rules.items() if rule.matches(base))
+        cats = tuple(cat for cat in BASE_CATEGORIES if self.rules[cat].matches(base))
+        if not sub or not cats:  # a subset never makes an unknown code known
+            return cats
+        return cats + tuple(cat for cat in SUB_CATEGORIES if self.rules[cat].matches(base))
 
     def classify(self, values: Iterable[Any] | pd.Series) -> CodeClasses:
         """Categories of every parcel code (see :class:`CodeClasses`)."""
@@ -130,7 +141,7 @@ class CodeTable:
             norm = [_erdiao_text(v) for v in uniq]
         member = np.zeros((len(uniq) + 1, len(CATEGORIES)), dtype=bool)  # last row: missing code
         for i, c in enumerate(norm):
-            cats = self.categories_of(c)
+            cats = self.categories_of(c, sub=True)
             for cat in cats:
                 member[i, CATEGORIES.index(cat)] = True
         idx = np.where(inv < 0, len(uniq), inv)
@@ -190,7 +201,7 @@ class CodeClasses:
     def __post_init__(self) -> None:
         # asked for by several indicators on 100,000 parcels: computed once
         self._ignored = np.asarray(self.codes == IGNORED, dtype=bool)
-        self._unknown = ~self.member.any(axis=1) & ~self._ignored
+        self._unknown = ~self.member[:, : len(BASE_CATEGORIES)].any(axis=1) & ~self._ignored
 
     @property
     def ignored(self) -> np.ndarray:

@@ -21,6 +21,7 @@ from greenplan.analysis.boundary import urban_boundary_utilization
 from greenplan.analysis.context import TABLE_MIN, AnalysisContext
 from greenplan.analysis.coverage import green_coverage_raster, green_coverage_vector
 from greenplan.analysis.farmland import farmland_greening_conflict, farmland_nonfarm_use
+from greenplan.analysis.forest import forest_coverage, forest_grass_coverage
 from greenplan.analysis.green_space import (
     green_space_ratio,
     park_green_per_capita,
@@ -47,6 +48,8 @@ INDICATORS: dict[str, Callable[[AnalysisContext], Computed]] = {
     "farmland_nonfarm_use": farmland_nonfarm_use,
     "farmland_greening_conflict": farmland_greening_conflict,
     "idle_land": idle_land,
+    "forest_coverage": forest_coverage,
+    "forest_grass_coverage": forest_grass_coverage,
 }
 assert tuple(INDICATORS) == KEYS
 
@@ -64,6 +67,8 @@ START_ORDER = (
     "eco_redline_occupation",
     "redline_overlaps",
     "farmland_greening_conflict",
+    "forest_coverage",
+    "forest_grass_coverage",
 )
 assert set(START_ORDER) == set(KEYS)
 

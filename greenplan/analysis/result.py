@@ -32,6 +32,8 @@ KEYS = (
     "farmland_nonfarm_use",
     "farmland_greening_conflict",
     "idle_land",
+    "forest_coverage",
+    "forest_grass_coverage",
 )
 
 UNIT_RATIO = "ratio"

@@ -13,6 +13,7 @@ from __future__ import annotations
 import numpy as np
 
 from greenplan.analysis.context import AnalysisContext
+from greenplan.analysis.forest import AREA, county_area
 from greenplan.analysis.result import Computed, Indicator
 
 #: indicator key → (mask, {role whose classes it reads: bound of the value when some are unknown})
@@ -26,6 +27,10 @@ CLASS_READERS: dict[str, tuple[str, dict[str, str | None]]] = {
     "eco_redline_occupation": ("E", {"land_use": "lower"}),
     "urban_boundary_utilization": ("U", {"land_use": "lower"}),
     "farmland_nonfarm_use": ("F", {"land_use": "upper"}),
+    # A (the unit; the county: union of admin units) is the piece set forest.county_area caches;
+    # an unknown code may be forest or grass land: the values are lower bounds
+    "forest_coverage": ("A", {"land_use": "lower"}),
+    "forest_grass_coverage": ("A", {"land_use": "lower"}),
 }
 
 UNGRADED = "unknown_codes"
@@ -82,6 +87,8 @@ def apply_unknown_share(ctx: AnalysisContext, key: str, computed: Computed) -> N
         for ind in [computed.overall, *units]:
             ind.extra["unknown_share"] = 0.0
         return
+    if mask == AREA:
+        county_area(ctx)  # named piece set "A": built (and cached) before unknown_in asks for it
     pieces, m = ctx.unknown_in(tuple(sorted(unknown)), mask)
     if m is None:
         return

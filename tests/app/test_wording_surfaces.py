@@ -40,6 +40,14 @@ CASES = {
     "idle_land": (
         {"value": 31, "unit": "count", "threshold": None, "grade": None, "pass": None, "notes": []},
         "闲置土地", "31 宗", "—"),
+    "forest_coverage": (  # informational: an estimate from land-use codes, never graded
+        {"value": 0.17384, "unit": "ratio", "threshold": None, "grade": None, "pass": None, "unknown_share": 0.0,
+         "notes": ["按地类估算（不含国家特别规定灌木林地与四旁树） / estimate from land-use codes"]},
+        "森林覆盖率（按地类估算）", "17.38%", "—"),
+    "forest_grass_coverage": (
+        {"value": 0.28652, "unit": "ratio", "threshold": None, "grade": None, "pass": None, "unknown_share": 0.0,
+         "notes": ["按地类估算（不含国家特别规定灌木林地与四旁树） / estimate from land-use codes"]},
+        "林草覆盖率（按地类估算）", "28.65%", "—"),
 }
 
 DOC = {

@@ -32,7 +32,7 @@ NDVI = sample_dir() / "ndvi_10m.tif"
 KEYS = {
     "green_coverage_vector", "green_coverage_raster", "green_space_ratio", "park_green_per_capita",
     "park_service_coverage", "eco_redline_occupation", "urban_boundary_utilization", "redline_overlaps",
-    "farmland_nonfarm_use", "farmland_greening_conflict", "idle_land",
+    "farmland_nonfarm_use", "farmland_greening_conflict", "idle_land", "forest_coverage", "forest_grass_coverage",
 }
 
 
