@@ -110,3 +110,18 @@ def register_layers() -> tuple[str, ...]:
     from greenplan.analysis.conflicts import PREFIX
 
     return tuple(PREFIX)
+
+
+def test_conflicts_map_labels_patches_with_their_numbers(small) -> None:
+    """The conflicts map's styles label each patch wide enough for a label with its ``patch_id``."""
+    from greenplan.render.draw import prepare_layer
+    from greenplan.render.styles import resolve_style
+
+    occ = small.features["redline_occupation"]
+    extent = tuple(occ.total_bounds + [-100, -100, 100, 100])
+    d = prepare_layer(occ, resolve_style("redline_occupation"), extent=extent, pixel_size=1.0, dpi=100.0)
+    assert sorted(t for _, _, t, _ in d.labels) == ["HX-001", "HX-002"]
+    gc = small.features["farmland_greening_conflict"]
+    d = prepare_layer(gc, resolve_style("farmland_conflicts"), extent=tuple(gc.total_bounds + [-10, -10, 10, 10]),
+                      pixel_size=1.0, dpi=100.0)
+    assert [t for _, _, t, _ in d.labels] == ["NT-001"]
