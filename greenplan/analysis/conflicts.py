@@ -32,6 +32,8 @@ import numpy as np
 import pandas as pd
 import shapely
 
+from greenplan.core.settings import NOISE_M2
+
 #: feature layer -> number prefix
 PREFIX = {
     "redline_occupation": "HX",
@@ -116,8 +118,12 @@ def number_patches(df: pd.DataFrame, layer: str, units: Any = None) -> pd.DataFr
     ``units`` is :class:`~greenplan.analysis.context.Units` (or None: no townships).
     """
     geoms = np.asarray(df["geometry"].array if hasattr(df["geometry"], "array") else df["geometry"], dtype=object)
-    n = len(df)
     area = df["area_m2"].to_numpy(dtype=float) if "area_m2" in df else shapely.area(geoms)
+    # pieces under a square millimetre are floating-point noise where boundaries coincide: never listed
+    real = ~(area < NOISE_M2)
+    if not real.all():
+        df, geoms, area = df[real], geoms[real], area[real]
+    n = len(df)
     pts = shapely.point_on_surface(geoms) if n else np.empty(0, dtype=object)
     x = shapely.get_x(pts) if n else np.empty(0)
     y = shapely.get_y(pts) if n else np.empty(0)
