@@ -117,6 +117,11 @@ def show_error(parent: QWidget | None, exc: BaseException, context: str = "") ->
                             QMessageBox.ButtonRole.ActionRole)
         fix.setObjectName("openLayerProperties")
         fix.clicked.connect(lambda _c=False, name=exc.layer: opener(name))
+    return _show(box, parent)
+
+
+def _show(box: QMessageBox, parent: QWidget | None) -> QMessageBox:
+    """Open ``box`` window-modal without blocking; one without a parent is kept alive until closed."""
     box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
     if parent is None:
         _open.append(box)
@@ -142,12 +147,7 @@ def open_folder(parent: QWidget | None, folder: str | Path) -> QMessageBox | Non
                 + f"\n{folder}")
     box.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
     box.setStandardButtons(QMessageBox.StandardButton.Ok)
-    box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-    if parent is None:
-        _open.append(box)
-        box.finished.connect(lambda *_: _open.remove(box) if box in _open else None)
-    box.open()
-    return box
+    return _show(box, parent)
 
 
 def install_excepthook(parent_getter=lambda: None) -> None:
