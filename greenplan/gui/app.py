@@ -80,18 +80,27 @@ def _wait(signal_owner_done, timeout_s: float) -> bool:
     return True
 
 
+def _settle(window, timeout_s: float) -> bool:
+    """Deliver queued results, then wait until ``window`` has no worker running."""
+    QCoreApplication.processEvents()
+    return _wait(lambda: not window.busy(), timeout_s)
+
+
 def self_test(window, project: Path, timeout_s: float = 120.0) -> int:
     """Open ``project`` in ``window``, wait for the first render, report; returns 0 on success."""
     worker = window.ops.open_project(project, ask=False)
     if worker is None:
         print(f"self-test failed: cannot open {project}", file=sys.stderr)
         return 1
-    if not _wait(lambda: worker.isFinished(), timeout_s):
+    # the thread may end before its result signal (queued for this thread) is delivered:
+    # wait until the window has no work left, after the events posted by the thread ran
+    if not (_wait(lambda: worker.isFinished(), timeout_s) and _settle(window, timeout_s)):
         print("self-test failed: loading timed out", file=sys.stderr)
         return 1
     loaded = [e for e in window.model.entries if e.display is not None and e.error is None]
     if not loaded:
-        print("self-test failed: no layer could be loaded", file=sys.stderr)
+        errors = "; ".join(f"{e.spec.name}: {e.error}" for e in window.model.entries if e.error is not None)
+        print(f"self-test failed: no layer could be loaded ({errors or 'no result arrived'})", file=sys.stderr)
         return 1
     if not _wait(lambda: window.canvas.is_current(), timeout_s):
         print("self-test failed: the map was not drawn", file=sys.stderr)
