@@ -93,6 +93,7 @@ class MapCanvas(QWidget):
         self.measure_points: list[tuple[float, float]] = []
         self._measure_cursor: tuple[float, float] | None = None
         self._measure_done = False
+        self._after_double_click = False
         self._selection_path: QPainterPath | None = None
         self._highlight_path: QPainterPath | None = None
         self._thread = RenderThread(self)
@@ -277,6 +278,9 @@ class MapCanvas(QWidget):
 
     def mouseReleaseEvent(self, event) -> None:  # noqa: N802
         pos = event.position()
+        if self._after_double_click:  # the release of a double-click's second press: no new point
+            self._after_double_click = False
+            return
         moved = self._press_pos is not None and abs(pos.x() - self._press_pos[0]) + abs(pos.y() - self._press_pos[1]) >= 4
         self._drag = self._drag_view = None
         if self.view is None:
@@ -298,7 +302,10 @@ class MapCanvas(QWidget):
             self.finish_measure()
 
     def mouseDoubleClickEvent(self, event) -> None:  # noqa: N802
-        if self.tool.startswith("measure"):
+        # Qt sends press, release, double-click, release: the first click added the last
+        # point; the double-click ends the measurement and its release must not start a new one
+        if self.tool.startswith("measure") and event.button() == Qt.MouseButton.LeftButton:
+            self._after_double_click = True
             self.finish_measure()
 
     def keyPressEvent(self, event) -> None:  # noqa: N802
