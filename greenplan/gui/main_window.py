@@ -186,12 +186,13 @@ class MainWindow(QMainWindow):
         m.name_changed.connect(lambda _n: self._update_title())
         m.undo_changed.connect(self.update_actions)
         m.selection_changed.connect(lambda _k: self.canvas.set_selection_geometries(m.selected_geometries()))
-        m.highlight_changed.connect(lambda: self.canvas.set_highlight_geometries(m.highlight))
+        m.highlight_changed.connect(lambda: self.canvas.set_highlight_geometries(m.highlight, m.highlight_purpose))
         c = self.canvas
         c.cursor_moved.connect(lambda x, y: self.coord_label.setText(f"X {x:,.1f}  Y {y:,.1f}"))
         c.view_changed.connect(lambda v: self.scale_label.setText(f"1:{v.scale_denominator(self.logicalDpiX()):,.0f}"))
         c.identify_requested.connect(self.identify_at)
         c.measured.connect(self._on_measured)
+        c.escape_pressed.connect(self._clear_marks)
         c.render_failed.connect(lambda exc: show_error(self, exc, "render"))
         self.layer_panel.current_layer_changed.connect(lambda _k: self.update_actions())
         self.layer_panel.activated_layer.connect(lambda k: self.show_style_editor(k))
@@ -320,6 +321,11 @@ class MainWindow(QMainWindow):
             if sample is not None:
                 out.append((e.spec.name, sample))
         return out
+
+    def _clear_marks(self) -> None:
+        """Esc on the map: clear the highlighted analysis features and the selection."""
+        self.model.set_highlight(None)
+        self.model.clear_selection()
 
     def _on_measured(self, kind: str, value: float, done: bool) -> None:
         text = format_area(value) if kind == "area" else format_length(value)
