@@ -476,7 +476,9 @@ class MainWindow(QMainWindow):
         from greenplan.gui.dialogs.batch_dialog import BatchDialog
 
         self.batch_dialog = BatchDialog(self.model, self.settings, self)
-        self.batch_dialog.open()
+        # not modal: the map stays usable while the maps are drawn (results list as they finish)
+        self.batch_dialog.setWindowModality(Qt.WindowModality.NonModal)
+        self.batch_dialog.show()
         return self.batch_dialog
 
     def new_project(self) -> None:

@@ -47,6 +47,9 @@ class QtFeedback(Feedback):
         super().push_warning(text)
         self._worker.warning.emit(text)
 
+    def push_result(self, item: object) -> None:
+        self._worker.partial.emit(item)
+
 
 class Worker(QThread):
     """Run ``fn(feedback)`` in a thread.
@@ -59,6 +62,8 @@ class Worker(QThread):
         What the job is doing now.
     warning(str)
         A warning the job pushed.
+    partial(object)
+        A finished piece of the work (``feedback.push_result``), before the whole result.
     succeeded(object)
         The return value.
     failed(object)
@@ -70,6 +75,7 @@ class Worker(QThread):
     progress = Signal(float)
     message = Signal(str)
     warning = Signal(str)
+    partial = Signal(object)
     succeeded = Signal(object)
     failed = Signal(object)
     canceled = Signal()
