@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
 from shiboken6 import isValid
 
 from greenplan.app.map_tools import format_area, format_length, identify
+from greenplan.app.project_props import crs_text
 from greenplan.core.paths import log_dir
 from greenplan.core.roles import ROLES
 from greenplan.gui import actions as acts
@@ -211,7 +212,7 @@ class MainWindow(QMainWindow):
         self.cancel_button.setText(self.tr("Cancel"))
         self.actions["lang." + current_language()].setChecked(True)
         crs = self.model.crs
-        self.crs_label.setText(f"{crs.name} (EPSG:{crs.to_epsg()})" if crs is not None and crs.to_epsg() else "")
+        self.crs_label.setText(crs_text(crs, current_language()))
         for key, dock in self.tables.items():
             dock.setWindowTitle(self.tr("Attributes: {0}").format(self.model.entry(key).spec.name))
         self._update_title()
@@ -328,7 +329,7 @@ class MainWindow(QMainWindow):
         self.model.clear_selection()
 
     def _on_measured(self, kind: str, value: float, done: bool) -> None:
-        text = format_area(value) if kind == "area" else format_length(value)
+        text = format_area(value, current_language()) if kind == "area" else format_length(value)
         label = self.tr("Area") if kind == "area" else self.tr("Distance")
         self.measure_label.setText(f"{label}: {text}")
 

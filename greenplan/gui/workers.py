@@ -17,8 +17,10 @@ from typing import Any
 from PySide6.QtCore import QThread, Signal
 from shiboken6 import isValid
 
+from greenplan.app.messages import in_language
 from greenplan.core.errors import Canceled
 from greenplan.core.feedback import Feedback
+from greenplan.gui.i18n import current_language
 
 _ALL: weakref.WeakSet[Worker] = weakref.WeakSet()
 
@@ -40,8 +42,8 @@ class QtFeedback(Feedback):
     def set_text(self, text: str) -> None:
         changed = text != self.text
         super().set_text(text)
-        if changed:
-            self._worker.message.emit(text)
+        if changed:  # "中文 / English" reports: the half of the interface language
+            self._worker.message.emit(in_language(text, current_language()))
 
     def push_warning(self, text: str) -> None:
         super().push_warning(text)

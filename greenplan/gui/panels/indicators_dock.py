@@ -141,8 +141,11 @@ class IndicatorsDock(RunControls, QWidget):
             self.status.setText(self.tr("Press Compute to analyse the open project."))
             return
         lang = current_language()
+        from greenplan.analysis.thresholds import scheme_name
+
         self.status.setText(self.tr("Project {0}, CRS {1}, as of {2}, scheme {3}.").format(
-            self.doc.get("project", ""), self.doc.get("crs", ""), self.doc.get("as_of", ""), self.doc.get("scheme", "")))
+            self.doc.get("project", ""), self.doc.get("crs", ""), self.doc.get("as_of", ""),
+            scheme_name(str(self.doc.get("scheme", "")), lang)))
         warning = unknown_warning(self.doc, lang)
         if warning:  # unknown codes: where the user looks, not only in the notes
             if any(ind.get("ungraded") == "unknown_codes" for ind in self.doc.get("indicators", {}).values()):
