@@ -248,3 +248,11 @@ def test_red_line_stays_readable_over_forest() -> None:
     inside, outside = lum[70:130, 70:130], lum[5:40, 5:40]
     dark = lum.min() + 0.1
     assert (outside > dark).all() and (inside <= dark).mean() > 0.05
+
+
+def test_framed_greening_sheet_keeps_the_ndvi_values_in_its_legend(mini_layers, ndvi_tif) -> None:
+    fig = compose_map(mini_layers, get_theme("greening"), paper="A4", dpi=20, metadata=METADATA,
+                      rasters={"vegetation_raster": ndvi_tif}, locator=mini_layers["admin_units"])
+    ticks = [float(t) for t in texts(fig, "legend-tick")]
+    # the theme's ramp runs 0.0-0.9: values along it, in order
+    assert len(ticks) >= 3 and ticks == sorted(ticks) and ticks[0] >= 0.0 and ticks[-1] <= 0.9
