@@ -1,7 +1,9 @@
 """Map themes: named map definitions (which layers, in which order and style; which indicators).
 
 Five themes ship in ``resources/styles/themes.toml`` (:data:`THEME_IDS`); a project file
-changes them, or adds its own, in its ``[themes]`` table. Plain Python: the desktop canvas
+changes them, or adds its own, in its ``[themes]`` table. Keys: ``title``, ``title_en``,
+``subtitle``, ``layers``, ``styles``, ``indicators``, ``frame`` (what a county sheet's map
+shows) and ``frames`` (现状 | 方案 map frames). Plain Python: the desktop canvas
 uses the same definitions.
 """
 
@@ -52,6 +54,11 @@ class Theme:
         Drawn bottom to top.
     indicators : tuple of str
         ``indicators.json`` keys listed in the indicator panel, in this order.
+    frame : tuple of str
+        Layers of the theme whose extent a county sheet's map shows (the first with
+        features); empty: the whole county. Township sheets show their township.
+    frames : tuple of str
+        ``("current", "scenario")``: two map frames side by side (现状 | 方案).
     """
 
     id: str
