@@ -70,8 +70,10 @@ class SheetSpec:
     title : str
         图名: the one given, else plan name (+ township) + map name.
     extent : (xmin, ymin, xmax, ymax) or None
-        Ground to show, metres of the working CRS; None: the whole county (the admin
-        units, else every drawn layer, as :func:`~greenplan.render.mapsheet.compose_map` decides).
+        Ground to show, metres of the working CRS; None: the county sheet's subject, as
+        :func:`~greenplan.render.mapsheet.compose_map` decides it: the theme's ``frame``
+        (the built-up area of the greening, opportunities and scenario themes), else the
+        whole county (the admin units, else every drawn layer).
     highlight : shapely geometry or None
         The township's boundary (outlined; the rest is veiled); None on a county sheet.
     indicators : dict
@@ -308,7 +310,10 @@ def project_styles(project: Project) -> dict[str, dict[str, Any]]:
 
 def draw_sheet(data: MapData, spec: SheetSpec, *, paper: str | tuple[float, float] = "A3",
                orientation: str = "landscape", dpi: float = 300, subtitle: str | None = None) -> Figure:
-    """Lay out ``spec`` over ``data``: project styles, metadata, CRS, county locator, rasters.
+    """Lay out ``spec`` over ``data``: project styles, metadata, CRS, county locator (among the
+    ``region_units`` when the project has them), rasters. The theme decides the map frames
+    (the scenario theme: 现状 | 方案 side by side) and, on a county sheet, what the map frames
+    (the built-up area of the greening themes).
 
     Parameters
     ----------
@@ -327,5 +332,5 @@ def draw_sheet(data: MapData, spec: SheetSpec, *, paper: str | tuple[float, floa
         title=spec.title, subtitle=subtitle, metadata={**project.metadata, "project_name": project.name},
         crs_label=crs_label(data.crs), indicators={"indicators": spec.indicators}, highlight=spec.highlight,
         rasters=data.rasters, locator=data.layers.get("admin_units"), styles=project_styles(project),
-        code_system=project.settings.code_system,
+        code_system=project.settings.code_system, region=data.layers.get("region_units"),
     )

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from greenplan.render.decorations import fit_size, outlined_text
+from greenplan.render.decorations import fit_size, outlined_text, text_width_mm
 from greenplan.render.decorations import text as _text
 from greenplan.render.draw import LegendEntry
 from greenplan.render.layout import Box, SheetLayout
@@ -259,16 +259,38 @@ def draw_indicator_table(sheet: Axes, box: Box, rows: Sequence[tuple[str, Mappin
 
 
 # ----------------------------------------------------------------------------- locator
-def draw_locator(fig: Figure, sheet: Axes, box: Box, lay: SheetLayout, locator: gpd.GeoDataFrame,
-                 extent: tuple[float, float, float, float], highlight: Any = None) -> Axes:
-    """Locator inset: the county (``locator``) in grey, the map's extent (or ``highlight``) in red.
+#: the locator's view around the county in a region layer: at most this many county sizes
+#: across (a province layer would otherwise shrink the county to a dot)
+LOCATOR_REGION_SPAN = 4.0
+_LOC_RED = (0.85, 0.1, 0.1, 0.55)
 
-    Returns the inset Axes (label ``locator``).
+
+def draw_locator(fig: Figure, sheet: Axes, box: Box, lay: SheetLayout, locator: gpd.GeoDataFrame,
+                 extent: tuple[float, float, float, float], highlight: Any = None,
+                 region: gpd.GeoDataFrame | None = None) -> Axes:
+    """Locator inset (区位图): where the map lies.
+
+    - A township sheet (``highlight``): the county's townships, the township in red.
+    - A county sheet framing part of the county (the built-up area): the townships, named,
+      and the map's extent as a red rectangle.
+    - A county sheet showing the whole county: with ``region`` (the administrative units
+      around it, role ``region_units``) the county in red among them, named; without, the
+      townships named.
+
+    Parameters
+    ----------
+    locator : GeoDataFrame
+        The county's townships (admin units), a ``name`` column labels them.
+    extent : (xmin, ymin, xmax, ymax)
+        The map frame's extent, metres.
+    region : GeoDataFrame, optional
+        Administrative units of the level above (the prefecture's counties, or its outline).
+
+    Returns the inset Axes (label ``locator``); its artists carry gids ``locator-units``,
+    ``locator-region``, ``locator-county``, ``locator-extent`` and texts ``locator-label``.
     """
     import shapely
-    from matplotlib.patches import PathPatch, Rectangle
-
-    from greenplan.render.geometry import polygon_path
+    from matplotlib.patches import Rectangle
 
     top = _section(sheet, box, "区位图", lay.f)
     pad = 3.0 * lay.f
@@ -276,22 +298,19 @@ def draw_locator(fig: Figure, sheet: Axes, box: Box, lay: SheetLayout, locator: 
             (top - box.y - 2 * pad) / lay.height]
     ax = fig.add_axes(rect, label="locator", zorder=2)
     ax.set_axis_off()
-    geoms = np.asarray(locator.geometry.values, dtype=object)
-    path = polygon_path(geoms[~shapely.is_empty(geoms)])
-    if path is not None:
-        ax.add_artist(PathPatch(path, facecolor="#eeeeee", edgecolor="#444444", linewidth=0.5 * lay.f))
+    box_w_mm, box_h_mm = rect[2] * lay.width, rect[3] * lay.height
     x0, y0, x1, y1 = extent
-    if highlight is not None:
-        hp = polygon_path(np.asarray(shapely.get_parts([highlight]), dtype=object))
-        if hp is not None:
-            ax.add_artist(PathPatch(hp, facecolor=(0.85, 0.1, 0.1, 0.55), edgecolor="#c00000", linewidth=0.8 * lay.f))
-    frame = Rectangle((x0, y0), x1 - x0, y1 - y0, fill=False, edgecolor="#e00000", linewidth=1.0 * lay.f)
-    frame.set_gid("locator-extent")
-    ax.add_artist(frame)
     lb = locator.total_bounds
     whole = x0 <= lb[0] and y0 <= lb[1] and x1 >= lb[2] and y1 >= lb[3]
-    if whole:  # the map shows all of it: the inset shows the shape, no extent box
-        frame.set_visible(False)
+    regional = highlight is None and whole and region is not None and len(region) > 0
+    if regional:
+        cw, ch = lb[2] - lb[0], lb[3] - lb[1]
+        half = LOCATOR_REGION_SPAN / 2 * max(cw, ch)
+        cx, cy = (lb[0] + lb[2]) / 2, (lb[1] + lb[3]) / 2
+        rb = region.total_bounds
+        gx0, gy0 = max(min(rb[0], lb[0]), cx - half), max(min(rb[1], lb[1]), cy - half)
+        gx1, gy1 = min(max(rb[2], lb[2]), cx + half), min(max(rb[3], lb[3]), cy + half)
+    elif whole:  # the map shows all of it: the inset shows the shape, no extent box
         gx0, gy0, gx1, gy1 = lb
     else:
         gx0, gy0 = min(lb[0], x0), min(lb[1], y0)
@@ -299,14 +318,99 @@ def draw_locator(fig: Figure, sheet: Axes, box: Box, lay: SheetLayout, locator: 
     m = 0.04 * max(gx1 - gx0, gy1 - gy0)
     gx0, gy0, gx1, gy1 = gx0 - m, gy0 - m, gx1 + m, gy1 + m
     # widen the shorter side so that one metre is as long across as up (box aspect)
-    box_aspect = (rect[2] * lay.width) / (rect[3] * lay.height)
+    box_aspect = box_w_mm / box_h_mm
     cx, cy = (gx0 + gx1) / 2, (gy0 + gy1) / 2
     hw, hh = (gx1 - gx0) / 2, (gy1 - gy0) / 2
     if hw / hh < box_aspect:
         hw = hh * box_aspect
     else:
         hh = hw / box_aspect
-    ax.set_xlim(cx - hw, cx + hw)
-    ax.set_ylim(cy - hh, cy + hh)
+    view = (cx - hw, cy - hh, cx + hw, cy + hh)
+    ax.set_xlim(view[0], view[2])
+    ax.set_ylim(view[1], view[3])
+    mm = 2 * hw / box_w_mm  # metres per mm of paper in the inset
+    units = _locator_geoms(locator, view, mm)
+    if regional:
+        assert region is not None
+        around = _locator_geoms(region, view, mm)
+        _add_polys(ax, around, "locator-region", facecolor="#f2f2f2", edgecolor="#777777", linewidth=0.4 * lay.f)
+        county = shapely.union_all(shapely.buffer(units, 0.5 * mm))  # one outline, no township edges
+        _add_polys(ax, np.asarray([county], dtype=object), "locator-county", facecolor=_LOC_RED, edgecolor="#c00000",
+                   linewidth=0.8 * lay.f)
+        _locator_labels(ax, region.iloc[_in_view(region, view)], mm, lay.f, skip=county)
+        return ax
+    _add_polys(ax, units, "locator-units", facecolor="#eeeeee", edgecolor="#444444", linewidth=0.5 * lay.f)
+    if highlight is not None:
+        _add_polys(ax, np.asarray(shapely.get_parts([highlight]), dtype=object), "locator-highlight",
+                   facecolor=_LOC_RED, edgecolor="#c00000", linewidth=0.8 * lay.f)
+    else:  # a county sheet names the townships
+        _locator_labels(ax, locator, mm, lay.f)
+    frame = Rectangle((x0, y0), x1 - x0, y1 - y0, fill=False, edgecolor="#e00000", linewidth=1.0 * lay.f, zorder=5)
+    frame.set_gid("locator-extent")
+    frame.set_visible(not whole)
+    ax.add_artist(frame)
     return ax
 
+
+def _in_view(gdf: gpd.GeoDataFrame, view: tuple[float, float, float, float]) -> np.ndarray:
+    import shapely
+
+    geoms = np.asarray(gdf.geometry.values, dtype=object)
+    ok = ~(shapely.is_missing(geoms) | shapely.is_empty(geoms))
+    return np.flatnonzero(ok & shapely.intersects(geoms, shapely.box(*view)))
+
+
+def _locator_geoms(gdf: gpd.GeoDataFrame, view: tuple[float, float, float, float], mm: float) -> np.ndarray:
+    """Polygons of ``gdf`` in ``view``, simplified to a tenth of a millimetre of the inset."""
+    import shapely
+
+    geoms = np.asarray(gdf.geometry.values, dtype=object)[_in_view(gdf, view)]
+    return shapely.simplify(geoms, 0.1 * mm, preserve_topology=True)
+
+
+def _add_polys(ax: Axes, geoms: np.ndarray, gid: str, **kw: Any) -> None:
+    from matplotlib.patches import PathPatch
+
+    from greenplan.render.geometry import polygon_path
+
+    path = polygon_path(geoms) if len(geoms) else None
+    if path is not None:
+        p = PathPatch(path, **kw)
+        p.set_gid(gid)
+        ax.add_artist(p)
+
+
+def _locator_labels(ax: Axes, gdf: gpd.GeoDataFrame, mm: float, f: float, skip: Any = None) -> None:
+    """Names (``name`` column) of the polygons wide enough for them, at a point inside each;
+    a polygon inside ``skip`` (the county itself, drawn in red) is named in dark red."""
+    import shapely
+
+    from greenplan.render.draw import label_texts
+
+    if "name" not in gdf.columns or not len(gdf):
+        return
+    geoms = np.asarray(gdf.geometry.values, dtype=object)
+    ok = ~(shapely.is_missing(geoms) | shapely.is_empty(geoms))
+    geoms, names = geoms[ok], label_texts(gdf["name"].to_numpy(dtype=object)[ok])
+    pts = shapely.point_on_surface(geoms)
+    b = shapely.bounds(geoms)
+    width_mm = (b[:, 2] - b[:, 0]) / mm
+    size = 5.5 * f
+    lim = ax.get_xlim(), ax.get_ylim()
+    for pt, name, w in zip(pts, names, width_mm, strict=True):
+        x, y = pt.x, pt.y
+        if not (lim[0][0] < x < lim[0][1] and lim[1][0] < y < lim[1][1]):
+            continue
+        s = fit_size(str(name), size, 0.9 * w, min_pt=3.5 * f)
+        if text_width_mm(str(name), s) > w:
+            continue  # too narrow even for the smallest text
+        inside = skip is not None and shapely.contains(skip, pt)
+        t = ax.text(x, y, str(name), fontsize=s, ha="center", va="center", color="#8b0000" if inside else "#333333",
+                    family=_font(), zorder=6, clip_on=True)
+        t.set_gid("locator-label")
+
+
+def _font() -> str:
+    from greenplan.render.fonts import cjk_font_name
+
+    return cjk_font_name()
