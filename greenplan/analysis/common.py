@@ -8,7 +8,15 @@ from typing import Any
 import numpy as np
 
 from greenplan.analysis.context import AnalysisContext
-from greenplan.analysis.result import NA_NO_BUILT_UP, Computed, Indicator, missing, not_applicable, ratio, zero_check
+from greenplan.analysis.result import (
+    NA_NO_BUILT_UP,
+    Computed,
+    Indicator,
+    missing,
+    not_applicable,
+    ratio,
+    zero_check,
+)
 
 NO_B = "缺少建成区与城镇开发边界图层，无法计算 / no built_up_area or urban_boundary layer: not computed"
 UNIT_NO_B = "该行政区内无建成区 / no built-up area in this unit"

@@ -20,7 +20,14 @@ from greenplan.analysis.common import NO_B, UNIT_NO_B, graded, need, skipped, un
 from greenplan.analysis.context import GS_PREFIXES, AnalysisContext
 from greenplan.analysis.geom import PieceSet, buffer_union
 from greenplan.analysis.population import population_of_b
-from greenplan.analysis.result import NA_NO_BUILT_UP, UNIT_PER_CAPITA, Computed, Indicator, missing, not_applicable, ratio
+from greenplan.analysis.result import (
+    NA_NO_BUILT_UP,
+    UNIT_PER_CAPITA,
+    Computed,
+    Indicator,
+    not_applicable,
+    ratio,
+)
 from greenplan.analysis.thresholds import BAND_LABELS, band_index, service_tiers
 
 KEY_GS = "green_space_ratio"

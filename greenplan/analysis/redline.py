@@ -19,7 +19,13 @@ import pandas as pd
 from greenplan.analysis.common import need, skipped, sliver_counts, unit_zero_checks
 from greenplan.analysis.context import AnalysisContext, text_test
 from greenplan.analysis.geom import PieceSet, group_union
-from greenplan.analysis.result import NA_NO_REDLINE, Computed, missing, not_applicable, ratio, zero_check
+from greenplan.analysis.result import (
+    NA_NO_REDLINE,
+    Computed,
+    not_applicable,
+    ratio,
+    zero_check,
+)
 
 KEY_OCC = "eco_redline_occupation"
 KEY_OVL = "redline_overlaps"
