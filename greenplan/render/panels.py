@@ -246,6 +246,26 @@ def _cell(s: str, size: float, width: float, height: float) -> tuple[str, float]
     return "\n".join(lines), two
 
 
+def _column_widths(lines: Sequence[Sequence[tuple[str, str, int, int]]], shares: Sequence[float], avail: float,
+                   size: float, f: float) -> list[float]:
+    """Column widths (mm): each column its share of ``avail`` or, where wider, what its texts
+    need at ``size`` (on one line, or two where a bracket starts a qualifier: ``建成区绿化覆盖率`` /
+    ``（矢量法）``); all scaled down together when that is more than ``avail``
+    (so a long value, e.g. one marked as measured on unknown codes, widens its column
+    instead of shrinking alone)."""
+    from greenplan.render.decorations import text_width_mm
+
+    need = [0.0] * len(shares)
+    for cells in lines:
+        for s, _, c0, c1 in cells:
+            if c0 == c1:  # a bracketed qualifier may go onto a second line (_cell)
+                cut = s.find("（")
+                parts = [s[:cut], s[cut:]] if cut > 0 else [s]
+                need[c0] = max(need[c0], *(text_width_mm(t, size) + (2.3 if c0 == 0 else 1.5) * f for t in parts))
+    widths = [max(n, share * avail) for n, share in zip(need, shares, strict=True)]
+    return [w * avail / sum(widths) for w in widths]
+
+
 def draw_indicator_table(sheet: Axes, box: Box, rows: Sequence[tuple[str, Mapping[str, Any]]],
                          labels: Mapping[str, str], f: float) -> Axes:
     """Indicator table: name | value | evaluation; on a scenario map (any row carries a
@@ -265,8 +285,6 @@ def draw_indicator_table(sheet: Axes, box: Box, rows: Sequence[tuple[str, Mappin
     pad = 2.5 * f
     with_base = any("baseline" in obj for _, obj in rows)
     columns = _COLUMNS[with_base]
-    widths = [(box.w - 2 * pad) * share for _, share in columns]
-    xs = np.cumsum([box.x + pad, *widths[:-1]])
     black = "#000000"
     # each line: cells (text, colour, first column, last column)
     lines: list[list[tuple[str, str, int, int]]] = [[(h, black, c, c) for c, (h, _) in enumerate(columns)]]
@@ -284,19 +302,29 @@ def draw_indicator_table(sheet: Axes, box: Box, rows: Sequence[tuple[str, Mappin
         lines.append(cells)
     row_h = min(_ROW_MM * f, (top - box.y - pad) / len(lines))
     size = _FONT_PT * f * row_h / (_ROW_MM * f)
-    for r, cells in enumerate(lines):
+    widths = _column_widths(lines, [share for _, share in columns], box.w - 2 * pad, size, f)
+    xs = np.cumsum([box.x + pad, *widths[:-1]])
+    fitted = [[(*_cell(s, size, float(sum(widths[c0:c1 + 1])) - 1.5 * f, row_h), colour, c0, c1)
+               for s, colour, c0, c1 in cells] for cells in lines]
+    # one size per column (the smallest its rows need, not under the smallest font), so that
+    # a column reads evenly; a text that needs less keeps its own
+    col_pt: dict[tuple[int, int], float] = {}
+    for cells in fitted[1:]:
+        for _, pt, _, c0, c1 in cells:
+            floor = min(size, max(pt, _MIN_PT))
+            col_pt[c0, c1] = min(floor, col_pt.get((c0, c1), floor))
+    for r, cells in enumerate(fitted):
         y = top - (r + 1) * row_h
         if r == 0 or r % 2 == 0:
             bg = Rectangle((box.x + pad, y), box.w - 2 * pad, row_h, facecolor="#e8eef4" if r == 0 else "#f5f5f5",
                            edgecolor="none", zorder=1)
             sheet.add_patch(bg)
-        for s, colour, c0, c1 in cells:
-            w = float(sum(widths[c0:c1 + 1])) - 1.5 * f
+        for text, pt, colour, c0, c1 in cells:
             left = c0 == 0
-            x = xs[c0] + (0.8 * f if left else (w + 1.5 * f) / 2)
-            text, pt = _cell(s, size, w, row_h)
-            _text(sheet, x, y + row_h / 2, text, pt, "indicator-head" if r == 0 else f"indicator-{c0}",
-                  ha="left" if left else "center", va="center", color=colour, zorder=2, linespacing=1.0)
+            x = xs[c0] + (0.8 * f if left else float(sum(widths[c0:c1 + 1])) / 2)
+            _text(sheet, x, y + row_h / 2, text, pt if r == 0 else min(pt, col_pt[c0, c1]),
+                  "indicator-head" if r == 0 else f"indicator-{c0}", ha="left" if left else "center", va="center",
+                  color=colour, zorder=2, linespacing=1.0)
     return sheet
 
 
