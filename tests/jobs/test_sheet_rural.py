@@ -37,13 +37,18 @@ FOREST = ("forest_coverage", "forest_grass_coverage")
 needs_poppler = pytest.mark.skipif(shutil.which("pdftotext") is None, reason="poppler-utils not installed")
 
 
-@pytest.fixture(scope="module")
-def rural() -> set[str]:
-    """Names of the demo townships with no built-up area, by plain geopandas."""
+def without(layer: str) -> set[str]:
+    """Names of the demo townships that ``layer`` does not reach, by plain geopandas."""
     gpkg = DEMO.parent / "demo_county.gpkg"
     admin = gpd.read_file(gpkg, layer="admin_units").to_crs("EPSG:4544")
-    b = gpd.read_file(gpkg, layer="built_up_area").to_crs("EPSG:4544").union_all()
+    b = gpd.read_file(gpkg, layer=layer).to_crs("EPSG:4544").union_all()
     return {n for n, g in zip(admin["name"], admin.geometry, strict=True) if g.intersection(b).area == 0}
+
+
+@pytest.fixture(scope="module")
+def rural() -> set[str]:
+    """Names of the demo townships with no built-up area."""
+    return without("built_up_area")
 
 
 @pytest.fixture(scope="module")
@@ -68,6 +73,18 @@ def test_the_demo_county_has_eight_rural_townships(rural, demo) -> None:
     for u in doc["by_unit"]:
         reasons = {u["indicators"][k].get("not_applicable") for k in BUILT_UP}
         assert reasons == ({"no_built_up"} if u["name"] in rural else {None}), u["name"]
+
+
+@pytest.mark.parametrize(("key", "layer", "reason"), [("urban_boundary_utilization", "urban_boundary", "no_urban_boundary"),
+                                                      ("eco_redline_occupation", "ecological_redline", "no_redline")])
+def test_a_township_without_the_measured_layer_is_not_applicable(demo, key, layer, reason) -> None:
+    doc, _, _ = demo
+    none = without(layer)
+    assert none  # the demo has such townships (东城街道 has no red line; rural townships no urban boundary)
+    for u in doc["by_unit"]:
+        ind = u["indicators"][key]
+        assert ind.get("not_applicable") == (reason if u["name"] in none else None), u["name"]
+        assert (ind["value"] is None) == (u["name"] in none)
 
 
 def test_every_greening_sheet_says_something_in_every_row(rural, demo) -> None:
