@@ -146,6 +146,10 @@ def test_the_scenario_change_and_a_rural_townships_scenario_rows() -> None:
     assert rows["green_space_ratio"]["not_applicable"] == "no_built_up"  # does not apply after either
     assert rows["eco_redline_occupation"]["delta"] == 0
     assert rows["park_green_per_capita"]["delta"] == pytest.approx(1.45)
+    # the desktop app's scenario table of the townships says it once
+    from greenplan.app.candidate_view import before_after
+
+    assert before_after({"unit": "ratio", "before": None, "after": None, "not_applicable": "no_built_up"}) == NA
 
 
 @needs_poppler
