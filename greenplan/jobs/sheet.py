@@ -78,7 +78,9 @@ class SheetSpec:
         ``{key: indicator}`` of the theme's keys found in the document: the township's row
         on a township sheet (none when the document has no row per township), the county's
         values otherwise; on the ``scenario`` theme the after-values with the current ones
-        as ``baseline`` (when a scenario was computed).
+        as ``baseline`` and the change as ``delta`` (when a scenario was computed). An
+        indicator that does not apply in the township carries ``not_applicable`` (the
+        reason: ``no_built_up`` ...), which the panel prints as ``不适用（本乡镇无建成区）``.
     unit_code, unit_name : str or None
         The township (None on a county sheet).
     unit_pos : int or None
