@@ -189,6 +189,8 @@ def before_after(v: Mapping[str, Any] | None, lang: str = "zh") -> str:
     if not v:
         return ""
     ind = wording.IndicatorView.from_dict("", v)
+    if ind.is_not_applicable:  # the reason once, not on both sides of the arrow
+        return wording.not_applicable_text(ind, lang)
     return f"{wording.value_text(ind, lang, 'before')} → {wording.value_text(ind, lang, 'after')}"
 
 

@@ -214,47 +214,117 @@ def indicator_rows(indicators: Mapping[str, Any] | None, keys: Sequence[str]) ->
     return [(k, ind[k]) for k in keys if isinstance(ind.get(k), Mapping)]
 
 
+#: row height and font size of the indicator table at f = 1 (A3), mm and pt
+_ROW_MM, _FONT_PT = 6.0, 7.5
+#: smallest font (pt) a cell shrinks to
+_MIN_PT = 4.0
+#: column shares: name | value | evaluation, and name | 现状 | 方案 | 变化 | 评价 (scenario maps)
+_COLUMNS = ((("指标", 0.48), ("数值", 0.30), ("评价", 0.22)),
+            (("指标", 0.32), ("现状", 0.16), ("方案", 0.16), ("变化", 0.21), ("评价", 0.15)))
+
+
 def table_height(n_rows: int, f: float) -> float:
-    return 9.0 * f + (n_rows + 1) * 6.0 * f + 3.0 * f if n_rows else 0.0
+    """Height (mm) the indicator table needs for ``n_rows`` rows: header, column heads, rows."""
+    return 9.0 * f + (n_rows + 1) * _ROW_MM * f + 3.0 * f if n_rows else 0.0
+
+
+def _cell(s: str, size: float, width: float, height: float) -> tuple[str, float]:
+    """``s`` and its font size (pt) in a cell ``width`` × ``height`` mm: shrunk to the width;
+    where that would make it much smaller, broken into two lines (before a bracket or at the
+    last space: ``+2.30`` / ``个百分点``) when two lines fit the row."""
+    from greenplan.render.decorations import text_width_mm
+    from greenplan.render.layout import PT_MM
+
+    one = fit_size(s, size, width, min_pt=0.1)
+    cut = max(s.find("（"), s.rfind(" ") + 1 if " " in s.strip() else -1)
+    if one >= 0.8 * size or cut <= 0:
+        return s, min(size, max(one, _MIN_PT))
+    lines = [s[:cut].rstrip(), s[cut:].lstrip()]
+    two = min(size * width / max(text_width_mm(t, size) for t in lines), size, height / (2.3 * PT_MM))
+    if two <= one:
+        return s, min(size, max(one, _MIN_PT))
+    return "\n".join(lines), two
+
+
+def _column_widths(lines: Sequence[Sequence[tuple[str, str, int, int]]], shares: Sequence[float], avail: float,
+                   size: float, f: float) -> list[float]:
+    """Column widths (mm): each column its share of ``avail`` or, where wider, what its texts
+    need at ``size`` (on one line, or two where a bracket starts a qualifier: ``建成区绿化覆盖率`` /
+    ``（矢量法）``); all scaled down together when that is more than ``avail``
+    (so a long value, e.g. one marked as measured on unknown codes, widens its column
+    instead of shrinking alone)."""
+    from greenplan.render.decorations import text_width_mm
+
+    need = [0.0] * len(shares)
+    for cells in lines:
+        for s, _, c0, c1 in cells:
+            if c0 == c1:  # a bracketed qualifier may go onto a second line (_cell)
+                cut = s.find("（")
+                parts = [s[:cut], s[cut:]] if cut > 0 else [s]
+                need[c0] = max(need[c0], *(text_width_mm(t, size) + (2.3 if c0 == 0 else 1.5) * f for t in parts))
+    widths = [max(n, share * avail) for n, share in zip(need, shares, strict=True)]
+    return [w * avail / sum(widths) for w in widths]
 
 
 def draw_indicator_table(sheet: Axes, box: Box, rows: Sequence[tuple[str, Mapping[str, Any]]],
                          labels: Mapping[str, str], f: float) -> Axes:
-    """Indicator table: name | (现状) | value | evaluation; a 现状 column appears when any row
-    carries a ``baseline`` value (scenario maps)."""
+    """Indicator table: name | value | evaluation; on a scenario map (any row carries a
+    ``baseline``) name | 现状 | 方案 | 变化 | 评价, the change in percentage points for
+    percentages (:func:`greenplan.analysis.wording.delta_text`).
+
+    A row whose indicator does not apply in the township (``not_applicable``: no built-up
+    area ...) says why in one cell across the value columns (``不适用（本乡镇无建成区）``).
+    Texts are shrunk (or broken into two lines) to stay inside their cells; rows shrink
+    when the box is too short for all of them.
+    """
     from matplotlib.patches import Rectangle
+
+    from greenplan.analysis.wording import IndicatorView, delta_text, value_text
 
     top = _section(sheet, box, "主要指标", f)
     pad = 2.5 * f
     with_base = any("baseline" in obj for _, obj in rows)
-    fr = (0.44, 0.19, 0.19, 0.18) if with_base else (0.52, 0.27, 0.21)
-    heads = ("指标", "现状", "方案", "评价") if with_base else ("指标", "数值", "评价")
-    widths = [(box.w - 2 * pad) * v for v in fr]
-    xs = np.cumsum([box.x + pad, *widths[:-1]])
-    lines: list[list[tuple[str, str]]] = [[(h, "#000000") for h in heads]]
-    from greenplan.analysis.wording import IndicatorView, value_text
-
+    columns = _COLUMNS[with_base]
+    black = "#000000"
+    # each line: cells (text, colour, first column, last column)
+    lines: list[list[tuple[str, str, int, int]]] = [[(h, black, c, c) for c, (h, _) in enumerate(columns)]]
     for key, obj in rows:
+        ind = IndicatorView.from_dict(key, obj)
         value, ev, colour = format_indicator(obj, key)
-        cells = [(labels.get(key, key), "#000000")]
-        if with_base:
-            cells.append((value_text(IndicatorView.from_dict(key, obj), "zh", "baseline"), "#000000"))
-        lines.append([*cells, (value, "#000000"), (ev, colour)])
-    # rows shrink (with their text) when the box is too short for all of them
-    row_h = min(6.0 * f, (top - box.y - pad) / len(lines))
-    size = 7.5 * f * row_h / (6.0 * f)
-    for r, cells in enumerate(lines):
+        cells = [(labels.get(key, key), black, 0, 0)]
+        if ind.is_not_applicable:
+            cells.append((value, _GREY, 1, len(columns) - 1))
+        elif with_base:
+            cells += [(value_text(ind, "zh", "baseline"), black, 1, 1), (value, black, 2, 2),
+                      (delta_text(ind, "zh"), black, 3, 3), (ev, colour, 4, 4)]
+        else:
+            cells += [(value, black, 1, 1), (ev, colour, 2, 2)]
+        lines.append(cells)
+    row_h = min(_ROW_MM * f, (top - box.y - pad) / len(lines))
+    size = _FONT_PT * f * row_h / (_ROW_MM * f)
+    widths = _column_widths(lines, [share for _, share in columns], box.w - 2 * pad, size, f)
+    xs = np.cumsum([box.x + pad, *widths[:-1]])
+    fitted = [[(*_cell(s, size, float(sum(widths[c0:c1 + 1])) - 1.5 * f, row_h), colour, c0, c1)
+               for s, colour, c0, c1 in cells] for cells in lines]
+    # one size per column (the smallest its rows need, not under the smallest font), so that
+    # a column reads evenly; a text that needs less keeps its own
+    col_pt: dict[tuple[int, int], float] = {}
+    for cells in fitted[1:]:
+        for _, pt, _, c0, c1 in cells:
+            floor = min(size, max(pt, _MIN_PT))
+            col_pt[c0, c1] = min(floor, col_pt.get((c0, c1), floor))
+    for r, cells in enumerate(fitted):
         y = top - (r + 1) * row_h
         if r == 0 or r % 2 == 0:
             bg = Rectangle((box.x + pad, y), box.w - 2 * pad, row_h, facecolor="#e8eef4" if r == 0 else "#f5f5f5",
                            edgecolor="none", zorder=1)
             sheet.add_patch(bg)
-        for c, (s, colour) in enumerate(cells):
-            w = widths[c] - 1.5 * f
-            ha = "left" if c == 0 else "center"
-            x = xs[c] + (0.8 * f if c == 0 else widths[c] / 2)
-            _text(sheet, x, y + row_h / 2, s, fit_size(s, size, w), "indicator-head" if r == 0 else f"indicator-{c}",
-                  ha=ha, va="center", color=colour, zorder=2)
+        for text, pt, colour, c0, c1 in cells:
+            left = c0 == 0
+            x = xs[c0] + (0.8 * f if left else float(sum(widths[c0:c1 + 1])) / 2)
+            _text(sheet, x, y + row_h / 2, text, pt if r == 0 else min(pt, col_pt[c0, c1]),
+                  "indicator-head" if r == 0 else f"indicator-{c0}", ha="left" if left else "center", va="center",
+                  color=colour, zorder=2, linespacing=1.0)
     return sheet
 
 
