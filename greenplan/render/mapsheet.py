@@ -359,7 +359,7 @@ def _draw_panel(fig: Figure, sheet: Axes, lay, axes: Sequence[Axes], theme: Them
         if has_loc:
             panels.draw_locator(fig, sheet, Box(box.x, box.y, box.w, h_loc), lay, locator, ext, highlight, region)
         return
-    shares = [0.45, 0.33 if rows else 0.0, 0.22 if has_loc else 0.0]
+    shares = [0.38, 0.40 if rows else 0.0, 0.22 if has_loc else 0.0]  # the table has up to 5 columns
     total = sum(shares)
     widths = [(box.w - gap * (sum(s > 0 for s in shares) - 1)) * s / total for s in shares]
     x = box.x
