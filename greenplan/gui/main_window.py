@@ -13,11 +13,13 @@ import logging
 from PySide6.QtCore import QCoreApplication, QEvent, QSize, Qt
 from PySide6.QtWidgets import (
     QDockWidget,
+    QFrame,
     QLabel,
     QMainWindow,
     QMenu,
     QProgressBar,
     QPushButton,
+    QScrollArea,
     QToolBar,
 )
 from shiboken6 import isValid
@@ -71,7 +73,8 @@ class MainWindow(QMainWindow):
         self.identify_dock = self._dock("identifyDock", self.identify_panel, Qt.DockWidgetArea.RightDockWidgetArea)
         self.scenarios = ScenarioModel(self.model, self)
         self.scenario_panel = ScenarioPanel(self.model, self.scenarios, self.start_worker, ScenarioResults(self.model, self.canvas.zoom_to_bounds))
-        self.scenario_dock = self._dock("scenarioDock", self.scenario_panel, Qt.DockWidgetArea.RightDockWidgetArea)
+        self.scenario_dock = self._dock("scenarioDock", self.scenario_panel, Qt.DockWidgetArea.RightDockWidgetArea,
+                                        scroll=True)
         self.candidates = CandidatesPanel(self.model, self.scenarios, self.start_worker, self.canvas.zoom_to_bounds)
         self.candidates_dock = self._dock("candidatesDock", self.candidates, Qt.DockWidgetArea.BottomDockWidgetArea)
         self.candidates_dock.hide()  # shown by Analysis > Greening Candidates
@@ -114,9 +117,17 @@ class MainWindow(QMainWindow):
             tables_reloaded=self._tables_reloaded, drop_candidates=self._drop_candidates,
             show_check_report=self.show_check_report)
 
-    def _dock(self, name: str, widget, area) -> QDockWidget:
+    def _dock(self, name: str, widget, area, scroll: bool = False) -> QDockWidget:
+        """A dock holding ``widget``; ``scroll``: inside a scroll area, so a tall form never
+        makes the window taller than a 1366 × 768 screen."""
         dock = QDockWidget(self)
         dock.setObjectName(name)
+        if scroll:
+            area_widget = QScrollArea(objectName=f"{name}.scroll")
+            area_widget.setWidgetResizable(True)
+            area_widget.setFrameShape(QFrame.Shape.NoFrame)
+            area_widget.setWidget(widget)
+            widget = area_widget
         dock.setWidget(widget)
         self.addDockWidget(area, dock)
         return dock
@@ -453,7 +464,9 @@ class MainWindow(QMainWindow):
 
     def show_candidates(self):
         """Show the candidates dock and find the candidates if none are shown yet."""
-        self.candidates_dock.show()
+        if not self.candidates_dock.isVisible():  # tall enough for a dozen rows, the map keeps the rest
+            self.candidates_dock.show()
+            self.resizeDocks([self.candidates_dock], [max(300, int(self.height() * 0.4))], Qt.Orientation.Vertical)
         self.candidates_dock.raise_()
         if self.candidates.result is None and not self.busy():
             return self.candidates.run()

@@ -167,12 +167,17 @@ class IndicatorsDock(RunControls, QWidget):
                 item = QTableWidgetItem(row[key])
                 item.setData(Qt.ItemDataRole.UserRole, row["key"])
                 item.setBackground(status_brush(row["status"]))
-                if row["notes"]:
-                    item.setToolTip(row["notes"])
+                if row["notes"] or c == 4:  # the threshold column is narrow: its whole text on hover
+                    item.setToolTip("\n".join(t for t in (row["threshold"] if c == 4 else "", row["notes"]) if t))
                 if c == 1:
                     item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
                 self.overview.setItem(r, c, item)
         self.overview.resizeColumnsToContents()
+        # the last column (标准值) takes what is left and elides, instead of a horizontal scroll
+        # bar that hides 标准值 behind the dock's edge on a 1366-pixel screen
+        header = self.overview.horizontalHeader()
+        header.setSectionResizeMode(4, header.ResizeMode.Stretch)
+        self.overview.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
 
     def _fill_units(self, lang: str) -> None:
         units = self.doc.get("by_unit", []) or []
