@@ -170,6 +170,19 @@ class MainWindow(QMainWindow):
                 tb.addAction(self.actions[item])
         self.addToolBar(tb)
         self.toolbar = tb
+        from greenplan.gui.workflow_bar import WorkflowBar
+
+        self.workflow = WorkflowBar(self.actions, self.workflow_state, self)
+        self.addToolBar(self.workflow)
+
+    def workflow_state(self) -> tuple[bool, dict[str, bool]]:
+        """Whether a project with layers is open, and which steps of the order of work are done."""
+        has = bool(self.model.entries)
+        done = {"check": getattr(self, "_checked_project", None) is self.model.project,
+                "indicators": getattr(getattr(self, "indicators", None), "doc", None) is not None,
+                "candidates": getattr(getattr(self, "candidates", None), "result", None) is not None,
+                "scenario": getattr(getattr(self, "scenario_panel", None), "outputs", None) is not None}
+        return has, done
 
     def _build_statusbar(self) -> None:
         sb = self.statusBar()
@@ -273,6 +286,8 @@ class MainWindow(QMainWindow):
 
     def update_actions(self) -> None:
         acts.update_enabled(self.actions, self)
+        if hasattr(self, "workflow"):
+            self.workflow.refresh()
 
     # ------------------------------------------------------------------ view commands
     def zoom_full(self) -> None:
@@ -455,6 +470,7 @@ class MainWindow(QMainWindow):
         """Show a ``check_project`` report (the data check dialog)."""
         from greenplan.gui.dialogs.check_dialog import CheckDialog
 
+        self._checked_project = self.model.project  # the workflow's step ① is done for this project
         self.check_dialog = CheckDialog(report, self, model=self.model)
         self.check_dialog.open()
         return self.check_dialog

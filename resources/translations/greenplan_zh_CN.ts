@@ -1645,4 +1645,24 @@
         <translation>双击选择目标；输入代码或名称即可搜索。</translation>
     </message>
 </context>
+<context>
+    <name>WorkflowBar</name>
+    <message>
+        <source>Workflow</source>
+        <extracomment>the next step&apos;s look: the app&apos;s green, bold</extracomment>
+        <translation>工作流程</translation>
+    </message>
+    <message>
+        <source>Order of work:</source>
+        <translation>工作顺序：</translation>
+    </message>
+    <message>
+        <source>Open or create a project, then:</source>
+        <translation>请先打开或新建项目，然后：</translation>
+    </message>
+    <message>
+        <source>Next step</source>
+        <translation>下一步</translation>
+    </message>
+</context>
 </TS>
