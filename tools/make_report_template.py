@@ -97,11 +97,11 @@ def spacing(style, *, line_pt: float | None = 28, before: float = 0, after: floa
         ppr.append(ind)
     for attr in list(ind.attrib):
         del ind.attrib[attr]
-    if indent_chars:
-        # in characters (hundredths), so the indent follows the font size
-        ind.set(qn("w:firstLineChars"), str(int(indent_chars * 100)))
-    else:
-        ind.set(qn("w:firstLine"), "0")
+    # in characters (hundredths) for Word and WPS, so the indent follows the font size; in
+    # twips too for LibreOffice, which reads only those (two characters of the style's size)
+    size = style.font.size.pt if style.font.size is not None else 16
+    ind.set(qn("w:firstLineChars"), str(int(indent_chars * 100)))
+    ind.set(qn("w:firstLine"), str(int(round(indent_chars * size * 20))))
 
 
 def paragraph_style(doc, name: str, base: str = "Normal"):

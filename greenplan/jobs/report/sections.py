@@ -94,8 +94,7 @@ def write_cover(b: Any, data: Any, today: dt.date) -> None:
 
 
 def write_contents(b: Any) -> None:
-    b.toc_placeholder(tr(b.lang, "目　录", "Contents"))
-    b.page_break()
+    b.toc_placeholder(tr(b.lang, "目　录", "Contents"))  # chapter 1 starts a page (Heading 1)
 
 
 # ---------------------------------------------------------------------------- 1 概况
@@ -164,7 +163,7 @@ def write_overview(b: Any, data: Any) -> None:
                      LEVEL_WORDS["zh" if lang == "zh" else "en"].get(lyr.get("status") or "ok", lyr.get("status"))])
     b.table([tr(lang, "图层", "Layer"), tr(lang, "用途", "Role"), tr(lang, "来源文件", "Source"),
              tr(lang, "要素/像元", "Features"), tr(lang, "坐标系", "CRS"), tr(lang, "检查", "Check")], rows,
-            widths_mm=(40, 26, 30, 20, 22, 18), align="llllcc", caption=tr(lang, "数据来源与检查状态", "Data sources"),
+            widths_mm=(38, 24, 30, 18, 30, 16), align="llllcc", caption=tr(lang, "数据来源与检查状态", "Data sources"),
             emphasis=[[False] * 5 + [r[5] in ("问题", "错误", "problem", "error")] for r in rows])
 
     _section(b, 4, "坐标系与高程基准", "Coordinate system and datum")
@@ -207,7 +206,7 @@ def write_indicators(b: Any, data: Any, maps: dict[str, Any]) -> None:
     rows = indicator_rows(doc, lang)
     b.table([tr(lang, "序号", "No."), tr(lang, "指标", "Indicator"), tr(lang, "数值", "Value"), tr(lang, "单位", "Unit"),
              tr(lang, "标准", "Standard"), tr(lang, "等级", "Grade"), tr(lang, "结论", "Result")], rows,
-            widths_mm=(10, 44, 28, 14, 30, 14, 16), align="clrcccc", caption=tr(lang, "指标总表", "Indicators"),
+            widths_mm=(9, 42, 25, 12, 38, 14, 16), align="clrcccc", caption=tr(lang, "指标总表", "Indicators"),
             emphasis=[[False] * 6 + [v.passed is False and not v.ungraded] for v in views])
     if any(v.is_bound for v in views):
         b.note(tr(lang, f"{UNGRADED_MARK} 含未识别地类编码，数值为界限值，未评级；请在数据检查中补充地类映射后重新生成。",
@@ -326,7 +325,7 @@ def write_conflicts(b: Any, data: Any, maps: dict[str, Any]) -> None:
                  format_coordinate(r.get("x")), format_coordinate(r.get("y"))] for r in reg]
         b.table([tr(lang, "图斑编号", "Patch"), tr(lang, "冲突类型", "Type"), tr(lang, "所在乡镇", "Township"),
                  tr(lang, "面积", "Area"), tr(lang, "X 坐标", "X"), tr(lang, "Y 坐标", "Y")], rows,
-                widths_mm=(18, 40, 20, 26, 26, 26), align="cllrrr", caption=tr(lang, "冲突图斑登记表", "Conflict register"))
+                widths_mm=(18, 34, 18, 26, 30, 30), align="cllrrr", caption=tr(lang, "冲突图斑登记表", "Conflict register"))
     _figure(b, maps, "conflicts")
 
 
@@ -423,7 +422,7 @@ def write_scenario(b: Any, data: Any, maps: dict[str, Any]) -> None:
         b.paragraph(tr(lang, "方案选用：" + "；".join(parts) + "。", "Selected: " + "; ".join(parts) + "."))
     _section(b, 1, "方案前后指标对比", "Indicators before and after")
     b.table([tr(lang, "指标", "Indicator"), tr(lang, "现状", "Before"), tr(lang, "方案", "After"), tr(lang, "变化", "Change"),
-             tr(lang, "等级", "Grade")], scenario_rows(sdoc, lang), widths_mm=(46, 30, 30, 28, 22), align="lrrrc",
+             tr(lang, "等级", "Grade")], scenario_rows(sdoc, lang), widths_mm=(42, 27, 27, 34, 26), align="lrrrc",
             caption=tr(lang, "情景方案前后指标对比", "Scenario: before, after, change"))
     _section(b, 2, "合规检查", "Checks")
     b.paragraph(scenario_checks_text(sdoc.get("checks") or {}, lang) + tr(lang, "。", "."))
