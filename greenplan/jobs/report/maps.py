@@ -22,8 +22,9 @@ CHOROPLETH = "township_choropleth"
 CHOROPLETH_INDICATOR = "forest_coverage"
 #: class colours, light to dark (ColorBrewer YlGn, 5 classes)
 CHOROPLETH_COLOURS = ("#ffffcc", "#c2e699", "#78c679", "#31a354", "#006837")
-#: sheet height / width of a report map
-ASPECT = 0.74
+#: sheet height / width of a report map: a portrait sheet as wide as the text and nearly as
+#: high (a map and its caption fill a page; fonts scale with the shorter side, A3 = 1)
+ASPECT = 1.3
 
 
 @dataclass(frozen=True)
