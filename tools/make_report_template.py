@@ -70,9 +70,9 @@ def plain(style, size_pt: float, east_asia: str, *, bold: bool = False, ascii_fo
     set_fonts(style, east_asia, ascii_font)
     rpr = style.element.get_or_add_rPr()
     sz_cs = rpr.find(qn("w:szCs"))
-    if sz_cs is None:
+    if sz_cs is None:  # right after w:sz (the schema's order; Word refuses others)
         sz_cs = OxmlElement("w:szCs")
-        rpr.append(sz_cs)
+        rpr.find(qn("w:sz")).addnext(sz_cs)
     sz_cs.set(qn("w:val"), str(int(size_pt * 2)))
 
 
@@ -90,11 +90,7 @@ def spacing(style, *, line_pt: float | None = 28, before: float = 0, after: floa
     pf.page_break_before = page_break
     if align is not None:
         pf.alignment = align
-    ppr = style.element.get_or_add_pPr()
-    ind = ppr.find(qn("w:ind"))
-    if ind is None:
-        ind = OxmlElement("w:ind")
-        ppr.append(ind)
+    ind = style.element.get_or_add_pPr().get_or_add_ind()  # in the schema's place
     for attr in list(ind.attrib):
         del ind.attrib[attr]
     # in characters (hundredths) for Word and WPS, so the indent follows the font size; in
@@ -200,7 +196,16 @@ def settings(doc) -> None:
     s = doc.settings.element
     upd = OxmlElement("w:updateFields")
     upd.set(qn("w:val"), "true")
-    s.append(upd)
+    # the schema's place: before the first of these (Word checks the order of settings.xml)
+    after = ("hdrShapeDefaults", "footnotePr", "endnotePr", "compat", "docVars", "rsids", "mathPr", "attachedSchema",
+             "themeFontLang", "clrSchemeMapping", "doNotIncludeSubdocsInStats", "doNotAutoCompressPictures",
+             "forceUpgrade", "captions", "readModeInkLockDown", "smartTagType", "schemaLibrary", "shapeDefaults",
+             "doNotEmbedSmartTags", "decimalSymbol", "listSeparator")
+    nxt = next((c for c in s if c.tag.rsplit("}", 1)[-1] in after), None)
+    if nxt is None:
+        s.append(upd)
+    else:
+        nxt.addprevious(upd)
     lang = s.find(qn("w:themeFontLang"))
     if lang is not None:
         lang.set(qn("w:eastAsia"), "zh-CN")
