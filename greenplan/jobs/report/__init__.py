@@ -122,6 +122,7 @@ def run_report(project: Project, out: str | os.PathLike, *, scenario: str | None
         ``feedback`` was cancelled (nothing is written).
     """
     from greenplan.core.gcpause import paused_gc
+    from greenplan.jobs.report import plan_sections as plan
     from greenplan.jobs.report import sections as sec
     from greenplan.jobs.report.content import compute_report_data
     from greenplan.jobs.report.docx_writer import DocBuilder
@@ -153,10 +154,10 @@ def run_report(project: Project, out: str | os.PathLike, *, scenario: str | None
     sec.write_overview(b, data)
     sec.write_indicators(b, data, maps)
     sec.write_townships(b, data, maps)
-    sec.write_conflicts(b, data, maps)
-    sec.write_candidates(b, data, maps)
-    sec.write_scenario(b, data, maps)
-    sec.write_appendix(b, data)
+    plan.write_conflicts(b, data, maps)
+    plan.write_candidates(b, data, maps)
+    plan.write_scenario(b, data, maps)
+    plan.write_appendix(b, data)
     _properties(b, data, lang)
     feedback.check()
     try:
