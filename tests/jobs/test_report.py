@@ -90,7 +90,7 @@ def test_overview_values_are_indicators_json_through_the_shared_formatter(demo) 
     assert by_name["三条控制线相互重叠面积"][6] == "不达标"
     # the sentence under the table: value, grade, gap to the next grade (36 % - 34.27 %)
     text = "\n".join(p.text for p in demo["doc"].paragraphs)
-    assert "建成区绿化覆盖率（矢量法）34.27%，达到Ⅲ级标准，距Ⅱ级（36.00%）差 1.73 个百分点。" in text
+    assert "建成区绿化覆盖率（矢量法）为 34.27%，达到Ⅲ级标准，距Ⅱ级（36.00%）差 1.73 个百分点。" in text
 
 
 def test_unknown_code_rows_are_marked_and_not_graded() -> None:

@@ -102,7 +102,7 @@ def explain(ind: IndicatorView, lang: str = "zh") -> str:
     >>> v = IndicatorView.from_dict("green_coverage_vector", {"value": 0.343, "unit": "ratio", "grade": "III",
     ...     "pass": True, "threshold": {"I": 0.4, "II": 0.36, "III": 0.34}})
     >>> explain(v)
-    '建成区绿化覆盖率（矢量法）34.30%，达到Ⅲ级标准，距Ⅱ级（36.00%）差 1.70 个百分点。'
+    '建成区绿化覆盖率（矢量法）为 34.30%，达到Ⅲ级标准，距Ⅱ级（36.00%）差 1.70 个百分点。'
     >>> explain(IndicatorView.from_dict("redline_overlaps", {"value": 0.0, "unit": "m²", "pass": True,
     ...     "threshold": {"pass": 0}}), "en")
     'Control-line mutual overlaps: 0.0 m², as required (must be 0).'
@@ -114,18 +114,24 @@ def explain(ind: IndicatorView, lang: str = "zh") -> str:
                   f"{name}: not computed" + (f" ({why})" if why else "") + ".")
     val = value_text(ind, lang)
     if ind.ungraded:
-        return tr(lang, f"{name}{val}，{ungraded_reason(ind, lang)}，未评级。",
+        return tr(lang, f"{name}为 {val}，{ungraded_reason(ind, lang)}，未评级。",
                   f"{name}: {val}; {ungraded_reason(ind, lang)}, not graded.")
     thr = ind.threshold
+    if isinstance(thr, Mapping) and set(thr) == {"pass"} and ind.key == "eco_redline_occupation":
+        # the rule is on the violating part (occupation without an approved activity), not the share
+        if ind.passed:
+            return tr(lang, f"{name}为 {val}，无违规占用，符合要求。", f"{name}: {val}, no violation.")
+        return tr(lang, f"{name}为 {val}，存在违规占用（应为 0），需整改。",
+                  f"{name}: {val}, with occupation in violation (must be 0) to correct.")
     if isinstance(thr, Mapping) and set(thr) == {"pass"}:
         if ind.passed:
-            return tr(lang, f"{name}{val}，符合“应为 0”的要求。", f"{name}: {val}, as required (must be 0).")
-        return tr(lang, f"{name}{val}，不符合“应为 0”的要求，需整改。", f"{name}: {val}; it must be 0 and needs correcting.")
+            return tr(lang, f"{name}为 {val}，符合“应为 0”的要求。", f"{name}: {val}, as required (must be 0).")
+        return tr(lang, f"{name}为 {val}，不符合“应为 0”的要求，需整改。", f"{name}: {val}; it must be 0 and needs correcting.")
     grades = _grades(thr)
     if grades and ind.grade:
         names = [g for g, _ in grades]
         i = names.index(ind.grade) if ind.grade in names else -1
-        reached = tr(lang, f"{name}{val}，达到{grade_word(ind.grade, lang)}标准", f"{name}: {val}, {grade_word(ind.grade, lang)}")
+        reached = tr(lang, f"{name}为 {val}，达到{grade_word(ind.grade, lang)}标准", f"{name}: {val}, {grade_word(ind.grade, lang)}")
         if i > 0:
             g, v = grades[i - 1]
             gap = _gap(v, float(ind.value), ind, lang)
@@ -135,9 +141,9 @@ def explain(ind: IndicatorView, lang: str = "zh") -> str:
     if grades:
         g, v = grades[-1]
         gap = _gap(v, float(ind.value), ind, lang)
-        return tr(lang, f"{name}{val}，未达到{grade_word(g, lang)}标准（{format_value(v, ind.unit, lang, ind.key)}），差 {gap}。",
+        return tr(lang, f"{name}为 {val}，未达到{grade_word(g, lang)}标准（{format_value(v, ind.unit, lang, ind.key)}），差 {gap}。",
                   f"{name}: {val}, below {grade_word(g, lang)} ({format_value(v, ind.unit, lang, ind.key)}) by {gap}.")
-    return tr(lang, f"{name}{val}（不评级）。", f"{name}: {val} (not graded).")
+    return tr(lang, f"{name}为 {val}（不评级）。", f"{name}: {val} (not graded).")
 
 
 def redline_detail(ind: IndicatorView, lang: str = "zh") -> str:
