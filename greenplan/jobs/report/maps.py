@@ -111,6 +111,7 @@ def render_report_map(data: Any, theme: Any, *, width_mm: float, dpi: float) -> 
     fig = draw_sheet(data, spec, paper=paper, dpi=dpi)
     buf = io.BytesIO()
     fig.savefig(buf, format="png", dpi=dpi)
+    fig.clear()  # the artists go now, not at the next collection (the CLI pauses the cyclic GC)
     return MapImage(theme=theme.id, title=spec.title, png=buf.getvalue(), width_mm=width_mm)
 
 
