@@ -210,6 +210,7 @@ class DocBuilder:
         """
         from docx.enum.table import WD_TABLE_ALIGNMENT
         from docx.enum.text import WD_ALIGN_PARAGRAPH
+        from docx.table import _Cell
         from docx.oxml import OxmlElement
         from docx.oxml.ns import qn
         from docx.shared import Mm
@@ -228,10 +229,13 @@ class DocBuilder:
         rep = OxmlElement("w:tblHeader")
         rep.set(qn("w:val"), "true")
         trpr.append(rep)
-        for r, values in enumerate([list(headers), *[list(v) for v in rows]]):
-            cells = t.rows[r].cells
-            for c in range(n):
-                cell = cells[c]
+        # rows and cells straight from the XML: python-docx's row and cell accessors rebuild the
+        # whole grid on every call (a 3,000-row register took 30 s)
+        all_values = [list(headers), *[list(v) for v in rows]]
+        for r, tr in enumerate(t._tbl.tr_lst):
+            values = all_values[r]
+            for c, tc in enumerate(tr.tc_lst):
+                cell = _Cell(tc, t)
                 p = cell.paragraphs[0]
                 p._p.style = cell_style
                 run = p.add_run("" if values[c] is None else str(values[c]))
