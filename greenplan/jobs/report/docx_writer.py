@@ -210,10 +210,10 @@ class DocBuilder:
         """
         from docx.enum.table import WD_TABLE_ALIGNMENT
         from docx.enum.text import WD_ALIGN_PARAGRAPH
-        from docx.table import _Cell
         from docx.oxml import OxmlElement
         from docx.oxml.ns import qn
         from docx.shared import Mm
+        from docx.table import _Cell
 
         if caption:
             self.caption("table", caption)
