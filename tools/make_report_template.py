@@ -272,6 +272,11 @@ def build() -> Path:
     for child in list(body):
         if child.tag != qn("w:sectPr"):
             body.remove(child)
+    # python-docx's default carries the picture of an empty page as the file's thumbnail
+    pkg = doc.part.package
+    for rid, rel in list(pkg.rels.items()):
+        if rel.reltype.endswith("/thumbnail"):
+            pkg.rels.pop(rid)
     core = doc.core_properties
     core.title, core.author, core.comments = "GreenPlan 报告模板", "GreenPlan", "greenplan report 使用的样式模板"
     OUT.parent.mkdir(parents=True, exist_ok=True)
