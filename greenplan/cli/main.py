@@ -21,6 +21,7 @@ COMMANDS = {
     "scenario": "greenplan.cli.scenario",
     "export": "greenplan.cli.export",
     "batch": "greenplan.cli.batch",
+    "report": "greenplan.cli.report",
     "gui": "greenplan.cli.gui",
 }
 

@@ -113,6 +113,8 @@ ACTIONS: list[ActionSpec] = [
                "Ctrl+E", enabled_when=_has_data),
     ActionSpec("file.batch_export", QT_TRANSLATE_NOOP("Actions", "&Batch Export by Township…"),
                lambda w: w.show_batch_dialog(), "file", "Ctrl+Shift+E", enabled_when=_has_data),
+    ActionSpec("file.report", QT_TRANSLATE_NOOP("Actions", "&Generate Report…"), lambda w: w.show_report_dialog(),
+               "file", "Ctrl+R", enabled_when=_has_data),
     ActionSpec("file.properties", QT_TRANSLATE_NOOP("Actions", "Project P&roperties…"),
                lambda w: w.show_project_properties(), "file"),
     ActionSpec("file.preferences", QT_TRANSLATE_NOOP("Actions", "&Preferences…"), lambda w: w.show_preferences(),
@@ -171,7 +173,7 @@ ACTIONS: list[ActionSpec] = [
 #: menu contents in order (action ids, "-" separators, "@menu" submenus)
 MENU_LAYOUT = {
     "file": ["file.new", "file.open", "@recent", "-", "file.save", "file.save_as", "-", "file.export_map",
-             "file.batch_export", "-", "file.properties", "file.preferences", "-", "file.quit"],
+             "file.batch_export", "file.report", "-", "file.properties", "file.preferences", "-", "file.quit"],
     "edit": ["edit.undo", "edit.redo"],
     "view": ["view.full", "view.zoom_in", "view.zoom_out", "-", "tool.pan", "tool.zoom_box", "tool.identify",
              "tool.measure_distance", "tool.measure_area", "-", "@docks", "@language"],

@@ -511,6 +511,13 @@ class MainWindow(QMainWindow):
         self.batch_dialog.show()
         return self.batch_dialog
 
+    def show_report_dialog(self):
+        from greenplan.gui.dialogs.report_dialog import ReportDialog
+
+        self.report_dialog = ReportDialog(self.model, self.start_worker, self)
+        self.report_dialog.open()
+        return self.report_dialog
+
     def new_project(self) -> None:
         """File → New project: a new project (after asking to save), then its properties dialog."""
         before = self.model.project

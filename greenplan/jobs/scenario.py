@@ -194,8 +194,25 @@ def _selected_summary(g: gpd.GeoDataFrame) -> dict[str, Any]:
     return out
 
 
-def run_scenario(project: Project, name: str, out_dir: Path, *, feedback: Feedback | None = None) -> ScenarioOutputs:
-    """Compute scenario ``name`` of ``project`` and write its outputs to ``out_dir``.
+def compute_scenario(project: Project, name: str, loaded: Any, layers: dict[str, Any], rasters: dict[str, Any], *,
+                     cands: CandidateSet | None = None, before: dict[str, Any] | None = None,
+                     feedback: Feedback | None = None) -> tuple[dict[str, Any], gpd.GeoDataFrame, dict[str, Any]]:
+    """The ``scenario.json`` document of scenario ``name``, without writing anything.
+
+    Parameters
+    ----------
+    loaded, layers, rasters
+        The loaded project and its layers by role (:func:`~greenplan.jobs.candidates.load_layers`).
+    cands : CandidateSet, optional
+        Candidates already computed (every kind the scenario selects); default: computed here.
+    before : dict, optional
+        The indicators document without the scenario (``indicators``, ``by_unit``), when
+        already computed from the same layers; default: computed here.
+
+    Returns
+    -------
+    (document, greening, after)
+        ``scenario.json``, the greening features and the indicators document with them.
 
     Raises
     ------
@@ -203,22 +220,21 @@ def run_scenario(project: Project, name: str, out_dir: Path, *, feedback: Feedba
         No scenario of that name, or a bad selection.
     """
     from greenplan.analysis.indicators import compute_indicators
-    from greenplan.io.writers import write_gpkg_layers
     from greenplan.jobs.analyze import crs_label
 
     feedback = feedback or Feedback()
     scenario = get_scenario(project, name)
-    out_dir = ensure_output_folder(out_dir)
-    loaded, layers, rasters = load_layers(project, SubFeedback(feedback, 0, 20))
     settings = project.settings
-    kinds = {s.kind for s in scenario.selections}
-    cands = compute_candidates(layers, rasters, settings, kinds=kinds, feedback=SubFeedback(feedback, 20, 45))
+    if cands is None:
+        kinds = {s.kind for s in scenario.selections}
+        cands = compute_candidates(layers, rasters, settings, kinds=kinds, feedback=SubFeedback(feedback, 0, 40))
     greening, notes = scenario_greening(scenario, cands, settings)
-    feedback.set_text("现状指标 / indicators before")
-    before = compute_indicators(layers, rasters, settings, feedback=SubFeedback(feedback, 45, 70)).to_dict()
+    if before is None:
+        feedback.set_text("现状指标 / indicators before")
+        before = compute_indicators(layers, rasters, settings, feedback=SubFeedback(feedback, 40, 70)).to_dict()
     feedback.set_text("方案指标 / indicators after")
     after = compute_indicators(layers, rasters, settings, scenario_greening=greening,
-                               feedback=SubFeedback(feedback, 70, 95)).to_dict()
+                               feedback=SubFeedback(feedback, 70, 100)).to_dict()
     checks = check_scenario(greening, layers, settings.sliver_m2)
     overall, by_unit = compare_documents(before, after)
     doc = {
@@ -231,6 +247,27 @@ def run_scenario(project: Project, name: str, out_dir: Path, *, feedback: Feedba
     for k in ("unknown_code_tolerance", "unknown_codes"):
         if k in after:
             doc[k] = after[k]
+    return doc, greening, after
+
+
+def run_scenario(project: Project, name: str, out_dir: Path, *, feedback: Feedback | None = None) -> ScenarioOutputs:
+    """Compute scenario ``name`` of ``project`` and write its outputs to ``out_dir``.
+
+    Raises
+    ------
+    ProjectFileError
+        No scenario of that name, or a bad selection.
+    """
+    from greenplan.io.writers import write_gpkg_layers
+
+    feedback = feedback or Feedback()
+    scenario = get_scenario(project, name)
+    out_dir = ensure_output_folder(out_dir)
+    loaded, layers, rasters = load_layers(project, SubFeedback(feedback, 0, 20))
+    kinds = {s.kind for s in scenario.selections}
+    cands = compute_candidates(layers, rasters, project.settings, kinds=kinds, feedback=SubFeedback(feedback, 20, 45))
+    doc, greening, _ = compute_scenario(project, name, loaded, layers, rasters, cands=cands,
+                                        feedback=SubFeedback(feedback, 45, 95))
     feedback.step(95, 100, "写出结果 / writing outputs")
     files = {"json": out_dir / "scenario.json", "csv": out_dir / "scenario.csv",
              "xlsx": out_dir / "scenario.xlsx", "gpkg": out_dir / "scenario.gpkg"}

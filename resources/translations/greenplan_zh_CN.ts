@@ -95,6 +95,10 @@
         <translation>按乡镇批量制图(&amp;B)…</translation>
     </message>
     <message>
+        <source>&amp;Generate Report…</source>
+        <translation>生成报告(&amp;G)…</translation>
+    </message>
+    <message>
         <source>Project P&amp;roperties…</source>
         <translation>项目属性(&amp;R)…</translation>
     </message>
@@ -1348,6 +1352,69 @@
     <message>
         <source>Working CRS changed to {0} (was {1}): chosen again from the layers, the study area deciding, as the analyses do. Every layer was loaded again in it.</source>
         <translation>工作坐标系已改为 {0}（原为 {1}）：按图层重新选择，以研究范围为准，与分析所用一致；全部图层已按新坐标系重新加载。</translation>
+    </message>
+</context>
+<context>
+    <name>ReportDialog</name>
+    <message>
+        <source>Generate Report</source>
+        <translation>生成报告</translation>
+    </message>
+    <message>
+        <source>Report file:</source>
+        <translation>报告文件：</translation>
+    </message>
+    <message>
+        <source>Scenario:</source>
+        <translation>情景方案：</translation>
+    </message>
+    <message>
+        <source>Language:</source>
+        <translation>报告语言：</translation>
+    </message>
+    <message>
+        <source>(none)</source>
+        <translation>（无）</translation>
+    </message>
+    <message>
+        <source>Browse…</source>
+        <translation>浏览…</translation>
+    </message>
+    <message>
+        <source>Generate</source>
+        <translation>生成</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>取消</translation>
+    </message>
+    <message>
+        <source>Close</source>
+        <translation>关闭</translation>
+    </message>
+    <message>
+        <source>Writes a Word report with the indicators, townships, conflicts, opportunities, the scenario and the maps.</source>
+        <translation>生成 Word 评估报告：指标总览、分乡镇评估、三条控制线与冲突、增绿潜力、情景方案及专题图。</translation>
+    </message>
+    <message>
+        <source>Save report as</source>
+        <translation>报告另存为</translation>
+    </message>
+    <message>
+        <source>Writing the report…</source>
+        <translation>正在生成报告…</translation>
+    </message>
+    <message>
+        <source>The report could not be written.</source>
+        <translation>报告未能生成。</translation>
+    </message>
+    <message>
+        <source>Cancelled; no report was written.</source>
+        <translation>已取消，未写出报告。</translation>
+    </message>
+    <message>
+        <source>Report written: {0} ({1} maps, {2:.1f} s).</source>
+        <translation>报告已写出：{0}（附图 {1} 幅，用时 {2:.1f} 秒）。</translation>
     </message>
 </context>
 <context>
