@@ -340,9 +340,10 @@ def not_applicable_text(ind: IndicatorView, lang: str = "zh") -> str:
     return NOT_APPLICABLE_TEXT.get(ind.not_applicable or "", NOT_APPLICABLE_TEXT[""])[_lang(lang)]
 
 
-def value_text(ind: IndicatorView, lang: str = "zh", which: str = "value") -> str:
+def value_text(ind: IndicatorView, lang: str = "zh", which: str = "value", compact: bool = False) -> str:
     """The shown value of ``ind`` (``which``: value, baseline, before or after), marked as a
-    bound; the reason for an indicator that does not apply in its unit.
+    bound; the reason for an indicator that does not apply in its unit (``compact``: only
+    不适用, for a table of many such cells whose note gives the reason).
 
     Examples
     --------
@@ -352,9 +353,12 @@ def value_text(ind: IndicatorView, lang: str = "zh", which: str = "value") -> st
     ('≥ 17.50%（含未识别地类）', '≥ 17.50 % (incl. unknown codes)')
     >>> value_text(IndicatorView.from_dict("green_space_ratio", {"unit": "ratio", "not_applicable": "no_built_up"}))
     '不适用（本乡镇无建成区）'
+    >>> value_text(IndicatorView.from_dict("green_space_ratio", {"unit": "ratio", "not_applicable": "no_built_up"}),
+    ...            compact=True)
+    '不适用'
     """
     if ind.is_not_applicable:
-        return not_applicable_text(ind, lang)
+        return NOT_APPLICABLE_TEXT[""][_lang(lang)] if compact else not_applicable_text(ind, lang)
     return mark_bound(format_value(getattr(ind, which), ind.unit, lang, ind.key), ind, lang)
 
 

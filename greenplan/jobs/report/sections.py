@@ -220,7 +220,7 @@ def township_rows(doc: dict[str, Any], lang: str = "zh") -> list[list[str]]:
     for u in doc.get("by_unit") or []:
         inds = u.get("indicators") or {}
         rows.append([u.get("name") or u.get("code") or ""] +
-                    [value_text(IndicatorView.from_dict(k, inds.get(k)), lang) for k in TOWNSHIP_KEYS])
+                    [value_text(IndicatorView.from_dict(k, inds.get(k)), lang, compact=True) for k in TOWNSHIP_KEYS])
     return rows
 
 
@@ -243,6 +243,7 @@ def write_townships(b: Any, data: Any, maps: dict[str, Any]) -> None:
     headers = [tr(lang, "乡镇（街道）", "Township")] + [indicator_name(k, lang, short=True) for k in TOWNSHIP_KEYS]
     b.table(headers, township_rows(doc, lang), widths_mm=(24, 22, 22, 24, 22, 21, 21), align="lrrrrrr",
             caption=tr(lang, "分乡镇指标", "Indicators by township"))
-    b.note(tr(lang, "注：“—”表示该乡镇无建成区，建成区指标不适用；森林覆盖率、林草覆盖率为按地类估算值。",
-              "Note: '—' marks a township without built-up area; forest figures are estimates from land-use codes."))
+    b.note(tr(lang, "注：“不适用”表示该乡镇无建成区，不计算建成区指标；森林覆盖率、林草覆盖率为按地类估算值。",
+              "Note: 'not applicable' marks a township without built-up area; forest figures are estimates from "
+              "land-use codes."))
     figure(b, maps, "township_choropleth")
