@@ -309,3 +309,52 @@ def to_tsv(table: StatsTable, lang: str = "zh") -> str:
     """
     return "\n".join("\t".join(cell.replace("\t", " ").replace("\n", " ") for cell in r)
                      for r in table_rows(table, lang, plain=True))
+
+
+class StatsCache:
+    """What statistics reuse per loaded layer: its overlap rows and its cut by the townships.
+
+    Both cost seconds on a county of 100,000 parcels and do not change while the layer
+    stays loaded; the cache holds the frames it was computed for (a reloaded layer is a
+    new frame) and forgets the oldest beyond a few layers.
+
+    Examples
+    --------
+    >>> import geopandas as gpd, shapely
+    >>> g = gpd.GeoDataFrame({"a": [1, 2]}, geometry=[shapely.box(0, 0, 2, 2), shapely.box(1, 1, 3, 3)])
+    >>> cache = StatsCache()
+    >>> cache.statistics(g).total.area_m2, cache.statistics(g, np.array([0])).total.area_m2
+    (7.0, 4.0)
+    """
+
+    #: a selection below this share of the layer finds its own overlaps (cheaper than the layer's)
+    SMALL_SHARE = 0.2
+
+    def __init__(self, size: int = 4) -> None:
+        self.size = size
+        self._over: list[tuple[object, np.ndarray]] = []
+        self._split: list[tuple[object, object, str, TownshipSplit]] = []
+
+    def overlap_rows(self, frame) -> np.ndarray:
+        for f, value in self._over:
+            if f is frame:
+                return value
+        value = overlap_rows_of(frame)
+        self._over = [*self._over[-(self.size - 1):], (frame, value)]
+        return value
+
+    def split(self, frame, townships, name_field: str = "name") -> TownshipSplit:
+        for f, t, n, value in self._split:
+            if f is frame and t is townships and n == name_field:
+                return value
+        value = split_by_township(frame, townships, name_field)
+        self._split = [*self._split[-(self.size - 1):], (frame, townships, name_field, value)]
+        return value
+
+    def statistics(self, frame, ids: np.ndarray | None = None, *, by_field: str | None = None, townships=None,
+                   township_field: str = "name") -> StatsTable:
+        """:func:`compute_statistics` with this cache's layer-wide values where they pay off."""
+        small = ids is not None and len(ids) < self.SMALL_SHARE * max(len(frame), 1)
+        over = None if small else self.overlap_rows(frame)
+        split = None if townships is None else self.split(frame, townships, township_field)
+        return compute_statistics(frame, ids, by_field=by_field, overlap_rows=over, split=split)
