@@ -398,7 +398,10 @@ def _column(s: pd.Series) -> Val:
         return Val(s.fillna(False).to_numpy(dtype=bool), null, "bool")
     if pd.api.types.is_numeric_dtype(s.dtype):
         return Val(s.to_numpy(dtype=float, na_value=np.nan), null, "num")
-    text = s.astype(object).where(~null, "").astype(str).to_numpy(dtype=object)
+    if pd.api.types.is_string_dtype(s.dtype) and not pd.api.types.is_object_dtype(s.dtype):
+        text = s.to_numpy(dtype=object, na_value="")  # already text: one pass
+    else:
+        text = s.astype(object).where(~null, "").astype(str).to_numpy(dtype=object)
     return Val(text, null, "str")
 
 
@@ -460,6 +463,24 @@ def _like_regex(pattern: str, ci: bool) -> re.Pattern:
         out.append(".*" if c == "%" else "." if c == "_" else re.escape(c))
         i += 1
     return re.compile("".join(out), re.DOTALL | (re.IGNORECASE if ci else 0))
+
+
+def _like(s: pd.Series, pattern: str, ci: bool) -> np.ndarray:
+    """``s LIKE pattern`` as booleans; '01%', '%林地' and '%林%' (no other wildcard) take the
+    plain string methods, the rest a regular expression."""
+    core = pattern.strip("%")
+    if not ci and "_" not in core and "%" not in core and "\\" not in pattern and core:
+        head, tail = pattern.startswith("%"), pattern.endswith("%")
+        if head and tail:
+            out = s.str.contains(core, regex=False)
+        elif tail:
+            out = s.str.startswith(core)
+        elif head:
+            out = s.str.endswith(core)
+        else:
+            out = s == core
+        return out.fillna(False).to_numpy(dtype=bool)
+    return s.str.fullmatch(_like_regex(pattern, ci)).fillna(False).to_numpy(dtype=bool)
 
 
 def _round(ctx, node, x: Val, n: Val | None = None) -> Val:
@@ -654,8 +675,7 @@ def _eval(node: Node, ctx: _Ctx) -> Val:
     if op == "like":
         pattern, ci = node.value
         s = _text(args[0])
-        rx = _like_regex(pattern, ci)
-        hit = _str_series(s).str.fullmatch(rx).fillna(False).to_numpy(dtype=bool)
+        hit = _like(_str_series(s), pattern, ci)
         return Val(hit if np.ndim(s.data) else bool(hit[0]), s.null, "bool")
     raise AssertionError(op)  # pragma: no cover - every node type is handled above
 

@@ -38,6 +38,10 @@ def parcels() -> gpd.GeoDataFrame:
         ("DLBM NOT LIKE '01%'", [2, 3, 5]),  # NULL is neither like nor not like
         ("dlbm ilike '07%'", [3]),  # field names fold case (shapefile fields), ILIKE ignores case
         ("DLBM LIKE '010_'", [0, 1]),
+        ("地类名称 LIKE '%用地'", [5]),
+        ("地类名称 LIKE '%地'", [1, 2, 3, 5]),
+        ("DLBM LIKE '0101'", [0]),
+        ("DLBM LIKE '%'", [0, 1, 2, 3, 5]),
         ("地类名称 = '旱地' OR 地类名称 LIKE '%林%'", [1, 2]),
         ("\"地类名称\" IN ('水田', '铁路用地')", [0, 5]),
         ("DLBM NOT IN ('0101', '0103')", [2, 3, 5]),

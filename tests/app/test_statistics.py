@@ -124,3 +124,17 @@ def test_empty_selection():
     g = gpd.GeoDataFrame({"a": [1]}, geometry=[shapely.box(0, 0, 1, 1)], crs=CRS)
     t = compute_statistics(g, np.array([], dtype=np.int64), by_field="a")
     assert t.rows == [] and t.total.count == 0 and t.total.area_m2 == 0
+
+
+def test_cache_gives_the_tables_computed_directly(parcels, towns):
+    from greenplan.app.statistics import StatsCache
+
+    cache = StatsCache()
+    for ids in (None, np.arange(0, 60, 2), np.array([1, 2, 5])):  # whole, large (layer-wide caches), small
+        for kw in ({"by_field": "DLBM"}, {"townships": towns}):
+            direct = compute_statistics(parcels, ids, **kw)
+            cached = cache.statistics(parcels, ids, **kw)
+            assert [(r.group, r.count) for r in cached.rows] == [(r.group, r.count) for r in direct.rows]
+            np.testing.assert_allclose([r.area_m2 for r in cached.rows], [r.area_m2 for r in direct.rows], rtol=1e-9)
+            assert cached.total.area_m2 == pytest.approx(direct.total.area_m2, rel=1e-12)
+    assert cache.statistics(parcels, by_field="DLBM") is cache.statistics(parcels, by_field="DLBM")
