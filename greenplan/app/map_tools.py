@@ -139,7 +139,8 @@ def identify_all(layers: Iterable[tuple], x: float, y: float, tolerance: float, 
     Returns
     -------
     list of LayerHits
-        In the order given (pass top first), only the layers with something at the point.
+        The vector layers in the order given (pass top first), then the rasters in theirs;
+        only the layers with something at the point.
         A raster that cannot be read is skipped (identify must not fail on one file).
 
     Examples

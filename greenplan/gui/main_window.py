@@ -309,6 +309,8 @@ class MainWindow(QMainWindow):
                   if e.display.prepared is not None]
         rasters = [(e.key, e.display.raster.source) for e in visible if e.display.raster is not None]
         found = identify_all(layers, x, y, tolerance, rasters=rasters, crs=self.model.crs)
+        stack = {e.key: i for i, e in enumerate(visible)}
+        found.sort(key=lambda lh: stack[lh.key])  # vectors and rasters in the drawing order, top first
         if not found:
             self.model.clear_selection()
             self.identify_panel.clear()
