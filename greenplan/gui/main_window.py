@@ -156,6 +156,7 @@ class MainWindow(QMainWindow):
         self.statistics = StatisticsPanel(self.model, self.start_worker)
         self.statistics_dock = self._dock("statisticsDock", self.statistics, Qt.DockWidgetArea.RightDockWidgetArea)
         self.tabifyDockWidget(self.indicators_dock, self.statistics_dock)
+        self.statistics_dock.visibilityChanged.connect(self.statistics.set_shown)
         self.select = SelectOps(self.model, self, lambda text, ms: self.statusBar().showMessage(text, ms),
                                 self.show_statistics)
         self.canvas.select_requested.connect(self.select.select_by_shape)

@@ -177,3 +177,18 @@ def test_identify_lists_every_visible_layer_rasters_included(qtbot, window, town
     w.identify_at(build.X0 + 2500, build.Y0 + 500, 1.0)
     assert [t for t, _ in w.identify_panel.layers()] == ["红线（生态保护红线）", "NDVI"]
     assert w.identify_panel.values()["NDVI"] == "0.25"
+
+
+def test_hidden_statistics_dock_computes_when_shown(qtbot, opened):
+    w = opened
+    land = key_of(w, "land_use")
+    panel = w.show_statistics()
+    panel.set_choice(land, "selection", "")
+    qtbot.waitUntil(lambda: panel.worker is None, timeout=20_000)
+    w.indicators_dock.raise_()  # another tab in front: the statistics dock is hidden
+    qtbot.waitUntil(lambda: not panel._shown)
+    w.model.set_selection(land, [0, 1])
+    assert panel.worker is None and panel._stale
+    w.show_statistics()
+    qtbot.waitUntil(lambda: panel.worker is None and panel.table_result is not None
+                    and panel.table_result[1].total.count == 2, timeout=20_000)

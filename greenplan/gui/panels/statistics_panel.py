@@ -49,6 +49,8 @@ class StatisticsPanel(QWidget):
         self.table_result = None
         self.worker = None
         self._pending = False
+        self._stale = False
+        self._shown = False  # the dock's tab is in front (set_shown)
         self.layer_combo = QComboBox(objectName="statsLayer")
         self.scope_combo = QComboBox(objectName="statsScope")
         self.group_combo = QComboBox(objectName="statsGroup")
@@ -150,6 +152,13 @@ class StatisticsPanel(QWidget):
         if self.scope_combo.currentData() == "selection":
             self.refresh()
 
+    def set_shown(self, shown: bool) -> None:
+        """The dock became visible (its tab in front) or hidden: bind to
+        ``QDockWidget.visibilityChanged``; what changed meanwhile is computed now."""
+        self._shown = bool(shown)
+        if self._shown and self._stale:
+            self.refresh()
+
     def current_key(self) -> int:
         return int(self.layer_combo.currentData() or 0)
 
@@ -178,6 +187,10 @@ class StatisticsPanel(QWidget):
             self.table_result = None
             self._show()
             return None
+        if not self._shown:  # a hidden dock (another tab in front) computes when shown
+            self._stale = True
+            return None
+        self._stale = False
         if self.worker is not None:
             self._pending = True
             return None
