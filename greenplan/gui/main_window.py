@@ -160,6 +160,7 @@ class MainWindow(QMainWindow):
         self.select = SelectOps(self.model, self, lambda text, ms: self.statusBar().showMessage(text, ms),
                                 self.show_statistics)
         self.canvas.select_requested.connect(self.select.select_by_shape)
+        self.model.selection_changed.connect(lambda _k: self.update_actions())  # Export / Clear selection
 
     def show_statistics(self):
         self.statistics_dock.show()

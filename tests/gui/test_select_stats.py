@@ -131,7 +131,9 @@ def test_statistics_dock_against_geopandas_and_copy(qtbot, opened):
 def test_export_selection_reopens(qtbot, opened, tmp_path):
     w = opened
     land = key_of(w, "land_use")
+    assert not w.actions["select.export"].isEnabled()
     w.model.set_selection(land, [1])
+    assert w.actions["select.export"].isEnabled() and w.actions["select.clear"].isEnabled()
     out = w.select.export_selected(tmp_path / "所选.gpkg")
     back = pyogrio.read_dataframe(out)
     assert back["DLBM"].tolist() == ["0301"] and back["DLMC"].tolist() == ["乔木林地"]

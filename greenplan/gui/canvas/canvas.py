@@ -74,6 +74,9 @@ class MapCanvas(QWidget):
         Kind (``distance``/``area``), value in m or m², and whether the measure is finished.
     rendered(float)
         Seconds the last render took.
+    select_requested(object, str)
+        The select tools' shape: map points [(x, y), ...] (rectangle corners, a click's
+        6-pixel square, or a polygon's vertices) and ``""``/``"add"``/``"remove"`` (Shift/Ctrl).
     """
 
     cursor_moved = Signal(float, float)
