@@ -86,6 +86,92 @@ def identify(layers: Iterable[tuple], x: float, y: float, tolerance: float) -> H
     return None
 
 
+@dataclass
+class LayerHits:
+    """What one visible layer has at the identify point: its features (smallest polygon
+    first, then nearest), or, for a raster, the pixel's value per band (None: no data)."""
+
+    key: int
+    hits: list[Hit]
+    raster_values: tuple | None = None
+
+
+def _layer_hits(key, prepared, gdf, filled: bool, pt, x: float, y: float, tolerance: float, limit: int) -> list[Hit]:
+    probe = pt.buffer(tolerance, quad_segs=4) if tolerance > 0 else pt
+    ids = prepared.tree.query(probe, predicate="intersects")
+    if len(ids) == 0:
+        return []
+    geoms = prepared.geoms[ids]
+    dim = shapely.get_dimensions(geoms)
+    if not filled:
+        near_edge = shapely.distance(shapely.boundary(geoms), pt) <= tolerance
+        ids, geoms, dim = ids[near_edge], geoms[near_edge], dim[near_edge]
+    inside = (dim == 2) & shapely.contains_xy(geoms, x, y) if filled else np.zeros(len(ids), bool)
+    # features containing the point (smallest first), then the others by distance
+    rank = np.where(inside, 0, 1)
+    size = np.where(inside, shapely.area(geoms), shapely.distance(geoms, pt))
+    order = np.lexsort((size, rank))[:limit]
+    cols = [c for c in gdf.columns if c != gdf.geometry.name]
+    out = []
+    for i in ids[order]:  # a handful of rows (capped by ``limit``), read for display
+        row = gdf.iloc[int(i)]
+        out.append(Hit(key, int(i), {str(k): row[k] for k in cols}, prepared.geoms[int(i)]))
+    return out
+
+
+def identify_all(layers: Iterable[tuple], x: float, y: float, tolerance: float, *, rasters: Iterable[tuple] = (),
+                 crs: Any = None, limit: int = 50) -> list[LayerHits]:
+    """Every visible layer's features at ``(x, y)``, and every visible raster's pixel there.
+
+    Parameters
+    ----------
+    layers : iterable of (key, PreparedLayer, GeoDataFrame[, filled])
+        Visible vector layers, as for :func:`identify`.
+    x, y, tolerance : float
+        Map point and search distance (working CRS, map units).
+    rasters : iterable of (key, RasterSource)
+        Visible raster layers; one pixel is read from each (:func:`greenplan.io.raster.sample_at`).
+    crs : pyproj.CRS, optional
+        The working CRS (rasters in another CRS are sampled at the transformed point).
+    limit : int
+        At most this many features per layer.
+
+    Returns
+    -------
+    list of LayerHits
+        The vector layers in the order given (pass top first), then the rasters in theirs;
+        only the layers with something at the point.
+        A raster that cannot be read is skipped (identify must not fail on one file).
+
+    Examples
+    --------
+    >>> import geopandas as gpd, shapely
+    >>> from greenplan.app.render_cache import PreparedLayer
+    >>> g = gpd.GeoDataFrame({"name": ["a", "b"]}, geometry=[shapely.box(0, 0, 10, 10), shapely.box(2, 2, 4, 4)])
+    >>> [[h.attributes["name"] for h in lh.hits] for lh in identify_all([(1, PreparedLayer(g.geometry.values), g)], 3, 3, 0.5)]
+    [['b', 'a']]
+    """
+    pt = shapely.Point(x, y)
+    out: list[LayerHits] = []
+    for key, prepared, gdf, *rest in layers:
+        filled = rest[0] if rest else True
+        if prepared is None or gdf is None or prepared.n == 0:
+            continue
+        hits = _layer_hits(key, prepared, gdf, filled, pt, x, y, tolerance, limit)
+        if hits:
+            out.append(LayerHits(key, hits))
+    from greenplan.io.raster import sample_at
+
+    for key, source in rasters:
+        try:
+            sample = sample_at(source, x, y, crs)
+        except Exception:  # noqa: BLE001 - an unreadable pixel must not break identify
+            continue
+        if sample is not None:
+            out.append(LayerHits(key, [], tuple(sample.values)))
+    return out
+
+
 def measure_length_m(points: Sequence[tuple[float, float]]) -> float:
     """Length of the polyline through ``points`` (metres in a projected CRS).
 

@@ -188,6 +188,39 @@ TOOLBAR = ["file.open", "file.save", "layer.add", "-", "tool.pan", "tool.zoom_bo
 CONTEXT = ["layer.zoom", "layer.style", "layer.table", None, "layer.role", "layer.rename", None, "layer.remove"]
 
 
+# ---------------------------------------------------------------------------- Select menu (#16)
+def _has_selection(w: Any) -> bool:
+    return bool(w.model.selection)
+
+
+MENUS = {**{k: v for k, v in MENUS.items() if k not in ("analysis", "help")},
+         "select": QT_TRANSLATE_NOOP("Actions", "&Select"),
+         **{k: v for k, v in MENUS.items() if k in ("analysis", "help")}}
+ACTIONS += [
+    ActionSpec("select.expression", QT_TRANSLATE_NOOP("Actions", "Select by &Expression…"),
+               lambda w: w.select.by_expression(), "select", "Ctrl+F3", enabled_when=_has_data),
+    ActionSpec("select.location", QT_TRANSLATE_NOOP("Actions", "Select by &Location…"),
+               lambda w: w.select.by_location(), "select", None, enabled_when=_has_data),
+    ActionSpec("tool.select_rect", QT_TRANSLATE_NOOP("Actions", "Select by &Rectangle"),
+               lambda w: w.set_tool("select_rect"), "select", "S", "select_rect", toolbar=True, tool="select_rect"),
+    ActionSpec("tool.select_polygon", QT_TRANSLATE_NOOP("Actions", "Select by &Polygon"),
+               lambda w: w.set_tool("select_polygon"), "select", "Shift+S", "select_polygon", toolbar=True,
+               tool="select_polygon"),
+    ActionSpec("select.clear", QT_TRANSLATE_NOOP("Actions", "&Clear Selection"), lambda w: w.select.clear(), "select",
+               "Ctrl+Shift+A", enabled_when=_has_selection),
+    ActionSpec("select.statistics", QT_TRANSLATE_NOOP("Actions", "S&tatistics"), lambda w: w.show_statistics(),
+               "select", "F9", "statistics"),
+    ActionSpec("select.export", QT_TRANSLATE_NOOP("Actions", "E&xport Selected Features…"),
+               lambda w: w.select.export_selected(), "select", None, enabled_when=_has_selection),
+]
+MENU_LAYOUT = {**{k: v for k, v in MENU_LAYOUT.items() if k not in ("analysis", "help")},
+               "select": ["select.expression", "select.location", "-", "tool.select_rect", "tool.select_polygon",
+                          "select.clear", "-", "select.statistics", "select.export"],
+               **{k: v for k, v in MENU_LAYOUT.items() if k in ("analysis", "help")}}
+TOOLBAR = [*TOOLBAR[:TOOLBAR.index("tool.measure_area") + 1], "tool.select_rect", "tool.select_polygon",
+           *TOOLBAR[TOOLBAR.index("tool.measure_area") + 1:]]
+
+
 def spec(action_id: str) -> ActionSpec:
     for a in ACTIONS:
         if a.id == action_id:

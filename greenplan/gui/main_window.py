@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
 )
 from shiboken6 import isValid
 
-from greenplan.app.map_tools import format_area, format_length, identify
+from greenplan.app.map_tools import format_area, format_length, identify_all
 from greenplan.app.project_props import crs_text
 from greenplan.core.paths import log_dir
 from greenplan.core.roles import ROLES
@@ -78,6 +78,7 @@ class MainWindow(QMainWindow):
         self.candidates = CandidatesPanel(self.model, self.scenarios, self.start_worker, self.canvas.zoom_to_bounds)
         self.candidates_dock = self._dock("candidatesDock", self.candidates, Qt.DockWidgetArea.BottomDockWidgetArea)
         self.candidates_dock.hide()  # shown by Analysis > Greening Candidates
+        self._build_select()
         self.tabifyDockWidget(self.indicators_dock, self.identify_dock)
         self.tabifyDockWidget(self.indicators_dock, self.scenario_dock)
         self.indicators_dock.raise_()
@@ -152,11 +153,31 @@ class MainWindow(QMainWindow):
                     sub.addAction(self.actions["lang.en"])
                 elif item == "@docks":
                     for d in (self.layers_dock, self.indicators_dock, self.identify_dock, self.scenario_dock,
-                              self.candidates_dock):
+                              self.candidates_dock, self.statistics_dock):
                         menu.addAction(d.toggleViewAction())
                     menu.addSeparator()
                 else:
                     menu.addAction(self.actions[item])
+
+    def _build_select(self) -> None:
+        """Select and summarise (#16): the statistics dock, the Select menu's commands, the
+        canvas's rectangle / polygon select tools."""
+        from greenplan.gui.panels.statistics_panel import StatisticsPanel
+        from greenplan.gui.select_ops import SelectOps
+
+        self.statistics = StatisticsPanel(self.model, self.start_worker)
+        self.statistics_dock = self._dock("statisticsDock", self.statistics, Qt.DockWidgetArea.RightDockWidgetArea)
+        self.tabifyDockWidget(self.indicators_dock, self.statistics_dock)
+        self.statistics_dock.visibilityChanged.connect(self.statistics.set_shown)
+        self.select = SelectOps(self.model, self, lambda text, ms: self.statusBar().showMessage(text, ms),
+                                self.show_statistics)
+        self.canvas.select_requested.connect(self.select.select_by_shape)
+        self.model.selection_changed.connect(lambda _k: self.update_actions())  # Export / Clear selection
+
+    def show_statistics(self):
+        self.statistics_dock.show()
+        self.statistics_dock.raise_()
+        return self.statistics
 
     def _build_toolbar(self) -> None:
         tb = QToolBar(self)
@@ -232,6 +253,7 @@ class MainWindow(QMainWindow):
         self.identify_dock.setWindowTitle(self.tr("Identify"))
         self.scenario_dock.setWindowTitle(self.tr("Scenarios"))
         self.candidates_dock.setWindowTitle(self.tr("Greening candidates"))
+        self.statistics_dock.setWindowTitle(self.tr("Statistics"))
         self.toolbar.setWindowTitle(self.tr("Toolbar"))
         self.cancel_button.setText(self.tr("Cancel"))
         self.actions["lang." + current_language()].setChecked(True)
@@ -309,26 +331,29 @@ class MainWindow(QMainWindow):
         self.measure_label.clear()
 
     def identify_at(self, x: float, y: float, tolerance: float) -> None:
-        """Show the topmost visible feature at map point (x, y) and highlight it."""
-        layers = [(e.key, e.display.prepared, e.gdf, e.display.style.filled) for e in reversed(self.model.entries)
-                  if e.spec.visible and e.display is not None and e.display.prepared is not None]
-        hit = identify(layers, x, y, tolerance)
-        rasters = self._raster_values_at(x, y)
-        if hit is None:
+        """List every visible layer's features at map point (x, y) and the visible rasters'
+        values there; the topmost feature is selected (highlighted)."""
+        visible = [e for e in reversed(self.model.entries) if e.spec.visible and e.display is not None]
+        layers = [(e.key, e.display.prepared, e.gdf, e.display.style.filled) for e in visible
+                  if e.display.prepared is not None]
+        rasters = [(e.key, e.display.raster.source) for e in visible if e.display.raster is not None]
+        found = identify_all(layers, x, y, tolerance, rasters=rasters, crs=self.model.crs)
+        stack = {e.key: i for i, e in enumerate(visible)}
+        found.sort(key=lambda lh: stack[lh.key])  # vectors and rasters in the drawing order, top first
+        if not found:
             self.model.clear_selection()
-            if rasters:
-                self.identify_panel.show_rasters(rasters)
-                self.identify_dock.show()
-                self.identify_dock.raise_()
-            else:
-                self.identify_panel.clear()
+            self.identify_panel.clear()
             return
-        entry = self.model.entry(hit.key)
-        role = ROLES.get(entry.spec.role or "")
-        self.identify_panel.show_hit(entry.spec.name, role, hit, rasters)
+        results = [(self.model.entry(lh.key).spec.name, ROLES.get(self.model.entry(lh.key).spec.role or ""), lh)
+                   for lh in found]
+        self.identify_panel.show_results(results)
         self.identify_dock.show()
         self.identify_dock.raise_()
-        self.model.set_selection(hit.key, [hit.row])
+        first = next((lh.hits[0] for lh in found if lh.hits), None)
+        if first is not None:
+            self.model.set_selection(first.key, [first.row])
+        else:
+            self.model.clear_selection()
 
     def _raster_values_at(self, x: float, y: float) -> list:
         """``[(layer name, RasterSample)]`` of the visible rasters at map point (x, y), top first

@@ -145,7 +145,7 @@ def write_gpkg_layers(path: str | os.PathLike, layers: Mapping[str, gpd.GeoDataF
     return target
 
 
-def _write_shapefile(gdf: gpd.GeoDataFrame, target: Path) -> None:
+def _write_shapefile(gdf: gpd.GeoDataFrame, target: Path, encoding: str = "UTF-8") -> None:
     import pyogrio
 
     folder = target.parent
@@ -156,12 +156,12 @@ def _write_shapefile(gdf: gpd.GeoDataFrame, target: Path) -> None:
     try:
         tmp = tmpdir / target.name
         try:
-            _write(gdf, tmp, driver="ESRI Shapefile", encoding="UTF-8")
+            _write(gdf, tmp, driver="ESRI Shapefile", encoding=encoding)
         except (pyogrio.errors.DataSourceError, pyogrio.errors.FieldError, ValueError, TypeError, OSError) as exc:
             raise write_error(target, exc) from None
         cpg = tmp.with_suffix(".cpg")
-        if not cpg.exists():
-            cpg.write_text("UTF-8", encoding="ascii")
+        if not cpg.exists() or cpg.read_text(encoding="ascii", errors="replace").strip().upper() != encoding.upper():
+            cpg.write_text(encoding, encoding="ascii")
         written = {p.name[len(target.stem):].lower(): p for p in tmpdir.iterdir()}
         for ext in SHAPEFILE_PARTS:  # stale parts of an older shapefile of the same name
             old = folder / (target.stem + ext)
@@ -182,12 +182,14 @@ def _write_shapefile(gdf: gpd.GeoDataFrame, target: Path) -> None:
         shutil.rmtree(tmpdir, ignore_errors=True)
 
 
-def write_vector(gdf: gpd.GeoDataFrame, path: str | os.PathLike, layer: str | None = None) -> Path:
+def write_vector(gdf: gpd.GeoDataFrame, path: str | os.PathLike, layer: str | None = None, *,
+                 shp_encoding: str = "UTF-8") -> Path:
     """Write one layer, atomically; the format follows the file name.
 
     ``.gpkg``: GeoPackage 1.2, layer ``layer`` (default: the file stem) added to the file
     or replaced, other layers kept. ``.shp``: shapefile in UTF-8 with a ``.cpg`` (stale
-    ``.qix``/``.sbn`` indexes of an older file of that name are removed). Others
+    ``.qix``/``.sbn`` indexes of an older file of that name are removed; ``shp_encoding``
+    "GBK" for older software, written in the ``.cpg``). Others
     (``.geojson``, ``.fgb`` ...): one file.
 
     Raises
@@ -202,7 +204,7 @@ def write_vector(gdf: gpd.GeoDataFrame, path: str | os.PathLike, layer: str | No
     if suffix == ".gpkg":
         return write_gpkg_layers(target, {layer or target.stem: gdf}, append=True)
     if suffix == ".shp":
-        _write_shapefile(gdf, target)
+        _write_shapefile(gdf, target, shp_encoding)
         return target
     driver = _DRIVERS.get(suffix)
     if driver is None:

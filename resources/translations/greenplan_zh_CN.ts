@@ -194,6 +194,39 @@
         <source>&amp;About GreenPlan</source>
         <translation>关于 GreenPlan(&amp;A)</translation>
     </message>
+    <message>
+        <source>&amp;Select</source>
+        <extracomment>menu contents in order (action ids, &quot;-&quot; separators, &quot;@menu&quot; submenus)</extracomment>
+        <translation>选择(&amp;S)</translation>
+    </message>
+    <message>
+        <source>Select by &amp;Expression…</source>
+        <translation>按表达式选择(&amp;E)…</translation>
+    </message>
+    <message>
+        <source>Select by &amp;Location…</source>
+        <translation>按位置选择(&amp;L)…</translation>
+    </message>
+    <message>
+        <source>Select by &amp;Rectangle</source>
+        <translation>矩形选择(&amp;R)</translation>
+    </message>
+    <message>
+        <source>Select by &amp;Polygon</source>
+        <translation>多边形选择(&amp;P)</translation>
+    </message>
+    <message>
+        <source>&amp;Clear Selection</source>
+        <translation>清除选择(&amp;C)</translation>
+    </message>
+    <message>
+        <source>S&amp;tatistics</source>
+        <translation>统计(&amp;T)</translation>
+    </message>
+    <message>
+        <source>E&amp;xport Selected Features…</source>
+        <translation>导出所选要素(&amp;X)…</translation>
+    </message>
 </context>
 <context>
     <name>AddLayerDialog</name>
@@ -838,6 +871,10 @@
         <translation>请使用“要素识别”工具在地图上点击要素。</translation>
     </message>
     <message>
+        <source>{0} features in {1} layers at this point</source>
+        <translation>此处：{1} 个图层中的 {0} 个要素</translation>
+    </message>
+    <message>
         <source>{0}, band {1}</source>
         <translation>{0}，波段 {1}</translation>
     </message>
@@ -1119,6 +1156,10 @@
     <message>
         <source>Greening candidates</source>
         <translation>增绿候选</translation>
+    </message>
+    <message>
+        <source>Statistics</source>
+        <translation>统计</translation>
     </message>
     <message>
         <source>Toolbar</source>
@@ -1620,6 +1661,172 @@
     <message>
         <source>Scenario greening</source>
         <translation>方案绿化</translation>
+    </message>
+</context>
+<context>
+    <name>SelectExpressionDialog</name>
+    <message>
+        <source>Select</source>
+        <extracomment>operator buttons: what they insert at most this many distinct values are listed for a field</extracomment>
+        <translation>选择</translation>
+    </message>
+    <message>
+        <source>Layer</source>
+        <translation>图层</translation>
+    </message>
+    <message>
+        <source>Selection</source>
+        <translation>选择方式</translation>
+    </message>
+    <message>
+        <source>Select by Expression</source>
+        <translation>按表达式选择</translation>
+    </message>
+    <message>
+        <source>Fields (double-click to insert)</source>
+        <translation>字段（双击插入）</translation>
+    </message>
+    <message>
+        <source>Values of the field</source>
+        <translation>字段值（双击插入）</translation>
+    </message>
+    <message>
+        <source>Expression is valid.</source>
+        <translation>表达式有效。</translation>
+    </message>
+    <message>
+        <source>{0} features selected.</source>
+        <translation>已选择 {0} 个要素。</translation>
+    </message>
+</context>
+<context>
+    <name>SelectLocationDialog</name>
+    <message>
+        <source>Select</source>
+        <translation>选择</translation>
+    </message>
+    <message>
+        <source>Select features of</source>
+        <translation>选择图层</translation>
+    </message>
+    <message>
+        <source>that</source>
+        <translation>中与之</translation>
+    </message>
+    <message>
+        <source>the features of</source>
+        <translation>参照图层</translation>
+    </message>
+    <message>
+        <source>Selection</source>
+        <translation>选择方式</translation>
+    </message>
+    <message>
+        <source>Only the selected features of that layer</source>
+        <translation>仅使用参照图层的所选要素</translation>
+    </message>
+    <message>
+        <source>Select by Location</source>
+        <translation>按位置选择</translation>
+    </message>
+    <message>
+        <source>That layer has no selected features.</source>
+        <translation>参照图层没有所选要素。</translation>
+    </message>
+    <message>
+        <source>{0} features selected.</source>
+        <translation>已选择 {0} 个要素。</translation>
+    </message>
+</context>
+<context>
+    <name>SelectOps</name>
+    <message>
+        <source>No visible vector layer to select in.</source>
+        <translation>没有可供选择的可见矢量图层。</translation>
+    </message>
+    <message>
+        <source>{0}: {1} features selected.</source>
+        <translation>{0}：已选择 {1} 个要素。</translation>
+    </message>
+    <message>
+        <source>Nothing is selected.</source>
+        <translation>没有选中任何要素。</translation>
+    </message>
+    <message>
+        <source>Export Selected Features</source>
+        <translation>导出所选要素</translation>
+    </message>
+    <message>
+        <source>GeoPackage (*.gpkg);;Shapefile (*.shp)</source>
+        <translation>GeoPackage (*.gpkg);;Shapefile (*.shp)</translation>
+    </message>
+    <message>
+        <source>Shapefile encoding</source>
+        <translation>Shapefile 编码</translation>
+    </message>
+    <message>
+        <source>Text encoding of the .dbf (GBK for older software):</source>
+        <translation>.dbf 的文字编码（旧版软件请选 GBK）：</translation>
+    </message>
+    <message>
+        <source>{0} features written to {1}</source>
+        <translation>已将 {0} 个要素导出到 {1}</translation>
+    </message>
+</context>
+<context>
+    <name>StatisticsPanel</name>
+    <message>
+        <source>Layer</source>
+        <extracomment>group-by choices that are not fields</extracomment>
+        <translation>图层</translation>
+    </message>
+    <message>
+        <source>Features</source>
+        <translation>要素</translation>
+    </message>
+    <message>
+        <source>Group by</source>
+        <translation>分组</translation>
+    </message>
+    <message>
+        <source>Copy as table</source>
+        <translation>复制为表格</translation>
+    </message>
+    <message>
+        <source>Copy the table (tab-separated) to paste into Excel or WPS</source>
+        <translation>复制表格（制表符分隔），可直接粘贴到 Excel 或 WPS</translation>
+    </message>
+    <message>
+        <source>Selected features</source>
+        <translation>所选要素</translation>
+    </message>
+    <message>
+        <source>All features of the layer</source>
+        <translation>图层全部要素</translation>
+    </message>
+    <message>
+        <source>(no grouping)</source>
+        <translation>（不分组）</translation>
+    </message>
+    <message>
+        <source>Township</source>
+        <translation>按乡镇</translation>
+    </message>
+    <message>
+        <source>Computing…</source>
+        <translation>正在统计…</translation>
+    </message>
+    <message>
+        <source>The statistics could not be computed.</source>
+        <translation>无法完成统计。</translation>
+    </message>
+    <message>
+        <source>Choose a layer; select features with the Select menu or tools.</source>
+        <translation>请选择图层；可用“选择”菜单或工具选择要素。</translation>
+    </message>
+    <message>
+        <source>{0}: {1} features</source>
+        <translation>{0}：{1} 个要素</translation>
     </message>
 </context>
 <context>

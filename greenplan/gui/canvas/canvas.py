@@ -1,4 +1,4 @@
-"""The map canvas: pan, wheel zoom, identify, measure, selection highlight.
+"""The map canvas: pan, wheel zoom, identify, measure, select (rectangle, polygon), selection highlight.
 
 Drawing happens in :class:`~greenplan.gui.map_renderer.RenderThread`; the widget only
 paints the last rendered image. When the view changes, the old image is painted moved
@@ -27,7 +27,7 @@ from greenplan.gui.canvas.map_renderer import (
     elements_to_path,
 )
 
-TOOLS = ("pan", "identify", "measure_distance", "measure_area", "zoom_box")
+TOOLS = ("pan", "identify", "measure_distance", "measure_area", "zoom_box", "select_rect", "select_polygon")
 #: the selection (cyan), and highlights by purpose: never the same colour for two purposes
 HIGHLIGHT = QColor(0, 200, 255)
 PURPOSE_COLOURS = {"conflict": QColor(220, 0, 0), "greening": QColor(0, 150, 60), "other": QColor(255, 140, 0)}
@@ -50,6 +50,15 @@ def map_path(geoms) -> QPainterPath:
     return path
 
 
+def _select_mode(modifiers) -> str:
+    """Shift adds to the selection, Ctrl removes from it (as in QGIS)."""
+    if modifiers & Qt.KeyboardModifier.ShiftModifier:
+        return "add"
+    if modifiers & Qt.KeyboardModifier.ControlModifier:
+        return "remove"
+    return ""
+
+
 class MapCanvas(QWidget):
     """Shows the project's layers; see module docstring.
 
@@ -65,6 +74,9 @@ class MapCanvas(QWidget):
         Kind (``distance``/``area``), value in m or m², and whether the measure is finished.
     rendered(float)
         Seconds the last render took.
+    select_requested(object, str)
+        The select tools' shape: map points [(x, y), ...] (rectangle corners, a click's
+        6-pixel square, or a polygon's vertices) and ``""``/``"add"``/``"remove"`` (Shift/Ctrl).
     """
 
     cursor_moved = Signal(float, float)
@@ -75,6 +87,9 @@ class MapCanvas(QWidget):
     render_failed = Signal(object)
     #: Esc: the measurement is cleared; the window clears highlights and the selection
     escape_pressed = Signal()
+    #: select tools: the drawn shape in map coordinates [(x, y), ...] (a rectangle's corners,
+    #: a click's small square, a polygon) and how it combines: "" new, "add" (Shift), "remove" (Ctrl)
+    select_requested = Signal(object, str)
 
     def __init__(self, parent=None) -> None:
         super().__init__(parent)
@@ -229,7 +244,7 @@ class MapCanvas(QWidget):
                 pts.append(QPointF(*self.view.to_pixel(*self._measure_cursor)))
             pen = QPen(QColor(220, 0, 120), 2, Qt.PenStyle.DashLine)
             p.setPen(pen)
-            if self.tool == "measure_area" and len(pts) >= 3:
+            if self.tool in ("measure_area", "select_polygon") and len(pts) >= 3:
                 p.setBrush(QColor(220, 0, 120, 50))
                 p.drawPolygon(QPolygonF(pts))
             else:
@@ -263,7 +278,7 @@ class MapCanvas(QWidget):
             event.button() == Qt.MouseButton.LeftButton and self.tool in ("pan", "identify"))
         if pan and self.view is not None:
             self._drag, self._drag_view = (pos.x(), pos.y()), self.view
-        elif event.button() == Qt.MouseButton.LeftButton and self.tool == "zoom_box":
+        elif event.button() == Qt.MouseButton.LeftButton and self.tool in ("zoom_box", "select_rect"):
             self._box = (pos.x(), pos.y(), pos.x(), pos.y())
         event.accept()
 
@@ -284,7 +299,7 @@ class MapCanvas(QWidget):
         elif self._box is not None:
             self._box = (self._box[0], self._box[1], pos.x(), pos.y())
             self.update()
-        elif self.tool.startswith("measure") and self.measure_points and not self._measure_done:
+        elif self._draws_points() and self.measure_points and not self._measure_done:
             self._measure_cursor = (x, y)
             self.update()
 
@@ -298,7 +313,9 @@ class MapCanvas(QWidget):
         if self.view is None:
             return
         if event.button() == Qt.MouseButton.LeftButton:
-            if self._box is not None:
+            if self._box is not None and self.tool == "select_rect":
+                self._finish_select_rect(event.modifiers())
+            elif self._box is not None:
                 x0, y0, x1, y1 = self._box
                 self._box = None
                 if abs(x1 - x0) > 4 and abs(y1 - y0) > 4:
@@ -308,17 +325,17 @@ class MapCanvas(QWidget):
             elif self.tool == "identify" and not moved:
                 x, y = self.view.to_map(pos.x(), pos.y())
                 self.identify_requested.emit(x, y, 3.0 * self.view.res)
-            elif self.tool.startswith("measure"):
+            elif self._draws_points():
                 self.add_measure_point(*self.view.to_map(pos.x(), pos.y()))
-        elif event.button() == Qt.MouseButton.RightButton and self.tool.startswith("measure"):
-            self.finish_measure()
+        elif event.button() == Qt.MouseButton.RightButton and self._draws_points():
+            self.finish_measure(event.modifiers())
 
     def mouseDoubleClickEvent(self, event) -> None:  # noqa: N802
         # Qt sends press, release, double-click, release: the first click added the last
         # point; the double-click ends the measurement and its release must not start a new one
-        if self.tool.startswith("measure") and event.button() == Qt.MouseButton.LeftButton:
+        if self._draws_points() and event.button() == Qt.MouseButton.LeftButton:
             self._after_double_click = True
-            self.finish_measure()
+            self.finish_measure(event.modifiers())
 
     def keyPressEvent(self, event) -> None:  # noqa: N802
         key = event.key()
@@ -346,7 +363,14 @@ class MapCanvas(QWidget):
         self._emit_measure(False)
         self.update()
 
-    def finish_measure(self) -> None:
+    def finish_measure(self, modifiers=Qt.KeyboardModifier.NoModifier) -> None:
+        if self.tool == "select_polygon":  # the polygon select tool draws like a measurement
+            points, self.measure_points = list(self.measure_points), []
+            self._measure_cursor = None
+            self.update()
+            if len(points) >= 3:
+                self.select_requested.emit(points, _select_mode(modifiers))
+            return
         if self.measure_points:
             self._measure_done = True
             self._emit_measure(True)
@@ -358,7 +382,21 @@ class MapCanvas(QWidget):
         self._measure_done = False
         self.update()
 
+    def _draws_points(self) -> bool:
+        return self.tool.startswith("measure") or self.tool == "select_polygon"
+
+    def _finish_select_rect(self, modifiers) -> None:
+        x0, y0, x1, y1 = self._box
+        self._box = None
+        self.update()
+        if abs(x1 - x0) <= 4 and abs(y1 - y0) <= 4:  # a click: a square of 3 pixels around it
+            x0, y0, x1, y1 = x1 - 3, y1 - 3, x1 + 3, y1 + 3
+        corners = [self.view.to_map(px, py) for px, py in ((x0, y0), (x1, y0), (x1, y1), (x0, y1))]
+        self.select_requested.emit(corners, _select_mode(modifiers))
+
     def _emit_measure(self, done: bool) -> None:
+        if self.tool == "select_polygon":
+            return
         if self.tool == "measure_area":
             self.measured.emit("area", measure_area_m2(self.measure_points), done)
         else:
