@@ -52,6 +52,9 @@ class LegendEntry:
     group: str = ""
     #: a raster ramp's colour bar: ``(cmap, ((position 0-1, tick label), ...))``
     ramp: tuple[str, tuple[tuple[float, str], ...]] | None = None
+    #: a layer listed in one line (a base layer when the legend is short of room): the
+    #: styles of its classes drawn, shown side by side in the swatch
+    parts: tuple[LayerStyle, ...] = ()
 
 
 @dataclass
@@ -91,7 +94,11 @@ def legend_entries(ax: Axes) -> list[LegendEntry]:
 
 
 def record_entry(ax: Axes, entry: LegendEntry) -> None:
-    """Note ``entry`` as drawn in ``ax`` (ignored if its style has ``legend = false``)."""
+    """Note ``entry`` as drawn in ``ax`` (once per layer key and style class).
+
+    A style with ``legend = false`` is not noted: a project may hide a layer from the
+    legend; the shipped themes list everything they draw (issue #14).
+    """
     lst = _ENTRIES.setdefault(ax, [])
     if entry.style.legend and all((e.key, e.style.id) != (entry.key, entry.style.id) for e in lst):
         lst.append(entry)
