@@ -245,8 +245,8 @@ def legend_layout(entries: Sequence[LegendEntry], width: float, max_height: floa
 
     Tried in this order, the first that fits wins: one column, then more (each at least
     :data:`_MIN_COL_MM` wide and wide enough for its labels); the same with rows down to
-    80 %; the same with the base layers' classes in one line each (``compact``); last, rows
-    shrunk until it fits. The height is what the lines need, so the box fits its content.
+    80 %; the same with a base layer's classes in one line (``compact``: land use first, then
+    the next base layer of most classes); last, rows shrunk until it fits. The height is what the lines need, so the box fits its content.
     """
     pad, head = _PAD_MM * f, _HEAD_MM * f
     avail_w = width - 2 * pad
@@ -254,7 +254,10 @@ def legend_layout(entries: Sequence[LegendEntry], width: float, max_height: floa
     keys = dict.fromkeys(e.key for e in entries)
     counts = {k: sum(1 for e in entries if e.key == k) for k in keys}
     base = LEGEND_SECTIONS[2][1]
-    compact = tuple(k for k in keys if k in base and counts[k] > _COLLAPSIBLE_CLASSES)
+    # the base layers made compact one after the other, the one of most classes first
+    order = sorted((k for k in keys if k in base and counts[k] > _COLLAPSIBLE_CLASSES), key=lambda k: -counts[k])
+    stages = [tuple(order[:i]) for i in range(len(order) + 1)]
+    compact = stages[-1]
 
     def layout(rows: list, n: int, k: float) -> LegendLayout:
         row_h = _ROW_MM * f * k
@@ -266,7 +269,7 @@ def legend_layout(entries: Sequence[LegendEntry], width: float, max_height: floa
         height = head + max((len(c) for c in cols), default=1) * row_h + pad
         return LegendLayout(cols, row_h, 8.0 * f * k, height)
 
-    for comp in ((), compact) if compact else ((),):
+    for comp in stages:
         rows = legend_rows(entries, comp)
         for k in (1.0, 0.9, 0.8):
             for n in range(1, max_cols + 1):
