@@ -62,8 +62,8 @@ _CONTENT = 1  # index of the section of every key not named in LEGEND_SECTIONS
 #: "土地利用现状（底图）" with a strip of its colours) when the legend does not fit
 _COLLAPSIBLE_CLASSES = 4
 _ROW_MM, _HEAD_MM, _PAD_MM = 6.2, 9.0, 3.0
-#: narrowest legend column (mm at A3): a column of 11-character labels at 8 pt
-_MIN_COL_MM = 40.0
+#: narrowest legend column (mm at A3); a column must also hold its labels at 3/4 size
+_MIN_COL_MM = 30.0
 
 
 def _swatch(sheet: Axes, e: LegendEntry, x: float, y: float, w: float, h: float, f: float) -> None:

@@ -120,7 +120,7 @@ def test_a_crowded_legend_lists_the_base_land_use_in_one_line() -> None:
     style = get_theme("control_lines").style_for("land_use")
     base = entries_of("land_use", style)
     entries = [*entries_of("ecological_redline"), *base, *entries_of("roads")]
-    fig, sheet, _ = _legend_sheet(entries, 70.0, 60.0)
+    fig, sheet, _ = _legend_sheet(entries, 70.0, 45.0)
     shown = [t.get_text() for t in sheet.findobj(Text) if t.get_gid() in ("legend-label", "legend-group")]
     assert "土地利用现状（底图）" in shown and not set(LAND_USE) & set(shown)
     assert "高速公路" in shown and "生态保护红线" in shown
