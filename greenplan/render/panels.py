@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 import functools
+import itertools
 import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -246,7 +247,9 @@ def legend_layout(entries: Sequence[LegendEntry], width: float, max_height: floa
     Tried in this order, the first that fits wins: one column, then more (each at least
     :data:`_MIN_COL_MM` wide and wide enough for its labels); the same with rows down to
     80 %; the same with a base layer's classes in one line (``compact``: land use first, then
-    the next base layer of most classes); last, rows shrunk until it fits. The height is what the lines need, so the box fits its content.
+    the next base layer of most classes); last, rows shrunk until it fits. The height is
+    what the lines need, so the box fits its content. Columns break between layers where
+    they can, never leaving one class of a layer alone at a column's foot or head.
     """
     pad, head = _PAD_MM * f, _HEAD_MM * f
     avail_w = width - 2 * pad
@@ -259,13 +262,17 @@ def legend_layout(entries: Sequence[LegendEntry], width: float, max_height: floa
     stages = [tuple(order[:i]) for i in range(len(order) + 1)]
     compact = stages[-1]
 
-    def layout(rows: list, n: int, k: float) -> LegendLayout:
+    def layout(rows: list, n: int, k: float, limit: float = math.inf) -> LegendLayout:
         row_h = _ROW_MM * f * k
         per_col = max(1, math.ceil(len(rows) / n))
         cols = _columns(rows, per_col)
         while len(cols) > n:
             per_col += 1
             cols = _columns(rows, per_col)
+        # a column or two longer, if that keeps a layer's classes together
+        options = [cols] + [c for c in (_columns(rows, per_col + d) for d in (1, 2, 3)) if len(c) <= n
+                            and head + max(map(len, c)) * row_h + pad <= limit]
+        cols = min(options, key=_split_cost)
         height = head + max((len(c) for c in cols), default=1) * row_h + pad
         return LegendLayout(cols, row_h, 8.0 * f * k, height)
 
@@ -275,7 +282,7 @@ def legend_layout(entries: Sequence[LegendEntry], width: float, max_height: floa
             for n in range(1, max_cols + 1):
                 if n > 1 and not _fits_width(rows, avail_w / n, 8.0 * f * k, f):
                     break
-                lay = layout(rows, n, k)
+                lay = layout(rows, n, k, max_height + 1e-9)
                 if lay.height <= max_height + 1e-9:
                     return lay
     # nothing fits at 80 %: every column used, rows shrunk to the box (labels shrink with them)
@@ -325,6 +332,18 @@ def draw_legend(sheet: Axes, box: Box, entries: Sequence[LegendEntry], f: float)
             _text(sheet, x + sw + 1.8 * f, y + 0.49 * row_h, label, fit_size(label, size, col_w - sw - 2.5 * f, 1.0),
                   "legend-label", va="center")
     return sheet
+
+
+def _split_cost(cols: list[list]) -> int:
+    """How badly ``cols`` split layers: 1 per continued layer, 3 when one side has a single class."""
+    cost = 0
+    for prev, col in itertools.pairwise(cols):
+        if not (col and isinstance(col[0], str) and col[0].endswith("（续）")):
+            continue
+        tail = next((i for i, it in enumerate(col[1:]) if isinstance(it, str)), len(col) - 1)
+        head = next((i for i, it in enumerate(reversed(prev)) if isinstance(it, str)), len(prev))
+        cost += 3 if min(tail, head) <= 1 else 1
+    return cost
 
 
 def _columns(rows: list, per_col: int) -> list[list]:
