@@ -90,3 +90,15 @@ def test_pdf_heading_and_legend_box_inside_the_panel(sheets) -> None:
         # sized to its content: below the last legend word, no more than a margin and a line
         legend = [w for w in words if x0 <= w.x0 and w.x1 <= x1 and y0 <= w.y0 and w.y1 <= y1 and w.text != "图例"]
         assert min(w.y0 for w in legend) - y0 < 10.0, (unit, theme_id)
+
+
+def test_the_check_finds_a_layer_missing_from_the_legend(mini_layers, tmp_path) -> None:
+    # a project that hides the roads from the legend: drawn, not listed; the check says so
+    from greenplan.render.mapsheet import compose_map
+
+    theme = get_theme("control_lines")
+    fig = compose_map(mini_layers, theme, paper="A4", dpi=40, styles={"roads": {"legend": False}})
+    save_map(fig, tmp_path / "x.pdf")
+    problems, words = check.check_sheet(fig, tmp_path / "x.pdf", theme)
+    assert sorted(problems) == ["drawn but not in the legend: roads 主干路", "drawn but not in the legend: roads 支路"]
+    assert words[:3] == ["生态保护红线", "永久基本农田", "城镇开发边界"]
