@@ -102,3 +102,25 @@ def test_the_check_finds_a_layer_missing_from_the_legend(mini_layers, tmp_path) 
     problems, words = check.check_sheet(fig, tmp_path / "x.pdf", theme)
     assert sorted(problems) == ["drawn but not in the legend: roads 主干路", "drawn but not in the legend: roads 支路"]
     assert words[:3] == ["生态保护红线", "永久基本农田", "城镇开发边界"]
+
+
+@pytest.mark.parametrize("unit", UNITS)
+def test_land_use_classes_listed_are_those_in_the_frame(demo, sheets, unit) -> None:
+    # independent of the drawing: the parcels that meet the map frame, read with geopandas,
+    # their DLBM codes classed by the style table
+    import shapely
+
+    from greenplan.render.export import map_axes
+
+    _, words, fig, _ = sheets[(unit, "control_lines")]
+    ax = map_axes(fig)
+    (x0, x1), (y0, y1) = ax.get_xlim(), ax.get_ylim()
+    lu = demo.layers["land_use"]
+    inside = lu[lu.intersects(shapely.box(x0, y0, x1, y1))]
+    style = get_theme("control_lines").style_for("land_use")
+    idx = style.classify(inside["DLBM"].to_numpy())
+    expected = {style.categories[i].label if i >= 0 else style.other_label for i in idx}
+    every = {c.label for c in style.categories} | {style.other_label}
+    assert set(words) & every == expected
+    if unit is not None:
+        assert len(expected) < len(every) - 2  # a township's frame holds fewer classes than the palette
