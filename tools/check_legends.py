@@ -178,22 +178,27 @@ def check_sheet(fig: Any, pdf: Path, theme: Any, labels: dict[str, str] = DEMO_L
     plain = listed | {base_label(t) for t in listed}
     # everything drawn is listed
     for key, d in sorted(drawn.items()):
-        collapsed = d.label in listed or (d.label + "（续）") in listed
+        collapsed = d.label in listed
         for c in sorted(d.classes | d.extra):
             if c not in plain and not collapsed and not _numeric(c):
                 problems.append(f"drawn but not in the legend: {key} {c}")
     # nothing listed that is not drawn
     allowed = set()
     for d in drawn.values():
-        allowed |= d.classes | d.extra | {d.label, d.label + "（续）"}
+        allowed |= d.classes | d.extra | {d.label, _continued(d.label)}
     for t in texts:
-        if t not in allowed and base_label(t) not in allowed and not t.endswith("（续）"):
+        if t not in allowed and base_label(t) not in allowed:
             problems.append(f"in the legend but not drawn: {t}")
     # the control lines first, in their order
     lines = [t for t in texts if t in CONTROL_LINES]
     if lines != [c for c in CONTROL_LINES if c in lines] or texts[:len(lines)] != lines:
         problems.append(f"control lines not first in order: {texts[:4]}")
     return problems, texts
+
+
+def _continued(heading: str) -> str:
+    """A heading repeated atop the next column: 河流水系（续）, 土地利用现状（底图，续）."""
+    return f"{heading[:-1]}，续）" if heading.endswith("）") else f"{heading}（续）"
 
 
 def _numeric(t: str) -> bool:

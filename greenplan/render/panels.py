@@ -334,11 +334,22 @@ def draw_legend(sheet: Axes, box: Box, entries: Sequence[LegendEntry], f: float)
     return sheet
 
 
+def continued(heading: str) -> str:
+    """A layer's heading atop the column its classes continue in.
+
+    Examples
+    --------
+    >>> continued("河流水系"), continued("土地利用现状（底图）")
+    ('河流水系（续）', '土地利用现状（底图，续）')
+    """
+    return f"{heading[:-1]}，续）" if heading.endswith("）") else f"{heading}（续）"
+
+
 def _split_cost(cols: list[list]) -> int:
     """How badly ``cols`` split layers: 1 per continued layer, 3 when one side has a single class."""
     cost = 0
     for prev, col in itertools.pairwise(cols):
-        if not (col and isinstance(col[0], str) and col[0].endswith("（续）")):
+        if not (col and isinstance(col[0], str) and col[0].endswith("续）")):
             continue
         tail = next((i for i, it in enumerate(col[1:]) if isinstance(it, str)), len(col) - 1)
         head = next((i for i, it in enumerate(reversed(prev)) if isinstance(it, str)), len(prev))
@@ -349,7 +360,7 @@ def _split_cost(cols: list[list]) -> int:
 def _columns(rows: list, per_col: int) -> list[list]:
     """Fill columns top to bottom; a heading never ends a column."""
     cols: list[list] = [[]]
-    group = ""  # heading of the layer being listed, repeated as "…（续）" atop a new column
+    group = ""  # heading of the layer being listed, repeated as continued atop a new column
     for i, item in enumerate(rows):
         col = cols[-1]
         if isinstance(item, str):
@@ -358,7 +369,7 @@ def _columns(rows: list, per_col: int) -> list[list]:
             group = ""
         heading_at_end = isinstance(item, str) and len(col) == per_col - 1 and i + 1 < len(rows)
         if len(col) >= per_col or heading_at_end:
-            cols.append([f"{group}（续）"] if group and not isinstance(item, str) else [])
+            cols.append([continued(group)] if group and not isinstance(item, str) else [])
         cols[-1].append(item)
     return cols
 
