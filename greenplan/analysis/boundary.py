@@ -12,7 +12,7 @@ import numpy as np
 
 from greenplan.analysis.common import need, skipped, unit_ratios
 from greenplan.analysis.context import AnalysisContext, text_test
-from greenplan.analysis.result import Computed, ratio
+from greenplan.analysis.result import NA_NO_URBAN_BOUNDARY, Computed, ratio
 
 KEY = "urban_boundary_utilization"
 METHOD = "area(U ∩ construction) / area(U)"
@@ -77,7 +77,8 @@ def urban_boundary_utilization(ctx: AnalysisContext) -> Computed:
         }
         if outside is not None:
             extra_u["construction_outside_m2"] = un.areas(outside)
-        by_unit = unit_ratios(ctx, KEY, cu, bu, METHOD, extra_u=extra_u, grade=False)
+        by_unit = unit_ratios(ctx, KEY, cu, bu, METHOD, extra_u=extra_u, grade=False, empty=(
+            NA_NO_URBAN_BOUNDARY, "该行政区内无城镇开发边界 / no urban development boundary in this unit"))
         if outside is None:
             for ind_u in by_unit:
                 ind_u.extra["construction_outside_m2"] = None

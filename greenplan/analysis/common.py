@@ -8,7 +8,15 @@ from typing import Any
 import numpy as np
 
 from greenplan.analysis.context import AnalysisContext
-from greenplan.analysis.result import Computed, Indicator, missing, ratio, zero_check
+from greenplan.analysis.result import (
+    NA_NO_BUILT_UP,
+    Computed,
+    Indicator,
+    missing,
+    not_applicable,
+    ratio,
+    zero_check,
+)
 
 NO_B = "缺少建成区与城镇开发边界图层，无法计算 / no built_up_area or urban_boundary layer: not computed"
 UNIT_NO_B = "该行政区内无建成区 / no built-up area in this unit"
@@ -45,15 +53,20 @@ def unit_ratios(
     notes: Sequence[str] = (),
     extra_u: dict[str, np.ndarray] | None = None,
     grade: bool = True,
+    empty: tuple[str, str] | None = None,
 ) -> list[Indicator] | None:
-    """Per-unit area ratios; a unit without B (``b_u`` == 0) gets null with a note."""
+    """Per-unit area ratios; a unit without B (``b_u`` == 0) gets null, ``not_applicable``
+    ``no_built_up``, with a note; with ``empty`` = (reason, note), a unit whose denominator
+    area is 0 gets null, ``not_applicable`` = reason, with the note."""
     if ctx.units is None:
         return None
     out = []
     for i in range(ctx.units.n):
         extra = {k: float(v[i]) for k, v in (extra_u or {}).items()}
         if b_u is not None and not b_u[i] > 0:
-            ind = missing(key, "ratio", method, UNIT_NO_B, **extra)
+            ind = not_applicable(key, "ratio", method, NA_NO_BUILT_UP, UNIT_NO_B, **extra)
+        elif empty is not None and not den_u[i] > 0:
+            ind = not_applicable(key, "ratio", method, *empty, **extra)
         else:
             ind = ratio(key, float(num_u[i]), float(den_u[i]), method, **extra)
             if grade:

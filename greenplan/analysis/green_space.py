@@ -16,11 +16,18 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from greenplan.analysis.common import NO_B, graded, need, skipped, unit_ratios
+from greenplan.analysis.common import NO_B, UNIT_NO_B, graded, need, skipped, unit_ratios
 from greenplan.analysis.context import GS_PREFIXES, AnalysisContext
 from greenplan.analysis.geom import PieceSet, buffer_union
 from greenplan.analysis.population import population_of_b
-from greenplan.analysis.result import UNIT_PER_CAPITA, Computed, Indicator, missing, ratio
+from greenplan.analysis.result import (
+    NA_NO_BUILT_UP,
+    UNIT_PER_CAPITA,
+    Computed,
+    Indicator,
+    not_applicable,
+    ratio,
+)
 from greenplan.analysis.thresholds import BAND_LABELS, band_index, service_tiers
 
 KEY_GS = "green_space_ratio"
@@ -204,7 +211,7 @@ def park_green_per_capita(ctx: AnalysisContext) -> Computed:
         by_unit = []
         for i in range(u.n):
             if not b_u[i] > 0:
-                by_unit.append(missing(KEY_PC, UNIT_PER_CAPITA, METHOD_PC, "该行政区内无建成区 / no built-up area in this unit"))
+                by_unit.append(not_applicable(KEY_PC, UNIT_PER_CAPITA, METHOD_PC, NA_NO_BUILT_UP, UNIT_NO_B))
                 continue
             pu = None if pop.by_unit is None or np.isnan(pop.by_unit[i]) else float(pop.by_unit[i])
             by_unit.append(_per_capita(ctx, float(p_u[i]), None if c_u is None else float(c_u[i]), pu, pop.unit_notes[i] if pop.unit_notes else []))

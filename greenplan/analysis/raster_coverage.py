@@ -24,9 +24,9 @@ from typing import Any
 import numpy as np
 import shapely
 
-from greenplan.analysis.common import NO_B, graded, skipped
+from greenplan.analysis.common import NO_B, UNIT_NO_B, graded, skipped
 from greenplan.analysis.context import AnalysisContext
-from greenplan.analysis.result import Computed, Indicator, missing
+from greenplan.analysis.result import NA_NO_BUILT_UP, Computed, Indicator, missing, not_applicable
 from greenplan.core.raster_kind import (
     RasterKind,
     ValueSummary,
@@ -204,7 +204,8 @@ def green_coverage_raster(ctx: AnalysisContext) -> Computed:
         raster_crs = src_crs or ds.crs
         if raster_crs is None:
             notes.append("栅格无坐标系，按工作坐标系处理 / raster has no CRS: taken as the working CRS")
-        geom_b = _to_raster_crs(b.geometry(), ctx.crs, raster_crs)
+        b_geom = b.geometry()
+        geom_b = _to_raster_crs(b_geom, ctx.crs, raster_crs)
         win = _window(geom_b.bounds, ds.transform, ds.width, ds.height)
         if win is None:
             note = "栅格与建成区不重叠 / raster does not overlap B"
@@ -249,6 +250,9 @@ def green_coverage_raster(ctx: AnalysisContext) -> Computed:
             unit_geom = shapely.multipolygons(ctx.units.mask.geoms[ctx.units.part_unit == i])
             m = inside & centres_inside(_to_raster_crs(unit_geom, ctx.crs, raster_crs), tr, arr.shape)
             if not m.any():
+                if not shapely.area(shapely.intersection(unit_geom, b_geom)) > 0:  # no B at all: not applicable
+                    by_unit.append(not_applicable(KEY_R, "ratio", method, NA_NO_BUILT_UP, UNIT_NO_B, **extra_kind))
+                    continue
                 by_unit.append(missing(KEY_R, "ratio", method, "该行政区内无建成区像元 / no pixel centre of B in this unit",
                                        **extra_kind))
                 continue

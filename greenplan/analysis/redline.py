@@ -19,7 +19,13 @@ import pandas as pd
 from greenplan.analysis.common import need, skipped, sliver_counts, unit_zero_checks
 from greenplan.analysis.context import AnalysisContext, text_test
 from greenplan.analysis.geom import PieceSet, group_union
-from greenplan.analysis.result import Computed, missing, ratio, zero_check
+from greenplan.analysis.result import (
+    NA_NO_REDLINE,
+    Computed,
+    not_applicable,
+    ratio,
+    zero_check,
+)
 
 KEY_OCC = "eco_redline_occupation"
 KEY_OVL = "redline_overlaps"
@@ -133,7 +139,8 @@ def eco_redline_occupation(ctx: AnalysisContext) -> Computed:
                 "sliver_m2": float(s_u[i]),
             }
             if not e_u[i] > 0:
-                ui = missing(KEY_OCC, "ratio", METHOD_OCC, "该行政区内无生态保护红线 / no red line in this unit", **extra_i)
+                ui = not_applicable(KEY_OCC, "ratio", METHOD_OCC, NA_NO_REDLINE,
+                                    "该行政区内无生态保护红线 / no red line in this unit", **extra_i)
             else:
                 ui = ratio(KEY_OCC, float(occ_u[i]), float(e_u[i]), METHOD_OCC, **extra_i)
             ui.threshold, ui.passed = {"pass": 0}, bool(kept_u[i] == 0)

@@ -41,6 +41,21 @@ UNIT_M2 = "m²"
 UNIT_PER_CAPITA = "m²/person"
 UNIT_COUNT = "count"
 
+#: ``not_applicable`` reasons of a per-unit indicator: the unit has none of the area the
+#: indicator is measured on (written as the object's ``not_applicable`` key; the words are
+#: ``greenplan.analysis.wording.NOT_APPLICABLE_TEXT``)
+NA_NO_BUILT_UP = "no_built_up"
+NA_NO_URBAN_BOUNDARY = "no_urban_boundary"
+NA_NO_REDLINE = "no_redline"
+#: the indicators measured on the built-up area B (not applicable in a unit without B)
+BUILT_UP_KEYS = (
+    "green_coverage_vector",
+    "green_coverage_raster",
+    "green_space_ratio",
+    "park_green_per_capita",
+    "park_service_coverage",
+)
+
 
 # The words shown beside these objects (unknown-codes mark, 未评级 ...) are in
 # greenplan.analysis.wording, with every other formatter of the results.
@@ -129,6 +144,12 @@ class Indicator:
 def missing(key: str, unit: str, method: str, note: str, **extra: Any) -> Indicator:
     """An indicator that cannot be computed: value null with a note."""
     return Indicator(key, None, unit, method=method, notes=[note], extra=dict(extra))
+
+
+def not_applicable(key: str, unit: str, method: str, reason: str, note: str, **extra: Any) -> Indicator:
+    """A per-unit indicator that does not apply: the unit has no area to measure it on
+    (``reason``: :data:`NA_NO_BUILT_UP` ...). Value null, ``not_applicable`` = ``reason``."""
+    return missing(key, unit, method, note, **extra, not_applicable=reason)
 
 
 def ratio(key: str, num: float | None, den: float | None, method: str, **extra: Any) -> Indicator:

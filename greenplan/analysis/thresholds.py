@@ -116,6 +116,21 @@ class Scheme:
         return None, False, th
 
 
+def scheme_name(scheme_id: str, lang: str = "zh") -> str:
+    """The name of threshold scheme ``scheme_id`` (its id when the table does not know it).
+
+    Examples
+    --------
+    >>> scheme_name("gbt50563")
+    'GB/T 50563-2010 城市园林绿化评价标准'
+    >>> scheme_name("eco_garden_city", "en")
+    'National eco-garden city'
+    """
+    raw = load_resource_toml("standards", "thresholds.toml").get("schemes", {}).get(scheme_id, {})
+    name = raw.get("name_en" if lang == "en" else "name") or raw.get("name")
+    return str(name) if name else scheme_id
+
+
 def load_scheme(scheme_id: str, overrides: Mapping[str, Any] | None = None) -> Scheme:
     """Scheme ``scheme_id`` with ``overrides`` (the setting ``thresholds``) applied.
 

@@ -25,6 +25,14 @@ count
 grade, pass
     ``Ⅰ级`` / ``grade I``; ``达标`` / ``pass``, ``不达标`` / ``fail``; ``—`` where an
     indicator is neither graded nor checked.
+not applicable
+    A township without the area an indicator is measured on (no built-up area, no urban
+    development boundary, no ecological red line: the object's ``not_applicable`` key) shows
+    the reason instead of a value: ``不适用（本乡镇无建成区）`` / ``not applicable (no
+    built-up area in this township)``; its evaluation is ``—``.
+change
+    A scenario's change (after − before) with its sign, ratios in percentage points:
+    ``+0.22 个百分点`` / ``+0.22 pp``; others in the value's unit (``+1,500.0 m²``).
 not graded
     A value measured on data with unknown codes is a bound: ``≥ 17.50%（含未识别地类）``
     and ``未评级`` / ``not graded``; a raster whose kind was not recognised gives
@@ -45,6 +53,16 @@ UNGRADED_TEXT = {"zh": "未评级", "en": "not graded"}
 NOT_COMPUTED_TEXT = {"zh": "未计算（栅格类型未识别）", "en": "not computed (raster kind unknown)"}
 PASS_TEXT = {"zh": ("达标", "不达标"), "en": ("pass", "fail")}
 NONE_TEXT = "—"
+#: why a per-unit indicator does not apply (the object's ``not_applicable``,
+#: ``greenplan.analysis.result.NA_*``); an unknown reason says only 不适用
+NOT_APPLICABLE_TEXT = {
+    "no_built_up": {"zh": "不适用（本乡镇无建成区）", "en": "not applicable (no built-up area in this township)"},
+    "no_urban_boundary": {"zh": "不适用（本乡镇无城镇开发边界）",
+                          "en": "not applicable (no urban development boundary in this township)"},
+    "no_redline": {"zh": "不适用（本乡镇无生态保护红线）",
+                   "en": "not applicable (no ecological red line in this township)"},
+    "": {"zh": "不适用", "en": "not applicable"},
+}
 GRADE_SIGNS = {"I": "Ⅰ", "II": "Ⅱ", "III": "Ⅲ", "IV": "Ⅳ", "1": "Ⅰ", "2": "Ⅱ", "3": "Ⅲ", "4": "Ⅳ"}
 BOUND_SIGNS = {"lower": "≥ ", "upper": "≤ "}
 #: 1 公顷 in m²: areas from here up are written in 公顷
@@ -134,6 +152,9 @@ class IndicatorView:
     threshold: Any = None
     #: ``unknown_codes`` (measured on unknown codes, a bound) or ``raster_kind`` (not measured)
     ungraded: str | None = None
+    #: why the indicator does not apply in this unit (``no_built_up`` ...; see
+    #: :data:`NOT_APPLICABLE_TEXT`), None where it applies
+    not_applicable: str | None = None
     #: ``lower`` or ``upper``: which bound the value is when ``ungraded == "unknown_codes"``
     bound: str | None = None
     unknown_share: float | None = None
@@ -162,7 +183,7 @@ class IndicatorView:
         (0.3, True, False)
         """
         obj = obj or {}
-        known = {"value", "unit", "grade", "pass", "threshold", "ungraded", "bound", "unknown_share", "numerator_m2",
+        known = {"value", "unit", "grade", "pass", "threshold", "ungraded", "not_applicable", "bound", "unknown_share", "numerator_m2",
                  "denominator_m2", "method", "notes", "baseline", "before", "after", "delta", "grade_before",
                  "grade_after", "pass_before", "pass_after"}
 
@@ -173,7 +194,9 @@ class IndicatorView:
         return cls(
             key=key, value=_num(obj.get("value")), unit=str(obj.get("unit") or ""),
             grade=None if obj.get("grade") is None else str(obj["grade"]), passed=flag("pass"),
-            threshold=obj.get("threshold"), ungraded=obj.get("ungraded") or None, bound=obj.get("bound") or None,
+            threshold=obj.get("threshold"), ungraded=obj.get("ungraded") or None,
+            not_applicable=None if obj.get("not_applicable") is None else str(obj["not_applicable"]),
+            bound=obj.get("bound") or None,
             unknown_share=_num(obj.get("unknown_share")), numerator_m2=_num(obj.get("numerator_m2")),
             denominator_m2=_num(obj.get("denominator_m2")), method=str(obj.get("method") or ""),
             notes=tuple(str(n) for n in obj.get("notes") or ()), baseline=_num(obj.get("baseline")),
@@ -192,6 +215,11 @@ class IndicatorView:
     def not_computed(self) -> bool:
         """Left unmeasured because the vegetation raster's kind was not recognised."""
         return self.ungraded == "raster_kind"
+
+    @property
+    def is_not_applicable(self) -> bool:
+        """The unit has no area to measure this indicator on (no built-up area ...)."""
+        return self.not_applicable is not None
 
     def name(self, lang: str = "zh", short: bool = False) -> str:
         return indicator_name(self.key, lang, short)
@@ -297,8 +325,24 @@ def mark_bound(text: str, ind: Mapping[str, Any] | IndicatorView | None, lang: s
     return f"{BOUND_SIGNS.get(bound or '', '')}{text}{UNKNOWN_MARK[_lang(lang)]}"
 
 
+def not_applicable_text(ind: IndicatorView, lang: str = "zh") -> str:
+    """``不适用（本乡镇无建成区）`` for an indicator that does not apply in its unit; empty otherwise.
+
+    Examples
+    --------
+    >>> v = IndicatorView.from_dict("green_space_ratio", {"value": None, "unit": "ratio",
+    ...                             "not_applicable": "no_built_up"})
+    >>> not_applicable_text(v), not_applicable_text(v, "en")
+    ('不适用（本乡镇无建成区）', 'not applicable (no built-up area in this township)')
+    """
+    if not ind.is_not_applicable:
+        return ""
+    return NOT_APPLICABLE_TEXT.get(ind.not_applicable or "", NOT_APPLICABLE_TEXT[""])[_lang(lang)]
+
+
 def value_text(ind: IndicatorView, lang: str = "zh", which: str = "value") -> str:
-    """The shown value of ``ind`` (``which``: value, baseline, before or after), marked as a bound.
+    """The shown value of ``ind`` (``which``: value, baseline, before or after), marked as a
+    bound; the reason for an indicator that does not apply in its unit.
 
     Examples
     --------
@@ -306,7 +350,11 @@ def value_text(ind: IndicatorView, lang: str = "zh", which: str = "value") -> st
     ...                             "ungraded": "unknown_codes", "bound": "lower"})
     >>> value_text(v), value_text(v, "en")
     ('≥ 17.50%（含未识别地类）', '≥ 17.50 % (incl. unknown codes)')
+    >>> value_text(IndicatorView.from_dict("green_space_ratio", {"unit": "ratio", "not_applicable": "no_built_up"}))
+    '不适用（本乡镇无建成区）'
     """
+    if ind.is_not_applicable:
+        return not_applicable_text(ind, lang)
     return mark_bound(format_value(getattr(ind, which), ind.unit, lang, ind.key), ind, lang)
 
 
@@ -328,6 +376,22 @@ def format_delta(value: Any, unit: str | None, lang: str = "zh", key: str | None
     if unit == "ratio":
         return f"{100.0 * v:+.2f}" + (" 个百分点" if _lang(lang) == "zh" else " pp")
     return ("+" if v > 0 else "-") + format_value(abs(v), unit, lang, key)
+
+
+def delta_text(ind: IndicatorView, lang: str = "zh") -> str:
+    """The change column of a scenario comparison: ``delta`` by :func:`format_delta`; the
+    reason for an indicator that does not apply in its unit.
+
+    Examples
+    --------
+    >>> delta_text(IndicatorView.from_dict("green_space_ratio", {"unit": "ratio", "value": 0.35, "delta": 0.023}))
+    '+2.30 个百分点'
+    >>> delta_text(IndicatorView.from_dict("park_green_per_capita", {"unit": "m²/person", "delta": 1.5}), "en")
+    '+1.50 m²/person'
+    """
+    if ind.is_not_applicable:
+        return not_applicable_text(ind, lang)
+    return format_delta(ind.delta, ind.unit, lang, ind.key)
 
 
 # ----------------------------------------------------------------------------- grades
@@ -352,6 +416,8 @@ def pass_word(passed: bool | None, lang: str = "zh") -> str:
 
 def grade_text(ind: IndicatorView, lang: str = "zh") -> str:
     """The grade cell: the grade, ``未评级`` for a bound, empty otherwise."""
+    if ind.is_not_applicable:
+        return ""
     if ind.is_bound:
         return UNGRADED_TEXT[_lang(lang)]
     if ind.not_computed:
@@ -360,7 +426,10 @@ def grade_text(ind: IndicatorView, lang: str = "zh") -> str:
 
 
 def result_text(ind: IndicatorView, lang: str = "zh") -> str:
-    """The result cell: pass/fail, ``未评级`` for a bound, ``未计算（…）`` when not measured."""
+    """The result cell: pass/fail, ``未评级`` for a bound, ``未计算（…）`` when not measured,
+    ``—`` where the indicator does not apply (the value cell says why)."""
+    if ind.is_not_applicable:
+        return NONE_TEXT
     if ind.is_bound:
         return UNGRADED_TEXT[_lang(lang)]
     if ind.not_computed:
@@ -378,13 +447,18 @@ def evaluation(ind: IndicatorView, lang: str = "zh") -> str:
     >>> evaluation(IndicatorView.from_dict("redline_overlaps", {"unit": "m²", "pass": False}), "en")
     'fail'
     """
+    if ind.is_not_applicable:
+        return NONE_TEXT
     if ind.grade and ind.passed is not False and not ind.ungraded:
         return grade_word(ind.grade, lang)
     return result_text(ind, lang)
 
 
 def status(ind: IndicatorView, which: str = "") -> Status:
-    """``pass``, ``fail``, ``ungraded`` or ``none`` (``which``: "", ``before`` or ``after``)."""
+    """``pass``, ``fail``, ``ungraded`` or ``none`` (``which``: "", ``before`` or ``after``);
+    ``none`` where the indicator does not apply."""
+    if ind.is_not_applicable:
+        return "none"
     if ind.ungraded:
         return "ungraded"
     passed = getattr(ind, f"pass_{which}") if which else ind.passed
@@ -392,7 +466,8 @@ def status(ind: IndicatorView, which: str = "") -> Status:
 
 
 def ungraded_reason(ind: IndicatorView, lang: str = "zh") -> str:
-    """Why an indicator with a value has no grade; empty when nothing is missing.
+    """Why an indicator has no grade (or no value: it does not apply in its unit); empty
+    when nothing is missing.
 
     Examples
     --------
@@ -400,6 +475,8 @@ def ungraded_reason(ind: IndicatorView, lang: str = "zh") -> str:
     '含未识别地类，数值为下限'
     """
     zh = _lang(lang) == "zh"
+    if ind.is_not_applicable:
+        return not_applicable_text(ind, lang)
     if ind.is_bound:
         if zh:
             return "含未识别地类" + {"lower": "，数值为下限", "upper": "，数值为上限"}.get(ind.bound or "", "")

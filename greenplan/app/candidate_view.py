@@ -51,6 +51,15 @@ COLUMNS: dict[str, list[tuple[str, str, str, int | None]]] = {
 SOURCES = {"road": ("道路", "road"), "river": ("河流", "river")}
 
 
+def belt_class_names() -> dict[str, tuple[str, str]]:
+    """``class -> (中文名, English name)`` of the roads and rivers belts run along
+    (``candidates.toml`` ``[belts.class_names]``)."""
+    from greenplan.core.resources import load_resource_toml
+
+    raw = load_resource_toml("standards", "candidates.toml").get("belts", {}).get("class_names", {})
+    return {str(k): (str(v[0]), str(v[1])) for k, v in raw.items()}
+
+
 def kind_label(kind: str, lang: str) -> str:
     zh, en = KIND_LABELS.get(kind, (kind, kind))
     return zh if lang == "zh" else en
@@ -106,6 +115,11 @@ def candidate_rows(frame: pd.DataFrame, kind: str, lang: str) -> pd.DataFrame:
             out[head] = np.where(values.to_numpy(dtype=bool), yes, no)
         elif col == "reason":
             out[head] = reason_texts(frame, kind, lang)
+        elif col == "class" and kind == "belt":
+            i = 0 if lang == "zh" else 1
+            names = {k: v[i] for k, v in belt_class_names().items()}
+            raw = values.astype("string")
+            out[head] = raw.map(names).fillna(raw).to_numpy(dtype=object)
         elif col == "source":
             out[head] = values.astype("string").map(lambda s: SOURCES.get(s, (s, s))[0 if lang == "zh" else 1]).to_numpy(
                 dtype=object)
@@ -175,6 +189,8 @@ def before_after(v: Mapping[str, Any] | None, lang: str = "zh") -> str:
     if not v:
         return ""
     ind = wording.IndicatorView.from_dict("", v)
+    if ind.is_not_applicable:  # the reason once, not on both sides of the arrow
+        return wording.not_applicable_text(ind, lang)
     return f"{wording.value_text(ind, lang, 'before')} → {wording.value_text(ind, lang, 'after')}"
 
 

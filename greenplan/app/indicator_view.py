@@ -131,12 +131,7 @@ def conflict_table(features: Mapping[str, Any], lang: str):
         zh, en = FEATURE_LABELS[name]
         g = np.asarray(gdf.geometry.array)
         areas = gdf["area_m2"].to_numpy(dtype=float) if "area_m2" in gdf.columns else shapely.area(g)
-        skip = (gdf.geometry.name, "patch_id", "area_m2", "area_mu", "x", "y", "rule")
-        others = [c for c in gdf.columns if c not in skip][:4]
-        details = pd.Series([""] * len(gdf), dtype="string")
-        for c in others:  # a few columns, each whole
-            text = f"{c}=" + gdf[c].astype("string").fillna("").reset_index(drop=True)
-            details = text if c == others[0] else details + "  " + text
+        details = conflict_details(gdf, lang)
         ids = gdf["patch_id"].astype("string").fillna("").to_numpy() if "patch_id" in gdf.columns else [""] * len(gdf)
         frames.append(pd.DataFrame({
             "patch_id": ids,
@@ -149,6 +144,49 @@ def conflict_table(features: Mapping[str, Any], lang: str):
     if not frames:
         return pd.DataFrame({"patch_id": [], "kind": [], "details": [], "area": []}), np.zeros(0, dtype=object), []
     return pd.concat(frames, ignore_index=True), np.concatenate(geoms), layers
+
+
+#: the attributes a conflict's details name, in this order: (column, Chinese, English label)
+DETAIL_FIELDS = (("township", "", ""), ("cause", "", ""), ("code", "地类", "code"), ("class", "绿地类", "class"),
+                 ("name", "名称", "name"), ("source_id", "图斑号", "parcel"), ("parcel_id", "编号", "id"),
+                 ("status", "状态", "status"), ("idle_class", "闲置类型", "idle type"))
+
+
+def conflict_details(gdf, lang: str):
+    """One readable line per feature: township · cause name · 地类 code name · parcel number.
+
+    Cause codes are named by :func:`greenplan.analysis.causes.cause_name` and land-use codes by
+    ``code_names.toml``; raw ids (``cause=construction``) are never shown. Whole-column.
+    """
+    import pandas as pd
+
+    from greenplan.analysis.causes import cause_name, idle_class_name
+    from greenplan.jobs.class_values import code_names
+
+    n = len(gdf)
+    parts: list[pd.Series] = []
+    names = None
+    for col, zh, en in DETAIL_FIELDS:
+        if col not in gdf.columns:
+            continue
+        raw = gdf[col].astype("string").reset_index(drop=True)
+        if col == "cause":
+            text = raw.map(lambda c: cause_name(c, lang), na_action="ignore")
+        elif col == "idle_class":
+            text = raw.map(lambda c: idle_class_name(c, lang), na_action="ignore")
+        elif col == "code":
+            i = 0 if lang == "zh" else 1
+            names = names or {k: f"{k} {v[i]}" for k, v in code_names("sandiao").items()}
+            text = raw.map(names).fillna(raw)
+        else:
+            text = raw
+        label = zh if lang == "zh" else en
+        text = text.where(text.fillna("").str.strip() != "")
+        parts.append((label + ("：" if lang == "zh" else ": ") + text) if label else text)
+    if not parts:
+        return pd.Series([""] * n, dtype="string")
+    frame = pd.concat(parts, axis=1)
+    return frame.apply(lambda row: " · ".join(v for v in row if isinstance(v, str) and v), axis=1).astype("string")
 
 
 def unit_columns(by_unit: list[Mapping[str, Any]]) -> list[str]:

@@ -121,15 +121,22 @@ def format_length(m: float) -> str:
     return f"{m / 1000:.2f} km" if m >= 10_000 else f"{m:.1f} m"
 
 
-def format_area(m2: float) -> str:
-    """Square metres, with hectares and mu (亩, 666.67 m²) for planners.
+def format_area(m2: float, lang: str = "zh") -> str:
+    """Square metres, with hectares and mu (亩, 666.67 m²) for planners, in ``lang``.
 
     Examples
     --------
     >>> format_area(20000.0)
-    '20,000.0 m² (2.00 ha, 30.00 亩)'
+    '20,000.0 m²（2.00 公顷，30.00 亩）'
+    >>> format_area(20000.0, "en")
+    '20,000.0 m² (2.00 ha, 30.00 mu)'
     """
-    return f"{m2:,.1f} m² ({m2 / 10_000:.2f} ha, {m2 / (10_000 / 15):.2f} 亩)"
+    from greenplan.analysis.conflicts import M2_PER_MU
+
+    ha, mu = m2 / 10_000, m2 / M2_PER_MU
+    if lang == "en":
+        return f"{m2:,.1f} m² ({ha:.2f} ha, {mu:.2f} mu)"
+    return f"{m2:,.1f} m²（{ha:.2f} 公顷，{mu:.2f} 亩）"
 
 
 def format_value(value) -> str:

@@ -39,8 +39,8 @@ METADATA_KEYS = ("organisation", "data_source", "coordinate_system", "height_dat
 
 #: code systems of land-use codes (``settings.code_system``): id -> (English, Chinese)
 CODE_SYSTEMS = {
-    "sandiao": ("Third national land survey (三调)", "第三次全国国土调查（三调）"),
-    "yongdi2023": ("Land use classification 2023 (用地用海分类)", "国土空间调查、规划、用途管制用地用海分类（2023）"),
+    "sandiao": ("Third national land survey (Sandiao)", "第三次全国国土调查（三调）"),
+    "yongdi2023": ("Land and sea use classification 2023", "国土空间调查、规划、用途管制用地用海分类（2023）"),
 }
 
 
@@ -119,12 +119,37 @@ def crs_choices() -> list[tuple[str, str, str]]:
     return out
 
 
-def scheme_choices() -> list[tuple[str, str]]:
-    """Threshold schemes of ``resources/standards/thresholds.toml``: ``(id, name)``."""
+def crs_text(crs: Any, lang: str = "zh") -> str:
+    """The working CRS as the status bar shows it: ``2000国家大地坐标系 高斯-克吕格投影 3度带
+    中央经线105°E（EPSG:4544）`` in Chinese (the map footer's words), the pyproj name in English.
+
+    Examples
+    --------
+    >>> crs_text("EPSG:4544", "en")
+    'CGCS2000 / 3-degree Gauss-Kruger CM 105E (EPSG:4544)'
+    >>> crs_text(None)
+    ''
+    """
+    if crs is None:
+        return ""
+    from pyproj import CRS
+
+    c = CRS.from_user_input(crs)
+    if lang == "zh":
+        from greenplan.render.mapsheet import describe_crs
+
+        return describe_crs(c)
+    epsg = c.to_epsg()
+    return f"{c.name} (EPSG:{epsg})" if epsg else c.name
+
+
+def scheme_choices(lang: str = "zh") -> list[tuple[str, str]]:
+    """Threshold schemes of ``resources/standards/thresholds.toml``: ``(id, name in lang)``."""
+    from greenplan.analysis.thresholds import scheme_name
     from greenplan.core.resources import load_resource_toml
 
     schemes = load_resource_toml("standards", "thresholds.toml").get("schemes", {})
-    return [(sid, str(s.get("name", sid))) for sid, s in schemes.items()]
+    return [(sid, scheme_name(sid, lang)) for sid in schemes]
 
 
 def automatic_crs(project: Project) -> tuple[str, str]:

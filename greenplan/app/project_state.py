@@ -36,6 +36,9 @@ from greenplan.core.roles import get_role
 
 _keys = itertools.count(1)
 
+#: what a highlight shows, each drawn in its own colour (``ProjectState.set_highlight``)
+HIGHLIGHT_PURPOSES = ("conflict", "greening", "other")
+
 
 @dataclass
 class LayerEntry:
@@ -107,6 +110,7 @@ class ProjectState:
         self.current_key = 0
         self.highlight: Any = None  # array of geometries (analysis features) or None
         self.highlight_label = ""
+        self.highlight_purpose = "other"
         self._restyle_cb = restyle
         self._detached: dict[int, LayerEntry] = {}  # removed layers an undo may bring back
         self._unsaved_outside = False  # a change made outside the undo stack since saving
@@ -176,6 +180,7 @@ class ProjectState:
         self.selection.clear()
         self.current_key = 0
         self.highlight = None
+        self.highlight_purpose = "other"
         self.crs = None
         self.loaded = None
         if display is not None:
@@ -472,8 +477,16 @@ class ProjectState:
                 out.append(np.asarray(gdf.geometry.array)[ids[ids < len(gdf)]])
         return np.concatenate(out) if out else np.zeros(0, dtype=object)
 
-    def set_highlight(self, geoms, label: str = "") -> None:
-        """Highlight geometries that are not features of a layer (analysis results)."""
+    def set_highlight(self, geoms, label: str = "", purpose: str = "other") -> None:
+        """Highlight geometries that are not features of a layer (analysis results).
+
+        ``purpose`` (one of :data:`HIGHLIGHT_PURPOSES`) decides how the map shows them: a
+        conflict in red, proposed greening in hatched green, anything else in orange; the
+        selection has its own colour (cyan), so the four never look alike.
+        """
+        if purpose not in HIGHLIGHT_PURPOSES:
+            raise ValueError(f"highlight purpose {purpose!r} not in {HIGHLIGHT_PURPOSES}")
         self.highlight = None if geoms is None else np.asarray(geoms, dtype=object)
         self.highlight_label = label
+        self.highlight_purpose = purpose
         self.events.highlight_changed()

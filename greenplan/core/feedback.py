@@ -47,6 +47,12 @@ class Feedback:
     def push_warning(self, text: str) -> None:
         self.warnings.append(text)
 
+    def push_result(self, item: object) -> None:
+        """A finished piece of the work (one map of a batch) the caller may show at once.
+
+        The base class ignores it: the whole result comes back at the end anyway.
+        """
+
     # -- cancelling -----------------------------------------------------
     def cancel(self) -> None:
         self._cancel.set()
@@ -87,6 +93,9 @@ class SubFeedback(Feedback):
     def push_warning(self, text: str) -> None:
         super().push_warning(text)
         self.parent.push_warning(text)
+
+    def push_result(self, item: object) -> None:
+        self.parent.push_result(item)
 
 
 class ConsoleFeedback(Feedback):

@@ -74,6 +74,9 @@ ROLES: dict[str, Role] = {
             ),
         ),
         Role("built_up_area", "建成区", "Built-up area", POLYGON),
+        # drawn only in the locator of county sheets (the county among its neighbours)
+        Role("region_units", "上级行政区（地市/区县）", "Region (units around the county)", POLYGON,
+             (FieldSpec("name", "名称"),)),
         Role(
             "ecological_redline",
             "生态保护红线",

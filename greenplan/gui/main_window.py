@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
 from shiboken6 import isValid
 
 from greenplan.app.map_tools import format_area, format_length, identify
+from greenplan.app.project_props import crs_text
 from greenplan.core.paths import log_dir
 from greenplan.core.roles import ROLES
 from greenplan.gui import actions as acts
@@ -186,12 +187,13 @@ class MainWindow(QMainWindow):
         m.name_changed.connect(lambda _n: self._update_title())
         m.undo_changed.connect(self.update_actions)
         m.selection_changed.connect(lambda _k: self.canvas.set_selection_geometries(m.selected_geometries()))
-        m.highlight_changed.connect(lambda: self.canvas.set_highlight_geometries(m.highlight))
+        m.highlight_changed.connect(lambda: self.canvas.set_highlight_geometries(m.highlight, m.highlight_purpose))
         c = self.canvas
         c.cursor_moved.connect(lambda x, y: self.coord_label.setText(f"X {x:,.1f}  Y {y:,.1f}"))
         c.view_changed.connect(lambda v: self.scale_label.setText(f"1:{v.scale_denominator(self.logicalDpiX()):,.0f}"))
         c.identify_requested.connect(self.identify_at)
         c.measured.connect(self._on_measured)
+        c.escape_pressed.connect(self._clear_marks)
         c.render_failed.connect(lambda exc: show_error(self, exc, "render"))
         self.layer_panel.current_layer_changed.connect(lambda _k: self.update_actions())
         self.layer_panel.activated_layer.connect(lambda k: self.show_style_editor(k))
@@ -210,7 +212,7 @@ class MainWindow(QMainWindow):
         self.cancel_button.setText(self.tr("Cancel"))
         self.actions["lang." + current_language()].setChecked(True)
         crs = self.model.crs
-        self.crs_label.setText(f"{crs.name} (EPSG:{crs.to_epsg()})" if crs is not None and crs.to_epsg() else "")
+        self.crs_label.setText(crs_text(crs, current_language()))
         for key, dock in self.tables.items():
             dock.setWindowTitle(self.tr("Attributes: {0}").format(self.model.entry(key).spec.name))
         self._update_title()
@@ -321,8 +323,13 @@ class MainWindow(QMainWindow):
                 out.append((e.spec.name, sample))
         return out
 
+    def _clear_marks(self) -> None:
+        """Esc on the map: clear the highlighted analysis features and the selection."""
+        self.model.set_highlight(None)
+        self.model.clear_selection()
+
     def _on_measured(self, kind: str, value: float, done: bool) -> None:
-        text = format_area(value) if kind == "area" else format_length(value)
+        text = format_area(value, current_language()) if kind == "area" else format_length(value)
         label = self.tr("Area") if kind == "area" else self.tr("Distance")
         self.measure_label.setText(f"{label}: {text}")
 
@@ -470,7 +477,9 @@ class MainWindow(QMainWindow):
         from greenplan.gui.dialogs.batch_dialog import BatchDialog
 
         self.batch_dialog = BatchDialog(self.model, self.settings, self)
-        self.batch_dialog.open()
+        # not modal: the map stays usable while the maps are drawn (results list as they finish)
+        self.batch_dialog.setWindowModality(Qt.WindowModality.NonModal)
+        self.batch_dialog.show()
         return self.batch_dialog
 
     def new_project(self) -> None:

@@ -17,8 +17,10 @@ from typing import Any
 from PySide6.QtCore import QThread, Signal
 from shiboken6 import isValid
 
+from greenplan.app.messages import in_language
 from greenplan.core.errors import Canceled
 from greenplan.core.feedback import Feedback
+from greenplan.gui.i18n import current_language
 
 _ALL: weakref.WeakSet[Worker] = weakref.WeakSet()
 
@@ -40,12 +42,15 @@ class QtFeedback(Feedback):
     def set_text(self, text: str) -> None:
         changed = text != self.text
         super().set_text(text)
-        if changed:
-            self._worker.message.emit(text)
+        if changed:  # "中文 / English" reports: the half of the interface language
+            self._worker.message.emit(in_language(text, current_language()))
 
     def push_warning(self, text: str) -> None:
         super().push_warning(text)
         self._worker.warning.emit(text)
+
+    def push_result(self, item: object) -> None:
+        self._worker.partial.emit(item)
 
 
 class Worker(QThread):
@@ -59,6 +64,8 @@ class Worker(QThread):
         What the job is doing now.
     warning(str)
         A warning the job pushed.
+    partial(object)
+        A finished piece of the work (``feedback.push_result``), before the whole result.
     succeeded(object)
         The return value.
     failed(object)
@@ -70,6 +77,7 @@ class Worker(QThread):
     progress = Signal(float)
     message = Signal(str)
     warning = Signal(str)
+    partial = Signal(object)
     succeeded = Signal(object)
     failed = Signal(object)
     canceled = Signal()

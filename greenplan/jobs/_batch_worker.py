@@ -224,6 +224,7 @@ def run_tasks(tasks: list[dict[str, Any]], executor: cf.Executor | None, jobs: i
         except Exception as exc:  # noqa: BLE001 - reported as that township's failure
             res = _failed_result(futures[fut], exc)
         out.append(res)
+        feedback.push_result(res)  # the GUI lists each map as it finishes
         u = res["unit"]
         feedback.set_text(f"{u.get('name') or u.get('code') or ''} · {res['theme']}")
 

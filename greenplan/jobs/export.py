@@ -53,7 +53,8 @@ def as_project(project: Project | str | os.PathLike) -> Project:
 
 
 def theme_inputs(themes: Iterable[Theme]) -> tuple[set[str], set[str]]:
-    """(roles, result keys) that ``themes`` draw; ``admin_units`` is always wanted (locator).
+    """(roles, result keys) that ``themes`` draw; ``admin_units`` and ``region_units`` are
+    always wanted (the locator).
 
     Examples
     --------
@@ -62,7 +63,7 @@ def theme_inputs(themes: Iterable[Theme]) -> tuple[set[str], set[str]]:
     >>> sorted(results)
     ['control_line_overlaps', 'farmland_conflicts', 'redline_occupation']
     """
-    roles, results = {"admin_units"}, set()
+    roles, results = {"admin_units", "region_units"}, set()
     for theme in themes:
         for key in theme.layer_keys:
             if key in ROLES:

@@ -17,6 +17,7 @@ from greenplan.analysis.wording import (
     excel_number_format,
     grade_word,
     indicator_name,
+    not_applicable_text,
     result_text,
     status,
     threshold_text,
@@ -168,13 +169,17 @@ def write_indicators_xlsx(
     setup(ws, "分乡镇（街道）指标表", headers, [12, 12] + [14] * len(keys))
     for u in doc.get("by_unit", []):
         inds = u.get("indicators", {})
-        ws.append([u.get("code"), u.get("name")] + [inds.get(k, {}).get("value") for k in keys])
+        # an indicator that does not apply in the unit says why (不适用（本乡镇无建成区）) in its cell
+        ws.append([u.get("code"), u.get("name")] + [
+            not_applicable_text(IndicatorView.from_dict(k, inds.get(k))) or inds.get(k, {}).get("value") for k in keys])
         r = ws.max_row
         body(ws, r, len(headers))
         for j, k in enumerate(keys, start=3):
             cell = ws.cell(row=r, column=j)
             v = IndicatorView.from_dict(k, {"unit": units[k], **inds.get(k, {})})
             cell.number_format = excel_number_format(v)
+            if v.is_not_applicable:
+                cell.alignment = wrap
             if status(v) in fills:
                 cell.fill = fills[status(v)]
     ws.row_dimensions[3].height = 48

@@ -164,7 +164,7 @@ def _compare(before: dict[str, Any], after: dict[str, Any]) -> dict[str, Any]:
             "grade_before": b.get("grade"), "grade_after": a.get("grade"),
             "pass_before": b.get("pass"), "pass_after": a.get("pass"),
         }
-        for k in ("unknown_share", "ungraded", "bound"):  # unknown codes: the same before and after
+        for k in ("unknown_share", "ungraded", "bound", "not_applicable"):  # the same before and after
             if k in a or k in b:
                 out[key][k] = a.get(k, b.get(k))
     return out

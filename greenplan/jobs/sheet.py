@@ -70,15 +70,19 @@ class SheetSpec:
     title : str
         图名: the one given, else plan name (+ township) + map name.
     extent : (xmin, ymin, xmax, ymax) or None
-        Ground to show, metres of the working CRS; None: the whole county (the admin
-        units, else every drawn layer, as :func:`~greenplan.render.mapsheet.compose_map` decides).
+        Ground to show, metres of the working CRS; None: the county sheet's subject, as
+        :func:`~greenplan.render.mapsheet.compose_map` decides it: the theme's ``frame``
+        (the built-up area of the greening, opportunities and scenario themes), else the
+        whole county (the admin units, else every drawn layer).
     highlight : shapely geometry or None
         The township's boundary (outlined; the rest is veiled); None on a county sheet.
     indicators : dict
         ``{key: indicator}`` of the theme's keys found in the document: the township's row
         on a township sheet (none when the document has no row per township), the county's
         values otherwise; on the ``scenario`` theme the after-values with the current ones
-        as ``baseline`` (when a scenario was computed).
+        as ``baseline`` and the change as ``delta`` (when a scenario was computed). An
+        indicator that does not apply in the township carries ``not_applicable`` (the
+        reason: ``no_built_up`` ...), which the panel prints as ``不适用（本乡镇无建成区）``.
     unit_code, unit_name : str or None
         The township (None on a county sheet).
     unit_pos : int or None
@@ -96,14 +100,26 @@ class SheetSpec:
 
 
 def with_baseline(after: Mapping[str, Any], before: Mapping[str, Any]) -> dict[str, Any]:
-    """Scenario indicators for a map panel: the after-values, the current ones as ``baseline``.
+    """Scenario indicators for a map panel: the after-values, the current ones as ``baseline``
+    and the change after − baseline as ``delta`` (None unless both are numbers, as in
+    ``scenario.json``). An indicator that does not apply before (``not_applicable``: the
+    township has no built-up area ...) does not apply after either.
 
     Examples
     --------
     >>> with_baseline({"green_coverage_vector": {"value": 0.43}}, {"green_coverage_vector": {"value": 0.34}})
-    {'green_coverage_vector': {'value': 0.43, 'baseline': 0.34}}
+    {'green_coverage_vector': {'value': 0.43, 'baseline': 0.34, 'delta': 0.09}}
     """
-    return {k: {**v, "baseline": (before.get(k) or {}).get("value")} for k, v in after.items()}
+    out = {}
+    for k, v in after.items():
+        b = before.get(k) or {}
+        base, value = b.get("value"), v.get("value")
+        numeric = all(isinstance(x, (int, float)) and not isinstance(x, bool) for x in (base, value))
+        row = {**v, "baseline": base, "delta": round(value - base, 12) if numeric else None}
+        if row.get("not_applicable") is None and b.get("not_applicable") is not None:
+            row["not_applicable"] = b["not_applicable"]
+        out[k] = row
+    return out
 
 
 # ----------------------------------------------------------------------------- townships
@@ -257,10 +273,40 @@ def _unit_position(admin: gpd.GeoDataFrame, unit: str | Mapping[str, Any]) -> in
     return int(admin.index.get_loc(fid))
 
 
-def _panel(rows: Mapping[str, Any] | None, theme: Theme) -> dict[str, Any]:
-    # what the panel tabulates (render.panels.indicator_rows): the theme's keys present
+def _panel(rows: Mapping[str, Any] | None, theme: Theme, no_built_up: bool = False) -> dict[str, Any]:
+    """What the panel tabulates (``render.panels.indicator_rows``): the theme's keys present.
+
+    ``no_built_up``: the township has no built-up area; a built-up indicator without a
+    value and without a ``not_applicable`` reason (a document written before the analysis
+    gave one) is marked ``not_applicable = "no_built_up"``, so that the panel says why.
+    """
+    from greenplan.analysis.result import BUILT_UP_KEYS, NA_NO_BUILT_UP
+
     rows = rows or {}
-    return {k: rows[k] for k in theme.indicators if isinstance(rows.get(k), Mapping)}
+    out = {k: rows[k] for k in theme.indicators if isinstance(rows.get(k), Mapping)}
+    if no_built_up:
+        for k in BUILT_UP_KEYS:
+            obj = out.get(k)
+            if obj is not None and obj.get("value") is None and obj.get("not_applicable") is None:
+                out[k] = {**obj, "not_applicable": NA_NO_BUILT_UP}
+    return out
+
+
+def _unit_without_built_up(data: MapData, geom: Any, rows: Mapping[str, Any]) -> bool:
+    """The township has no built-up area in the loaded layer (checked only where a
+    built-up indicator lacks both a value and a ``not_applicable`` reason)."""
+    import shapely
+
+    from greenplan.analysis.result import BUILT_UP_KEYS
+
+    if not any(isinstance(rows.get(k), Mapping) and rows[k].get("value") is None
+               and rows[k].get("not_applicable") is None for k in BUILT_UP_KEYS):
+        return False
+    b = data.layers.get("built_up_area")
+    if b is None or not len(b):  # no layer: the indicators were not computed, not inapplicable
+        return False
+    near = b.geometry.values[shapely.intersects(b.geometry.values, geom)]
+    return not len(near) or not float(shapely.area(shapely.intersection(shapely.union_all(near), geom))) > 0
 
 
 def check_extent(extent: Any) -> tuple[float, float, float, float]:
@@ -349,8 +395,9 @@ def township_sheet(data: MapData, theme: Theme, unit: str | Mapping[str, Any] | 
     rows = by_unit[i].get("indicators") if len(by_unit) == len(admin) else None
     if scenario and rows is not None and len(by_unit_after) == len(admin):
         rows = with_baseline(by_unit_after[i].get("indicators") or {}, rows)
+    no_b = rows is not None and _unit_without_built_up(data, geom, rows)
     return SheetSpec(theme=theme, title=title or unit_title(data.project, name or code or "", theme),
-                     extent=extent or unit_extent(geom, margin), highlight=geom, indicators=_panel(rows, theme),
+                     extent=extent or unit_extent(geom, margin), highlight=geom, indicators=_panel(rows, theme, no_b),
                      unit_code=code, unit_name=name, unit_pos=i)
 
 
@@ -365,7 +412,10 @@ def project_styles(project: Project) -> dict[str, dict[str, Any]]:
 
 def draw_sheet(data: MapData, spec: SheetSpec, *, paper: str | tuple[float, float] = "A3",
                orientation: str = "landscape", dpi: float = 300, subtitle: str | None = None) -> Figure:
-    """Lay out ``spec`` over ``data``: project styles, metadata, CRS, county locator, rasters.
+    """Lay out ``spec`` over ``data``: project styles, metadata, CRS, county locator (among the
+    ``region_units`` when the project has them), rasters. The theme decides the map frames
+    (the scenario theme: 现状 | 方案 side by side) and, on a county sheet, what the map frames
+    (the built-up area of the greening themes).
 
     Parameters
     ----------
@@ -388,5 +438,5 @@ def draw_sheet(data: MapData, spec: SheetSpec, *, paper: str | tuple[float, floa
         title=spec.title, subtitle=subtitle, metadata={**project.metadata, "project_name": project.name},
         crs_label=crs_label(data.crs), indicators={"indicators": spec.indicators}, highlight=spec.highlight,
         rasters=data.rasters, locator=data.layers.get("admin_units"), styles=styles,
-        code_system=project.settings.code_system,
+        code_system=project.settings.code_system, region=data.layers.get("region_units"),
     )

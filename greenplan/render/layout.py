@@ -164,15 +164,26 @@ class SheetLayout:
     footer: Box
     frame: Box
     panel: Box
+    #: the map frames, left to right (two for a 现状 | 方案 sheet); ``frame`` is the first
+    frames: tuple[Box, ...] = ()
 
 
 def sheet_layout(paper: str | tuple[float, float] = "A3", orientation: str = "landscape", *,
-                 subtitle: bool = True, panel: bool = True) -> SheetLayout:
+                 subtitle: bool = True, panel: bool = True, frames: int = 1) -> SheetLayout:
     """The boxes of a map sheet.
 
     Landscape sheets put the panel (legend, indicators, locator) right of the map frame;
     portrait sheets put it below. Title and subtitle sit above, the footer below, all inside
     the outer border; the left and bottom frame edges leave room for the grid labels.
+    ``frames`` = 2 splits the map area into two frames of the same size side by side, each
+    with room for its grid labels.
+
+    Examples
+    --------
+    >>> lay = sheet_layout("A3", "landscape", frames=2)
+    >>> a, b = lay.frames
+    >>> (a.w, a.h) == (b.w, b.h) and a.x1 < b.x and a.y == b.y
+    True
     """
     w, h = paper_size_mm(paper, orientation)
     f = min(w, h) / 297.0
@@ -203,7 +214,11 @@ def sheet_layout(paper: str | tuple[float, float] = "A3", orientation: str = "la
         pbox = Box(cx0, cy0, cx1 - cx0, ph)
         fy = cy0 + ph + gap + lab_bottom
         frame = Box(cx0 + lab_left, fy, cx1 - cx0 - lab_left - lab_other, cy1 - fy - lab_other)
-    return SheetLayout(w, h, f, landscape, border, title_y, subtitle_y, footer, frame, pbox)
+    boxes = (frame,)
+    if frames > 1:  # the next frame's grid labels sit in the gap
+        fw = (frame.w - (frames - 1) * (gap + lab_left)) / frames
+        boxes = tuple(Box(frame.x + i * (fw + gap + lab_left), frame.y, fw, frame.h) for i in range(frames))
+    return SheetLayout(w, h, f, landscape, border, title_y, subtitle_y, footer, boxes[0], pbox, boxes)
 
 
 def scale_label(n: int) -> str:
@@ -228,6 +243,8 @@ class SheetInfo:
     dpi: float
     title: str
     author: str = ""
+    #: the kinds of its map frames, left to right (``("current", "scenario")``); () for one frame
+    frames: tuple[str, ...] = ()
 
 
 _SHEETS: weakref.WeakKeyDictionary[Any, SheetInfo] = weakref.WeakKeyDictionary()
@@ -240,3 +257,9 @@ def register_sheet(fig: Any, info: SheetInfo) -> None:
 def sheet_info(fig: Any) -> SheetInfo | None:
     """The :class:`SheetInfo` of a figure made by ``compose_map`` (None for other figures)."""
     return _SHEETS.get(fig)
+
+
+def frame_axes(fig: Any) -> list[Any]:
+    """The map frames of a sheet made by ``compose_map``, left to right: the Axes labelled
+    ``map`` and those labelled ``map:<kind>`` (the 方案 frame of a 现状 | 方案 sheet)."""
+    return [ax for ax in fig.axes if ax.get_label() == "map" or ax.get_label().startswith("map:")]

@@ -8,7 +8,8 @@ caller that lays out its own figure use it).
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import dataclasses
+from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -17,11 +18,11 @@ from greenplan.core.errors import CRSError
 from greenplan.render import decorations as deco
 from greenplan.render import panels
 from greenplan.render.draw import add_drawing, legend_entries, prepare_layer
-from greenplan.render.fonts import ensure_cjk_font, font_rc
+from greenplan.render.fonts import cjk_font_name, ensure_cjk_font, font_rc
 from greenplan.render.layout import SheetInfo, fit_extent, register_sheet, sheet_layout
 from greenplan.render.raster import RasterDrawing, add_raster, prepare_raster
 from greenplan.render.styles import scaled
-from greenplan.render.themes import Theme, indicator_labels
+from greenplan.render.themes import FRAME_KINDS, Theme, indicator_labels
 
 if TYPE_CHECKING:
     import geopandas as gpd
@@ -30,6 +31,8 @@ if TYPE_CHECKING:
 
 _LAYER_Z0, _LAYER_DZ = 1.0, 0.05
 _MASK_Z = 2.3
+#: ground around a county sheet's framed subject (the built-up area), as a fraction of its size
+FRAME_MARGIN = 0.10
 
 
 def draw_map(ax: Axes, layers: Mapping[str, gpd.GeoDataFrame], theme: Theme, *,
@@ -139,8 +142,18 @@ def _working_crs(layers: Mapping[str, gpd.GeoDataFrame]) -> Any:
 
 
 def _extent(layers: Mapping[str, gpd.GeoDataFrame], theme: Theme, highlight: Any) -> tuple[float, float, float, float]:
+    """Ground a sheet shows by default: the township; on a county sheet the theme's ``frame``
+    (its first layer with features, widened by :data:`FRAME_MARGIN`), else the county."""
     if highlight is not None:
         return tuple(highlight.bounds)  # type: ignore[return-value]
+    for key in theme.frame:
+        gdf = layers.get(key)
+        if gdf is None or not len(gdf):
+            continue
+        x0, y0, x1, y1 = (float(v) for v in gdf.total_bounds)
+        if np.isfinite([x0, y0, x1, y1]).all():
+            mx, my = (x1 - x0) * FRAME_MARGIN, (y1 - y0) * FRAME_MARGIN
+            return (x0 - mx, y0 - my, x1 + mx, y1 + my)
     keys = [k for k in ("admin_units",) if k in layers and layers[k] is not None and len(layers[k])]
     keys = keys or [k for k in theme.layer_keys if k in layers and layers[k] is not None and len(layers[k])]
     if not keys:
@@ -166,7 +179,8 @@ def compose_map(layers: Mapping[str, gpd.GeoDataFrame], theme: Theme, *,
                 crs_label: str | None = None, indicators: Mapping[str, Any] | None = None,
                 highlight: Any = None, rasters: Mapping[str, Any] | None = None,
                 locator: gpd.GeoDataFrame | None = None, styles: Mapping[str, Mapping[str, Any]] | None = None,
-                code_system: str = "sandiao", rasterize_dense: bool = True) -> Figure:
+                code_system: str = "sandiao", rasterize_dense: bool = True,
+                frames: Sequence[str] | None = None, region: gpd.GeoDataFrame | None = None) -> Figure:
     """Lay out a planning map sheet (图名, map at a round scale, 图例, 指标, 区位图, 图廓, footer).
 
     Parameters
@@ -177,8 +191,9 @@ def compose_map(layers: Mapping[str, gpd.GeoDataFrame], theme: Theme, *,
     theme : Theme
         From :func:`greenplan.render.themes.get_theme`.
     extent : (xmin, ymin, xmax, ymax), optional
-        Ground to show (metres); default: ``highlight``'s bounds, else the admin units,
-        else every drawn layer. It is widened to fill the frame at a round scale 1:N.
+        Ground to show (metres); default: ``highlight``'s bounds, else the theme's
+        ``frame`` (the built-up area of the greening themes, plus 10 %), else the admin
+        units, else every drawn layer. It is widened to fill the frame at a round scale 1:N.
     paper : "A4" | "A3" | "A2" | "A1" | "A0" or (width_mm, height_mm)
     orientation : "landscape" | "portrait"
     dpi : float
@@ -197,16 +212,24 @@ def compose_map(layers: Mapping[str, gpd.GeoDataFrame], theme: Theme, *,
         A township (in the layers' CRS): outlined, everything else behind a white veil.
     rasters : mapping of key -> path, optional
     locator : GeoDataFrame, optional
-        County outline for the locator inset.
+        The county's townships (admin units) for the locator inset.
     styles : mapping of key -> dict, optional
         Project style overrides per layer key.
     code_system : {"sandiao", "yongdi2023"}
+    frames : sequence of {"current", "scenario"}, optional
+        Map frames side by side at one scale and extent (default: the theme's
+        ``frames``; none: one frame). A ``current`` frame (现状) leaves out the scenario
+        layers, a ``scenario`` frame (方案) draws them; one legend lists both.
+    region : GeoDataFrame, optional
+        The administrative units around the county (role ``region_units``): the locator of
+        a sheet showing the whole county shows it among them.
 
     Returns
     -------
     matplotlib.figure.Figure
         With a canvas attached (Agg); :func:`~greenplan.render.layout.sheet_info` gives
-        its scale, extent and CRS.
+        its scale, extent and CRS; :func:`~greenplan.render.layout.frame_axes` its map
+        frames (the first is labelled ``map``).
 
     Raises
     ------
@@ -225,11 +248,11 @@ def compose_map(layers: Mapping[str, gpd.GeoDataFrame], theme: Theme, *,
                        "图层为地理坐标系（单位为度），制图需要投影坐标系（米）。", hint_en="Set the project's working CRS, e.g. EPSG:4544.",
                        hint_zh="请设置项目工作坐标系，例如 EPSG:4544。")
     layers = _align(layers, crs)
-    if locator is not None:
-        locator = _align({"locator": locator}, crs)["locator"]
+    locator, region = (_align({"k": g}, crs)["k"] if g is not None else None for g in (locator, region))
+    kinds = tuple(theme.frames if frames is None else frames) or ("",)
     subtitle = subtitle if subtitle is not None else (theme.subtitle or None)
     title = title or f"{metadata.get('project_name', '')}{theme.title}"
-    lay = sheet_layout(paper, orientation, subtitle=bool(subtitle))
+    lay = sheet_layout(paper, orientation, subtitle=bool(subtitle), frames=len(kinds))
     ext, scale = fit_extent(extent or _extent(layers, theme, highlight), lay.frame.w, lay.frame.h)
     pixel_size = scale / 1000.0 * 25.4 / dpi
     with matplotlib.rc_context(font_rc()):
@@ -239,19 +262,26 @@ def compose_map(layers: Mapping[str, gpd.GeoDataFrame], theme: Theme, *,
         sheet.set_xlim(0, lay.width)
         sheet.set_ylim(0, lay.height)
         sheet.set_axis_off()
-        fr = lay.frame
-        ax = fig.add_axes((fr.x / lay.width, fr.y / lay.height, fr.w / lay.width, fr.h / lay.height),
-                          label="map", zorder=1)
-        ax.set_xlim(ext[0], ext[2])
-        ax.set_ylim(ext[1], ext[3])
-        ax.set_autoscale_on(False)
-        draw_map(ax, layers, theme, extent=ext, pixel_size=pixel_size, rasters=rasters, styles=styles,
-                 code_system=code_system, width_scale=lay.f, rasterize_dense=rasterize_dense, crs=crs)
-        if highlight is not None:
-            _draw_highlight(ax, highlight, ext, lay.f, (styles or {}).get("highlight"))
-        deco.draw_grid(ax, ext, lay.f)
+        axes = []
+        for i, (kind, fr) in enumerate(zip(kinds, lay.frames, strict=True)):
+            # the first frame is "map" (the world file's frame), the others "map:<kind>"
+            ax = fig.add_axes((fr.x / lay.width, fr.y / lay.height, fr.w / lay.width, fr.h / lay.height),
+                              label="map" if i == 0 else f"map:{kind}", zorder=1)
+            ax.set_xlim(ext[0], ext[2])
+            ax.set_ylim(ext[1], ext[3])
+            ax.set_autoscale_on(False)
+            drawn = dataclasses.replace(theme, layers=theme.frame_layers(kind)) if kind else theme
+            draw_map(ax, layers, drawn, extent=ext, pixel_size=pixel_size, rasters=rasters, styles=styles,
+                     code_system=code_system, width_scale=lay.f, rasterize_dense=rasterize_dense, crs=crs)
+            if highlight is not None:
+                _draw_highlight(ax, highlight, ext, lay.f, (styles or {}).get("highlight"))
+            deco.draw_grid(ax, ext, lay.f)
+            if kind:
+                _draw_frame_title(ax, FRAME_KINDS.get(kind, kind), lay.f)
+            axes.append(ax)
+        ax = axes[0]  # one scale bar and north arrow: the frames share scale and extent
         deco.draw_scale_bar(ax, ext, scale, lay.f)
-        deco.draw_north_arrow(ax, ext, scale, lay.f)
+        deco.draw_north_arrow(axes[-1], ext, scale, lay.f)
         deco.draw_border(sheet, lay)
         deco.draw_title(sheet, lay, title, subtitle)
         crs_text = metadata.get("coordinate_system") or describe_crs(crs)
@@ -260,10 +290,29 @@ def compose_map(layers: Mapping[str, gpd.GeoDataFrame], theme: Theme, *,
         if metadata.get("height_datum") and metadata["height_datum"] not in crs_text:
             crs_text += f"，{metadata['height_datum']}"
         deco.draw_footer(sheet, lay, metadata, crs_text)
-        _draw_panel(fig, sheet, lay, ax, theme, indicators, locator, ext, highlight)
+        _draw_panel(fig, sheet, lay, axes, theme, indicators, locator, ext, highlight, region)
     register_sheet(fig, SheetInfo(ext, scale, crs.to_wkt() if crs is not None else None, float(dpi), title,
-                                  str(metadata.get("organisation", ""))))
+                                  str(metadata.get("organisation", "")), tuple(k for k in kinds if k)))
     return fig
+
+
+def _draw_frame_title(ax: Axes, text: str, f: float) -> None:
+    """The small title of a map frame (现状 / 方案), in a box at its upper left corner."""
+    t = ax.text(0.012, 0.988, text, transform=ax.transAxes, ha="left", va="top", fontsize=11.0 * f,
+                family=cjk_font_name(), zorder=deco.DECOR_Z + 2,
+                bbox={"boxstyle": f"square,pad={0.35}", "facecolor": "white", "edgecolor": "#333333",
+                      "linewidth": 0.6 * f})
+    t.set_gid("frame-title")
+
+
+def _frame_entries(axes: Sequence[Axes], theme: Theme) -> list:
+    """The legend entries of all map frames, once each, in the theme's drawing order."""
+    seen: dict[tuple[str, str], Any] = {}
+    for a in axes:
+        for e in legend_entries(a):
+            seen.setdefault((e.key, e.style.id), e)
+    order = {k: i for i, k in enumerate(theme.layer_keys)}
+    return sorted(seen.values(), key=lambda e: order.get(e.key, len(order)))
 
 
 def _draw_highlight(ax: Axes, highlight: Any, ext, f: float, style: Mapping[str, Any] | None = None) -> None:
@@ -290,13 +339,14 @@ def _draw_highlight(ax: Axes, highlight: Any, ext, f: float, style: Mapping[str,
     record_entry(ax, LegendEntry("highlight", s, "polygon"))
 
 
-def _draw_panel(fig: Figure, sheet: Axes, lay, ax: Axes, theme: Theme, indicators, locator, ext, highlight) -> None:
+def _draw_panel(fig: Figure, sheet: Axes, lay, axes: Sequence[Axes], theme: Theme, indicators, locator, ext, highlight,
+                region=None) -> None:
     from greenplan.render.layout import Box
 
     f, box = lay.f, lay.panel
     gap = 3.0 * f
     rows = panels.indicator_rows(indicators, theme.indicators)
-    entries = legend_entries(ax)
+    entries = _frame_entries(axes, theme)
     has_loc = locator is not None and len(locator) > 0
     if lay.landscape:
         h_tab = min(panels.table_height(len(rows), f), box.h * 0.4)
@@ -312,9 +362,9 @@ def _draw_panel(fig: Figure, sheet: Axes, lay, ax: Axes, theme: Theme, indicator
             y -= gap + h_tab
             panels.draw_indicator_table(sheet, Box(box.x, y, box.w, h_tab), rows, indicator_labels(), f)
         if has_loc:
-            panels.draw_locator(fig, sheet, Box(box.x, box.y, box.w, h_loc), lay, locator, ext, highlight)
+            panels.draw_locator(fig, sheet, Box(box.x, box.y, box.w, h_loc), lay, locator, ext, highlight, region)
         return
-    shares = [0.45, 0.33 if rows else 0.0, 0.22 if has_loc else 0.0]
+    shares = [0.38, 0.40 if rows else 0.0, 0.22 if has_loc else 0.0]  # the table has up to 5 columns
     total = sum(shares)
     widths = [(box.w - gap * (sum(s > 0 for s in shares) - 1)) * s / total for s in shares]
     x = box.x
@@ -324,4 +374,4 @@ def _draw_panel(fig: Figure, sheet: Axes, lay, ax: Axes, theme: Theme, indicator
         panels.draw_indicator_table(sheet, Box(x, box.y, widths[1], box.h), rows, indicator_labels(), f)
         x += widths[1] + gap
     if has_loc:
-        panels.draw_locator(fig, sheet, Box(x, box.y, widths[2], box.h), lay, locator, ext, highlight)
+        panels.draw_locator(fig, sheet, Box(x, box.y, widths[2], box.h), lay, locator, ext, highlight, region)

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from greenplan.render.decorations import fit_size, outlined_text
+from greenplan.render.decorations import fit_size, outlined_text, text_width_mm
 from greenplan.render.decorations import text as _text
 from greenplan.render.draw import LegendEntry
 from greenplan.render.layout import Box, SheetLayout
@@ -404,61 +404,153 @@ def indicator_rows(indicators: Mapping[str, Any] | None, keys: Sequence[str]) ->
     return [(k, ind[k]) for k in keys if isinstance(ind.get(k), Mapping)]
 
 
+#: row height and font size of the indicator table at f = 1 (A3), mm and pt
+_ROW_MM, _FONT_PT = 6.0, 7.5
+#: smallest font (pt) a cell shrinks to
+_MIN_PT = 4.0
+#: column shares: name | value | evaluation, and name | 现状 | 方案 | 变化 | 评价 (scenario maps)
+_COLUMNS = ((("指标", 0.48), ("数值", 0.30), ("评价", 0.22)),
+            (("指标", 0.32), ("现状", 0.16), ("方案", 0.16), ("变化", 0.21), ("评价", 0.15)))
+
+
 def table_height(n_rows: int, f: float) -> float:
-    return 9.0 * f + (n_rows + 1) * 6.0 * f + 3.0 * f if n_rows else 0.0
+    """Height (mm) the indicator table needs for ``n_rows`` rows: header, column heads, rows."""
+    return 9.0 * f + (n_rows + 1) * _ROW_MM * f + 3.0 * f if n_rows else 0.0
+
+
+def _cell(s: str, size: float, width: float, height: float) -> tuple[str, float]:
+    """``s`` and its font size (pt) in a cell ``width`` × ``height`` mm: shrunk to the width;
+    where that would make it much smaller, broken into two lines (before a bracket or at the
+    last space: ``+2.30`` / ``个百分点``) when two lines fit the row."""
+    from greenplan.render.decorations import text_width_mm
+    from greenplan.render.layout import PT_MM
+
+    one = fit_size(s, size, width, min_pt=0.1)
+    cut = max(s.find("（"), s.rfind(" ") + 1 if " " in s.strip() else -1)
+    if one >= 0.8 * size or cut <= 0:
+        return s, min(size, max(one, _MIN_PT))
+    lines = [s[:cut].rstrip(), s[cut:].lstrip()]
+    two = min(size * width / max(text_width_mm(t, size) for t in lines), size, height / (2.3 * PT_MM))
+    if two <= one:
+        return s, min(size, max(one, _MIN_PT))
+    return "\n".join(lines), two
+
+
+def _column_widths(lines: Sequence[Sequence[tuple[str, str, int, int]]], shares: Sequence[float], avail: float,
+                   size: float, f: float) -> list[float]:
+    """Column widths (mm): each column its share of ``avail`` or, where wider, what its texts
+    need at ``size`` (on one line, or two where a bracket starts a qualifier: ``建成区绿化覆盖率`` /
+    ``（矢量法）``); all scaled down together when that is more than ``avail``
+    (so a long value, e.g. one marked as measured on unknown codes, widens its column
+    instead of shrinking alone)."""
+    from greenplan.render.decorations import text_width_mm
+
+    need = [0.0] * len(shares)
+    for cells in lines:
+        for s, _, c0, c1 in cells:
+            if c0 == c1:  # a bracketed qualifier may go onto a second line (_cell)
+                cut = s.find("（")
+                parts = [s[:cut], s[cut:]] if cut > 0 else [s]
+                need[c0] = max(need[c0], *(text_width_mm(t, size) + (2.3 if c0 == 0 else 1.5) * f for t in parts))
+    widths = [max(n, share * avail) for n, share in zip(need, shares, strict=True)]
+    return [w * avail / sum(widths) for w in widths]
 
 
 def draw_indicator_table(sheet: Axes, box: Box, rows: Sequence[tuple[str, Mapping[str, Any]]],
                          labels: Mapping[str, str], f: float) -> Axes:
-    """Indicator table: name | (现状) | value | evaluation; a 现状 column appears when any row
-    carries a ``baseline`` value (scenario maps)."""
+    """Indicator table: name | value | evaluation; on a scenario map (any row carries a
+    ``baseline``) name | 现状 | 方案 | 变化 | 评价, the change in percentage points for
+    percentages (:func:`greenplan.analysis.wording.delta_text`).
+
+    A row whose indicator does not apply in the township (``not_applicable``: no built-up
+    area ...) says why in one cell across the value columns (``不适用（本乡镇无建成区）``).
+    Texts are shrunk (or broken into two lines) to stay inside their cells; rows shrink
+    when the box is too short for all of them.
+    """
     from matplotlib.patches import Rectangle
+
+    from greenplan.analysis.wording import IndicatorView, delta_text, value_text
 
     top = _section(sheet, box, "主要指标", f)
     pad = 2.5 * f
     with_base = any("baseline" in obj for _, obj in rows)
-    fr = (0.44, 0.19, 0.19, 0.18) if with_base else (0.52, 0.27, 0.21)
-    heads = ("指标", "现状", "方案", "评价") if with_base else ("指标", "数值", "评价")
-    widths = [(box.w - 2 * pad) * v for v in fr]
-    xs = np.cumsum([box.x + pad, *widths[:-1]])
-    lines: list[list[tuple[str, str]]] = [[(h, "#000000") for h in heads]]
-    from greenplan.analysis.wording import IndicatorView, value_text
-
+    columns = _COLUMNS[with_base]
+    black = "#000000"
+    # each line: cells (text, colour, first column, last column)
+    lines: list[list[tuple[str, str, int, int]]] = [[(h, black, c, c) for c, (h, _) in enumerate(columns)]]
     for key, obj in rows:
+        ind = IndicatorView.from_dict(key, obj)
         value, ev, colour = format_indicator(obj, key)
-        cells = [(labels.get(key, key), "#000000")]
-        if with_base:
-            cells.append((value_text(IndicatorView.from_dict(key, obj), "zh", "baseline"), "#000000"))
-        lines.append([*cells, (value, "#000000"), (ev, colour)])
-    # rows shrink (with their text) when the box is too short for all of them
-    row_h = min(6.0 * f, (top - box.y - pad) / len(lines))
-    size = 7.5 * f * row_h / (6.0 * f)
-    for r, cells in enumerate(lines):
+        cells = [(labels.get(key, key), black, 0, 0)]
+        if ind.is_not_applicable:
+            cells.append((value, _GREY, 1, len(columns) - 1))
+        elif with_base:
+            cells += [(value_text(ind, "zh", "baseline"), black, 1, 1), (value, black, 2, 2),
+                      (delta_text(ind, "zh"), black, 3, 3), (ev, colour, 4, 4)]
+        else:
+            cells += [(value, black, 1, 1), (ev, colour, 2, 2)]
+        lines.append(cells)
+    row_h = min(_ROW_MM * f, (top - box.y - pad) / len(lines))
+    size = _FONT_PT * f * row_h / (_ROW_MM * f)
+    widths = _column_widths(lines, [share for _, share in columns], box.w - 2 * pad, size, f)
+    xs = np.cumsum([box.x + pad, *widths[:-1]])
+    fitted = [[(*_cell(s, size, float(sum(widths[c0:c1 + 1])) - 1.5 * f, row_h), colour, c0, c1)
+               for s, colour, c0, c1 in cells] for cells in lines]
+    # one size per column (the smallest its rows need, not under the smallest font), so that
+    # a column reads evenly; a text that needs less keeps its own
+    col_pt: dict[tuple[int, int], float] = {}
+    for cells in fitted[1:]:
+        for _, pt, _, c0, c1 in cells:
+            floor = min(size, max(pt, _MIN_PT))
+            col_pt[c0, c1] = min(floor, col_pt.get((c0, c1), floor))
+    for r, cells in enumerate(fitted):
         y = top - (r + 1) * row_h
         if r == 0 or r % 2 == 0:
             bg = Rectangle((box.x + pad, y), box.w - 2 * pad, row_h, facecolor="#e8eef4" if r == 0 else "#f5f5f5",
                            edgecolor="none", zorder=1)
             sheet.add_patch(bg)
-        for c, (s, colour) in enumerate(cells):
-            w = widths[c] - 1.5 * f
-            ha = "left" if c == 0 else "center"
-            x = xs[c] + (0.8 * f if c == 0 else widths[c] / 2)
-            _text(sheet, x, y + row_h / 2, s, fit_size(s, size, w), "indicator-head" if r == 0 else f"indicator-{c}",
-                  ha=ha, va="center", color=colour, zorder=2)
+        for text, pt, colour, c0, c1 in cells:
+            left = c0 == 0
+            x = xs[c0] + (0.8 * f if left else float(sum(widths[c0:c1 + 1])) / 2)
+            _text(sheet, x, y + row_h / 2, text, pt if r == 0 else min(pt, col_pt[c0, c1]),
+                  "indicator-head" if r == 0 else f"indicator-{c0}", ha="left" if left else "center", va="center",
+                  color=colour, zorder=2, linespacing=1.0)
     return sheet
 
 
 # ----------------------------------------------------------------------------- locator
-def draw_locator(fig: Figure, sheet: Axes, box: Box, lay: SheetLayout, locator: gpd.GeoDataFrame,
-                 extent: tuple[float, float, float, float], highlight: Any = None) -> Axes:
-    """Locator inset: the county (``locator``) in grey, the map's extent (or ``highlight``) in red.
+#: the locator's view around the county in a region layer: at most this many county sizes
+#: across (a province layer would otherwise shrink the county to a dot)
+LOCATOR_REGION_SPAN = 4.0
+_LOC_RED = (0.85, 0.1, 0.1, 0.55)
 
-    Returns the inset Axes (label ``locator``).
+
+def draw_locator(fig: Figure, sheet: Axes, box: Box, lay: SheetLayout, locator: gpd.GeoDataFrame,
+                 extent: tuple[float, float, float, float], highlight: Any = None,
+                 region: gpd.GeoDataFrame | None = None) -> Axes:
+    """Locator inset (区位图): where the map lies.
+
+    - A township sheet (``highlight``): the county's townships, the township in red.
+    - A county sheet framing part of the county (the built-up area): the townships, named,
+      and the map's extent as a red rectangle.
+    - A county sheet showing the whole county: with ``region`` (the administrative units
+      around it, role ``region_units``) the county in red among them, named; without, the
+      townships named.
+
+    Parameters
+    ----------
+    locator : GeoDataFrame
+        The county's townships (admin units), a ``name`` column labels them.
+    extent : (xmin, ymin, xmax, ymax)
+        The map frame's extent, metres.
+    region : GeoDataFrame, optional
+        Administrative units of the level above (the prefecture's counties, or its outline).
+
+    Returns the inset Axes (label ``locator``); its artists carry gids ``locator-units``,
+    ``locator-region``, ``locator-county``, ``locator-extent`` and texts ``locator-label``.
     """
     import shapely
-    from matplotlib.patches import PathPatch, Rectangle
-
-    from greenplan.render.geometry import polygon_path
+    from matplotlib.patches import Rectangle
 
     top = _section(sheet, box, "区位图", lay.f)
     pad = 3.0 * lay.f
@@ -466,22 +558,19 @@ def draw_locator(fig: Figure, sheet: Axes, box: Box, lay: SheetLayout, locator: 
             (top - box.y - 2 * pad) / lay.height]
     ax = fig.add_axes(rect, label="locator", zorder=2)
     ax.set_axis_off()
-    geoms = np.asarray(locator.geometry.values, dtype=object)
-    path = polygon_path(geoms[~shapely.is_empty(geoms)])
-    if path is not None:
-        ax.add_artist(PathPatch(path, facecolor="#eeeeee", edgecolor="#444444", linewidth=0.5 * lay.f))
+    box_w_mm, box_h_mm = rect[2] * lay.width, rect[3] * lay.height
     x0, y0, x1, y1 = extent
-    if highlight is not None:
-        hp = polygon_path(np.asarray(shapely.get_parts([highlight]), dtype=object))
-        if hp is not None:
-            ax.add_artist(PathPatch(hp, facecolor=(0.85, 0.1, 0.1, 0.55), edgecolor="#c00000", linewidth=0.8 * lay.f))
-    frame = Rectangle((x0, y0), x1 - x0, y1 - y0, fill=False, edgecolor="#e00000", linewidth=1.0 * lay.f)
-    frame.set_gid("locator-extent")
-    ax.add_artist(frame)
     lb = locator.total_bounds
     whole = x0 <= lb[0] and y0 <= lb[1] and x1 >= lb[2] and y1 >= lb[3]
-    if whole:  # the map shows all of it: the inset shows the shape, no extent box
-        frame.set_visible(False)
+    regional = highlight is None and whole and region is not None and len(region) > 0
+    if regional:
+        cw, ch = lb[2] - lb[0], lb[3] - lb[1]
+        half = LOCATOR_REGION_SPAN / 2 * max(cw, ch)
+        cx, cy = (lb[0] + lb[2]) / 2, (lb[1] + lb[3]) / 2
+        rb = region.total_bounds
+        gx0, gy0 = max(min(rb[0], lb[0]), cx - half), max(min(rb[1], lb[1]), cy - half)
+        gx1, gy1 = min(max(rb[2], lb[2]), cx + half), min(max(rb[3], lb[3]), cy + half)
+    elif whole:  # the map shows all of it: the inset shows the shape, no extent box
         gx0, gy0, gx1, gy1 = lb
     else:
         gx0, gy0 = min(lb[0], x0), min(lb[1], y0)
@@ -489,14 +578,99 @@ def draw_locator(fig: Figure, sheet: Axes, box: Box, lay: SheetLayout, locator: 
     m = 0.04 * max(gx1 - gx0, gy1 - gy0)
     gx0, gy0, gx1, gy1 = gx0 - m, gy0 - m, gx1 + m, gy1 + m
     # widen the shorter side so that one metre is as long across as up (box aspect)
-    box_aspect = (rect[2] * lay.width) / (rect[3] * lay.height)
+    box_aspect = box_w_mm / box_h_mm
     cx, cy = (gx0 + gx1) / 2, (gy0 + gy1) / 2
     hw, hh = (gx1 - gx0) / 2, (gy1 - gy0) / 2
     if hw / hh < box_aspect:
         hw = hh * box_aspect
     else:
         hh = hw / box_aspect
-    ax.set_xlim(cx - hw, cx + hw)
-    ax.set_ylim(cy - hh, cy + hh)
+    view = (cx - hw, cy - hh, cx + hw, cy + hh)
+    ax.set_xlim(view[0], view[2])
+    ax.set_ylim(view[1], view[3])
+    mm = 2 * hw / box_w_mm  # metres per mm of paper in the inset
+    units = _locator_geoms(locator, view, mm)
+    if regional:
+        assert region is not None
+        around = _locator_geoms(region, view, mm)
+        _add_polys(ax, around, "locator-region", facecolor="#f2f2f2", edgecolor="#777777", linewidth=0.4 * lay.f)
+        county = shapely.union_all(shapely.buffer(units, 0.5 * mm))  # one outline, no township edges
+        _add_polys(ax, np.asarray([county], dtype=object), "locator-county", facecolor=_LOC_RED, edgecolor="#c00000",
+                   linewidth=0.8 * lay.f)
+        _locator_labels(ax, region.iloc[_in_view(region, view)], mm, lay.f, skip=county)
+        return ax
+    _add_polys(ax, units, "locator-units", facecolor="#eeeeee", edgecolor="#444444", linewidth=0.5 * lay.f)
+    if highlight is not None:
+        _add_polys(ax, np.asarray(shapely.get_parts([highlight]), dtype=object), "locator-highlight",
+                   facecolor=_LOC_RED, edgecolor="#c00000", linewidth=0.8 * lay.f)
+    else:  # a county sheet names the townships
+        _locator_labels(ax, locator, mm, lay.f)
+    frame = Rectangle((x0, y0), x1 - x0, y1 - y0, fill=False, edgecolor="#e00000", linewidth=1.0 * lay.f, zorder=5)
+    frame.set_gid("locator-extent")
+    frame.set_visible(not whole)
+    ax.add_artist(frame)
     return ax
 
+
+def _in_view(gdf: gpd.GeoDataFrame, view: tuple[float, float, float, float]) -> np.ndarray:
+    import shapely
+
+    geoms = np.asarray(gdf.geometry.values, dtype=object)
+    ok = ~(shapely.is_missing(geoms) | shapely.is_empty(geoms))
+    return np.flatnonzero(ok & shapely.intersects(geoms, shapely.box(*view)))
+
+
+def _locator_geoms(gdf: gpd.GeoDataFrame, view: tuple[float, float, float, float], mm: float) -> np.ndarray:
+    """Polygons of ``gdf`` in ``view``, simplified to a tenth of a millimetre of the inset."""
+    import shapely
+
+    geoms = np.asarray(gdf.geometry.values, dtype=object)[_in_view(gdf, view)]
+    return shapely.simplify(geoms, 0.1 * mm, preserve_topology=True)
+
+
+def _add_polys(ax: Axes, geoms: np.ndarray, gid: str, **kw: Any) -> None:
+    from matplotlib.patches import PathPatch
+
+    from greenplan.render.geometry import polygon_path
+
+    path = polygon_path(geoms) if len(geoms) else None
+    if path is not None:
+        p = PathPatch(path, **kw)
+        p.set_gid(gid)
+        ax.add_artist(p)
+
+
+def _locator_labels(ax: Axes, gdf: gpd.GeoDataFrame, mm: float, f: float, skip: Any = None) -> None:
+    """Names (``name`` column) of the polygons wide enough for them, at a point inside each;
+    a polygon inside ``skip`` (the county itself, drawn in red) is named in dark red."""
+    import shapely
+
+    from greenplan.render.draw import label_texts
+
+    if "name" not in gdf.columns or not len(gdf):
+        return
+    geoms = np.asarray(gdf.geometry.values, dtype=object)
+    ok = ~(shapely.is_missing(geoms) | shapely.is_empty(geoms))
+    geoms, names = geoms[ok], label_texts(gdf["name"].to_numpy(dtype=object)[ok])
+    pts = shapely.point_on_surface(geoms)
+    b = shapely.bounds(geoms)
+    width_mm = (b[:, 2] - b[:, 0]) / mm
+    size = 5.5 * f
+    lim = ax.get_xlim(), ax.get_ylim()
+    for pt, name, w in zip(pts, names, width_mm, strict=True):
+        x, y = pt.x, pt.y
+        if not (lim[0][0] < x < lim[0][1] and lim[1][0] < y < lim[1][1]):
+            continue
+        s = fit_size(str(name), size, 0.9 * w, min_pt=3.5 * f)
+        if text_width_mm(str(name), s) > w:
+            continue  # too narrow even for the smallest text
+        inside = skip is not None and shapely.contains(skip, pt)
+        t = ax.text(x, y, str(name), fontsize=s, ha="center", va="center", color="#8b0000" if inside else "#333333",
+                    family=_font(), zorder=6, clip_on=True)
+        t.set_gid("locator-label")
+
+
+def _font() -> str:
+    from greenplan.render.fonts import cjk_font_name
+
+    return cjk_font_name()

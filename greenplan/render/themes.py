@@ -1,7 +1,9 @@
 """Map themes: named map definitions (which layers, in which order and style; which indicators).
 
 Five themes ship in ``resources/styles/themes.toml`` (:data:`THEME_IDS`); a project file
-changes them, or adds its own, in its ``[themes]`` table. Plain Python: the desktop canvas
+changes them, or adds its own, in its ``[themes]`` table. Keys: ``title``, ``title_en``,
+``subtitle``, ``layers``, ``styles``, ``indicators``, ``frame`` (what a county sheet's map
+shows) and ``frames`` (现状 | 方案 map frames). Plain Python: the desktop canvas
 uses the same definitions.
 """
 
@@ -20,7 +22,13 @@ THEME_FILE = ("styles", "themes.toml")
 #: the shipped themes, in menu order
 THEME_IDS: tuple[str, ...] = ("control_lines", "greening", "opportunities", "scenario", "conflicts")
 
-_THEME_KEYS = {"title", "title_en", "subtitle", "indicators", "layers", "styles"}
+_THEME_KEYS = {"title", "title_en", "subtitle", "indicators", "layers", "styles", "frame", "frames"}
+
+#: the map frames a sheet can show side by side (``frames = ["current", "scenario"]``): the
+#: small title of each, and whether it draws the scenario's layers
+FRAME_KINDS: dict[str, str] = {"current": "现状", "scenario": "方案"}
+#: the layers only a ``scenario`` frame draws (a ``current`` frame leaves them out)
+SCENARIO_LAYER_KEYS: tuple[str, ...] = ("scenario_greening", "scenario_construction")
 
 
 @dataclass(frozen=True)
@@ -46,6 +54,11 @@ class Theme:
         Drawn bottom to top.
     indicators : tuple of str
         ``indicators.json`` keys listed in the indicator panel, in this order.
+    frame : tuple of str
+        Layers of the theme whose extent a county sheet's map shows (the first with
+        features); empty: the whole county. Township sheets show their township.
+    frames : tuple of str
+        ``("current", "scenario")``: two map frames side by side (现状 | 方案).
     """
 
     id: str
@@ -54,10 +67,31 @@ class Theme:
     indicators: tuple[str, ...] = ()
     title_en: str = ""
     subtitle: str = ""
+    #: layer keys whose extent the main map of a county sheet shows, the first one with
+    #: features (``("built_up_area", "urban_boundary")``); empty: the whole county
+    frame: tuple[str, ...] = ()
+    #: map frames side by side, :data:`FRAME_KINDS` (``("current", "scenario")``); empty: one
+    frames: tuple[str, ...] = ()
 
     @property
     def layer_keys(self) -> tuple[str, ...]:
         return tuple(lyr.key for lyr in self.layers)
+
+    def frame_layers(self, kind: str = "") -> tuple[ThemeLayer, ...]:
+        """The layers a map frame of ``kind`` draws: a ``current`` frame leaves out
+        :data:`SCENARIO_LAYER_KEYS`; any other kind draws them all.
+
+        Examples
+        --------
+        >>> t = get_theme("scenario")
+        >>> "scenario_greening" in [lyr.key for lyr in t.frame_layers("current")]
+        False
+        >>> "scenario_greening" in [lyr.key for lyr in t.frame_layers("scenario")]
+        True
+        """
+        if kind != "current":
+            return self.layers
+        return tuple(lyr for lyr in self.layers if lyr.key not in SCENARIO_LAYER_KEYS)
 
     def style_for(self, key: str, project_style: Mapping[str, Any] | None = None, *,
                   code_system: str = "sandiao") -> LayerStyle:
@@ -132,7 +166,42 @@ def _build(theme_id: str, raw: Mapping[str, Any], base: Theme | None) -> Theme:
         return str(raw.get(k, getattr(base, k) if base else d))
 
     return Theme(id=theme_id, title=pick("title", theme_id), layers=layers, indicators=tuple(indicators),
-                 title_en=pick("title_en"), subtitle=pick("subtitle"))
+                 title_en=pick("title_en"), subtitle=pick("subtitle"), frame=_frame(theme_id, raw, base, layers),
+                 frames=_frames(theme_id, raw, base))
+
+
+def _keys(theme_id: str, key: str, value: Any) -> tuple[str, ...]:
+    if isinstance(value, str):
+        value = [value]
+    if not isinstance(value, (list, tuple)) or not all(isinstance(k, str) and k for k in value):
+        raise _err(theme_id, key, "Expected a layer key or a list of them.", "应为图层名称或图层名称列表。")
+    return tuple(value)
+
+
+def _frame(theme_id: str, raw: Mapping[str, Any], base: Theme | None, layers: tuple[ThemeLayer, ...]) -> tuple[str, ...]:
+    """The ``frame`` keys: given ones must be layers of the theme (so that they are loaded);
+    inherited ones are kept where the theme still draws them."""
+    keys = {lyr.key for lyr in layers}
+    if "frame" not in raw:
+        return tuple(k for k in (base.frame if base else ()) if k in keys)
+    frame = _keys(theme_id, "frame", raw["frame"])
+    missing = [k for k in frame if k not in keys]
+    if missing:
+        raise _err(theme_id, "frame", f"'{missing[0]}' is not a layer of the theme; frame names the theme's layers "
+                   f"({', '.join(sorted(keys))}).",
+                   f"“{missing[0]}”不是该专题的图层；frame 应为该专题的图层（{'、'.join(sorted(keys))}）。")
+    return frame
+
+
+def _frames(theme_id: str, raw: Mapping[str, Any], base: Theme | None) -> tuple[str, ...]:
+    if "frames" not in raw:
+        return base.frames if base else ()
+    frames = _keys(theme_id, "frames", raw["frames"]) if raw["frames"] else ()
+    bad = [k for k in frames if k not in FRAME_KINDS]
+    if bad or len(set(frames)) != len(frames) or len(frames) > 2:
+        raise _err(theme_id, "frames", f"Expected at most two different map frames of {', '.join(FRAME_KINDS)}.",
+                   f"应为至多两个不同的图框：{'、'.join(f'{k}（{v}）' for k, v in FRAME_KINDS.items())}。")
+    return frames
 
 
 def get_theme(theme_id: str, project_themes: Mapping[str, Any] | None = None) -> Theme:

@@ -109,7 +109,7 @@ _STYLE = {
     "land_use": {"alpha": 1.0},
     "permanent_farmland": {"fill": "#f6e682", "edge": "#c8b400", "width": 0.3, "alpha": 0.7,
                            "hatch": "+"},
-    "ecological_redline": {"fill": "#00b050", "edge": "#006400", "width": 1.0, "alpha": 0.4},
+    "ecological_redline": {"fill": "#00b050", "edge": "#006400", "alpha": 0.4},  # width, hatch: the map style
     "green_space": {"alpha": 0.9},
     "idle_land": {"fill": "#ff66cc", "edge": "#c00080", "width": 0.8, "alpha": 0.6,
                   "hatch": "//"},

@@ -54,6 +54,7 @@ def test_roles_cover_the_vocabulary() -> None:
     assert set(ROLES) == {
         "admin_units", "built_up_area", "ecological_redline", "permanent_farmland", "urban_boundary",
         "land_use", "green_space", "idle_land", "buildings", "roads", "rivers", "vegetation_raster", "dsm_raster",
+        "region_units",
     }
     assert all(r in ROLES for r in CONTROL_LINES)
     assert get_role("land_use").field("DLBM").required

@@ -203,3 +203,20 @@ def test_land_cover_and_fraction_rasters_use_the_maps_look_and_legend(qtbot, tmp
     assert "Copernicus" in d_lc.raster.legend_html() and "郁闭落叶阔叶林" in d_lc.raster.legend_html()
     assert "植被覆盖度（%）" in d_fr.raster.legend_html() and "100%" in d_fr.raster.legend_html()
     assert d_wc.raster.swatch_colours()[0] == (0, 100, 0)
+
+
+def test_double_click_finishes_a_measurement_and_keeps_its_value(qtbot, canvas):
+    """The user guide says: double-click ends a measurement (it used to reset it to 0)."""
+    got = []
+    canvas.measured.connect(lambda kind, value, done: got.append((kind, round(value, 6), done)))
+    canvas.set_tool("measure_distance")
+    pts = [QPoint(*map(round, canvas.view.to_pixel(x, y))) for x, y in ((0, 0), (30, 40), (30, 0))]
+    for p in pts[:-1]:
+        qtbot.mouseClick(canvas, Qt.MouseButton.LeftButton, pos=p)
+    # a real double-click on the last point: press, release, double-click, release
+    qtbot.mouseClick(canvas, Qt.MouseButton.LeftButton, pos=pts[-1])
+    qtbot.mouseDClick(canvas, Qt.MouseButton.LeftButton, pos=pts[-1])
+    qtbot.mouseRelease(canvas, Qt.MouseButton.LeftButton, pos=pts[-1])
+    expected = 50.0 + 40.0  # (0,0)->(30,40) is 50 m, (30,40)->(30,0) is 40 m
+    assert got[-1] == ("distance", expected, True)
+    assert canvas.measure_points and len({tuple(map(round, p)) for p in canvas.measure_points}) == 3

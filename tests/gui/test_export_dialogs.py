@@ -118,11 +118,16 @@ def test_batch_export_writes_every_map_and_lists_them(qtbot, batch_dialog, tmp_p
     timer = QTimer()
     timer.timeout.connect(lambda: ticks.append(1))
     timer.start(5)
+    assert d.isVisible() and d.windowModality() == Qt.WindowModality.NonModal  # the window stays usable
     worker = d.start()
     assert worker is not None and d.cancel_button.isEnabled() and not d.start_button.isEnabled()
+    early: list[tuple[int, object]] = []  # (rows listed, result) when each map finished
+    worker.partial.connect(lambda _res: early.append((d.table.rowCount(), d.result)))
     qtbot.waitUntil(lambda: d.worker is None, timeout=120_000)
     timer.stop()
     assert len(ticks) >= 3
+    # the map was listed as soon as it was drawn, before the run (combined PDF, index) ended
+    assert early == [(1, None)]
     assert (out / "control_lines" / "510123001_城关街道.pdf").read_bytes()[:5] == b"%PDF-"
     assert (out / "乡镇专题图集.pdf").is_file() and (out / "index.xlsx").is_file()
     assert d.status.text() == f"写出 2 个文件，跳过 0 个（已是最新），失败 0 个。输出文件夹：{out}"

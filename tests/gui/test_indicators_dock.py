@@ -89,5 +89,38 @@ def test_clicking_an_occupation_row_zooms_and_highlights(qtbot, opened, build):
     assert x0 < piece.bounds[0] and x1 > piece.bounds[2] and (x1 - x0) < 2000
     assert w.indicators.overview.item(0, 3).background().color().name() == "#f8d7d5"  # fail colour
     assert w.indicators.overview.item(0, 3).text() == "不达标" and w.indicators.overview.item(0, 4).text() == "= 0"
-    assert w.canvas._highlight_path is not None
+    assert w.canvas._highlight_path is not None and w.canvas.highlight_purpose == "conflict"
     assert Qt.AlignmentFlag.AlignRight & w.indicators.overview.item(0, 1).textAlignment()
+
+
+def _pixel_at(canvas, x: float, y: float):
+    px, py = canvas.view.to_pixel(x, y)
+    canvas.repaint()
+    return canvas.grab().toImage().pixelColor(round(px), round(py))
+
+
+def test_highlights_have_a_colour_per_purpose_and_esc_clears_them(qtbot, opened, build):
+    """Selection cyan, conflict red, proposed greening green (hatched): never one orange-red for all."""
+    import numpy as np
+    import shapely
+
+    w = opened
+    x, y = build.X0 + 2125, build.Y0 + 120
+    piece = shapely.box(x - 400, y - 400, x + 400, y + 400)
+    w.canvas.set_view(w.canvas.view.zoom_box(*w.canvas.view.to_pixel(x - 2000, y + 2000),
+                                             *w.canvas.view.to_pixel(x + 2000, y - 2000)))
+    wait_for = qtbot.waitUntil
+    w.model.set_highlight(np.array([piece]), "冲突", "conflict")
+    wait_for(lambda: w.canvas.highlight_purpose == "conflict")
+    red = _pixel_at(w.canvas, x - 400, y)  # on the outline
+    assert red.red() > 150 and red.green() < 80 and red.blue() < 80
+    w.model.set_highlight(np.array([piece]), "方案绿化", "greening")
+    green = _pixel_at(w.canvas, x - 400, y)
+    assert green.green() > green.red() + 60 and green.green() > green.blue() + 40
+    # Esc on the map clears the highlight and the selection
+    key = next(e.key for e in w.model.entries if e.gdf is not None and len(e.gdf))
+    w.model.set_selection(key, np.array([0]))
+    assert len(w.model.selected_geometries()) == 1
+    qtbot.keyClick(w.canvas, Qt.Key.Key_Escape)
+    assert w.model.highlight is None and len(w.model.selected_geometries()) == 0
+    assert w.canvas._highlight_path is None and w.canvas._selection_path is None

@@ -125,6 +125,29 @@ def test_style_editor_writes_to_the_project(qtbot, opened, build, tmp_path, wait
     assert not w.model.dirty and w.settings.recent_projects[0] == str(target)
 
 
+def test_style_editor_puts_each_value_beside_its_control(qtbot, opened):
+    """The opacity percentage sits on the slider's row, right of it (it sat under "No fill")."""
+    w = opened
+    dialog = w.show_style_editor(key_of(w, "ecological_redline"))
+    qtbot.waitExposed(dialog)
+    dialog.alpha_slider.setValue(35)
+    assert dialog.alpha_label.text() == "35%"
+
+    def box(wdg):
+        top = wdg.mapTo(dialog, wdg.rect().topLeft())
+        return top.x(), top.y(), top.x() + wdg.width(), top.y() + wdg.height()
+
+    sx0, sy0, sx1, sy1 = box(dialog.alpha_slider)
+    lx0, ly0, lx1, ly1 = box(dialog.alpha_label)
+    assert lx0 >= sx1 and sy0 <= (ly0 + ly1) / 2 <= sy1  # right of the slider, same row
+    fx0, fy0, fx1, fy1 = box(dialog.fill_button)
+    nx0, ny0, _nx1, _ny1 = box(dialog.no_fill)
+    assert nx0 >= fx1 and fy0 <= ny0 + dialog.no_fill.height() / 2 <= fy1
+    opacity_label = dialog.form.labelForField(dialog.form.itemAt(3, dialog.form.ItemRole.FieldRole).layout())
+    assert opacity_label.text() == "不透明度"
+    dialog.reject()
+
+
 def test_cancelled_style_editor_restores_the_style(opened):
     w = opened
     red = key_of(w, "ecological_redline")

@@ -263,3 +263,21 @@ def test_bad_options_are_refused_before_anything_is_written(tmp_path, build, cn_
     project = build.write_project(cn_dir, [{"source": gpkg.name, "role": "ecological_redline"}])
     with pytest.raises(MissingLayerError):
         run_batch(project, out)
+
+
+def test_each_finished_map_is_reported_as_it_arrives(small_county, tmp_path) -> None:
+    """``feedback.push_result`` gets one result per township map, before ``run_batch`` returns."""
+    from greenplan.core.feedback import Feedback
+
+    class Collect(Feedback):
+        def __init__(self) -> None:
+            super().__init__()
+            self.got: list[dict] = []
+
+        def push_result(self, item) -> None:
+            self.got.append(item)
+
+    fb = Collect()
+    res = run_batch(small_county, tmp_path / "图", themes="control_lines", formats="png", dpi=40, jobs=1, feedback=fb)
+    assert sorted(r["unit"]["name"] for r in fb.got) == ["乙镇", "甲镇"]
+    assert {o["path"] for r in fb.got for o in r["outputs"]} == {str(tmp_path / "图" / p["path"]) for p in res.records}

@@ -22,7 +22,7 @@ from greenplan.core.project import read_project
 from greenplan.jobs.export import compose_project_map, export_map, load_map_data
 from greenplan.render.draw import legend_entries
 from greenplan.render.export import map_axes
-from greenplan.render.layout import SCALE_STEPS
+from greenplan.render.layout import SCALE_STEPS, frame_axes
 from greenplan.render.themes import get_theme
 
 DPI = 50
@@ -162,7 +162,7 @@ def test_opportunity_and_scenario_themes_draw_candidates_and_scenario_greening()
     assert len(data.layers["scenario_greening"]) > 0
     for theme, keys in zip(themes, ({"rooftop_candidates", "pocket_parks", "green_belts"}, {"scenario_greening"}), strict=True):
         fig = compose_project_map(data, theme, paper="A4", dpi=DPI)
-        assert keys <= {e.key for e in legend_entries(map_axes(fig))}
+        assert keys <= {e.key for ax in frame_axes(fig) for e in legend_entries(ax)}  # the 方案 frame draws it
 
 
 def test_scenario_maps_show_before_and_after_per_township(tmp_path: Path) -> None:

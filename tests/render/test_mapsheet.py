@@ -88,11 +88,12 @@ def test_indicator_table(sheet, mini_layers) -> None:
     assert texts(sheet, "indicator-2") == ["达标", "不达标"]
     fig = compose_map(mini_layers, get_theme("scenario"), paper="A4", dpi=50, metadata=METADATA,
                       indicators=INDICATORS)
-    assert texts(fig, "indicator-head") == ["指标", "现状", "方案", "评价"]
-    # the theme's order; a row without a baseline shows a dash
-    assert texts(fig, "indicator-0") == ["建成区绿化覆盖率（矢量法）", "生态保护红线占用率"]
+    assert texts(fig, "indicator-head") == ["指标", "现状", "方案", "变化", "评价"]
+    # the theme's order; a row without a baseline (or change) shows a dash
+    assert [t.replace("\n", "") for t in texts(fig, "indicator-0")] == ["建成区绿化覆盖率（矢量法）", "生态保护红线占用率"]
     assert texts(fig, "indicator-1") == ["30.10%", "—"] and texts(fig, "indicator-2") == ["37.12%", "4.31%"]
-    assert texts(fig, "indicator-3") == ["Ⅱ级", "不达标"]
+    assert texts(fig, "indicator-3") == ["—", "—"]  # no delta given here (jobs.sheet.with_baseline adds it)
+    assert texts(fig, "indicator-4") == ["Ⅱ级", "不达标"]
 
 
 def test_no_missing_glyphs_in_any_text_and_no_glyph_warnings(sheet, tmp_path) -> None:

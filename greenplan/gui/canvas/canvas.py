@@ -14,7 +14,7 @@ from typing import Any
 
 import numpy as np
 from PySide6.QtCore import QPointF, QRectF, Qt, Signal
-from PySide6.QtGui import QColor, QPainter, QPainterPath, QPen, QPolygonF, QTransform
+from PySide6.QtGui import QBrush, QColor, QPainter, QPainterPath, QPen, QPolygonF, QTransform
 from PySide6.QtWidgets import QWidget
 
 from greenplan.app.map_tools import measure_area_m2, measure_length_m
@@ -28,7 +28,9 @@ from greenplan.gui.canvas.map_renderer import (
 )
 
 TOOLS = ("pan", "identify", "measure_distance", "measure_area", "zoom_box")
+#: the selection (cyan), and highlights by purpose: never the same colour for two purposes
 HIGHLIGHT = QColor(0, 200, 255)
+PURPOSE_COLOURS = {"conflict": QColor(220, 0, 0), "greening": QColor(0, 150, 60), "other": QColor(255, 140, 0)}
 WHEEL_STEP = 1.25
 
 
@@ -71,6 +73,8 @@ class MapCanvas(QWidget):
     measured = Signal(str, float, bool)
     rendered = Signal(float)
     render_failed = Signal(object)
+    #: Esc: the measurement is cleared; the window clears highlights and the selection
+    escape_pressed = Signal()
 
     def __init__(self, parent=None) -> None:
         super().__init__(parent)
@@ -93,8 +97,10 @@ class MapCanvas(QWidget):
         self.measure_points: list[tuple[float, float]] = []
         self._measure_cursor: tuple[float, float] | None = None
         self._measure_done = False
+        self._after_double_click = False
         self._selection_path: QPainterPath | None = None
         self._highlight_path: QPainterPath | None = None
+        self.highlight_purpose = "other"
         self._thread = RenderThread(self)
         self._thread.rendered.connect(self._on_rendered)
         self._thread.failed.connect(self.render_failed)
@@ -109,8 +115,9 @@ class MapCanvas(QWidget):
         self._selection_path = map_path(geoms) if geoms is not None and len(geoms) else None
         self.update()
 
-    def set_highlight_geometries(self, geoms) -> None:
+    def set_highlight_geometries(self, geoms, purpose: str = "other") -> None:
         self._highlight_path = map_path(geoms) if geoms is not None and len(geoms) else None
+        self.highlight_purpose = purpose if purpose in PURPOSE_COLOURS else "other"
         self.update()
 
     def set_tool(self, tool: str) -> None:
@@ -200,7 +207,8 @@ class MapCanvas(QWidget):
     def _paint_overlays(self, p: QPainter) -> None:
         p.setRenderHint(QPainter.RenderHint.Antialiasing, True)
         t = self.map_transform()
-        for path, color in ((self._highlight_path, QColor(255, 60, 0)), (self._selection_path, HIGHLIGHT)):
+        hl = PURPOSE_COLOURS[self.highlight_purpose]
+        for path, color in ((self._highlight_path, hl), (self._selection_path, HIGHLIGHT)):
             if path is None:
                 continue
             fill = QColor(color)
@@ -209,7 +217,12 @@ class MapCanvas(QWidget):
             pen.setCosmetic(True)
             p.setPen(pen)
             p.setBrush(fill)
-            p.drawPath(t.map(path))
+            mapped = t.map(path)
+            p.drawPath(mapped)
+            if path is self._highlight_path and self.highlight_purpose == "greening":
+                p.setPen(Qt.PenStyle.NoPen)  # proposed greening: green with a hatch, as on the maps
+                p.setBrush(QBrush(color, Qt.BrushStyle.BDiagPattern))
+                p.drawPath(mapped)
         if self.measure_points:
             pts = [QPointF(*self.view.to_pixel(x, y)) for x, y in self.measure_points]
             if self._measure_cursor is not None and not self._measure_done:
@@ -277,6 +290,9 @@ class MapCanvas(QWidget):
 
     def mouseReleaseEvent(self, event) -> None:  # noqa: N802
         pos = event.position()
+        if self._after_double_click:  # the release of a double-click's second press: no new point
+            self._after_double_click = False
+            return
         moved = self._press_pos is not None and abs(pos.x() - self._press_pos[0]) + abs(pos.y() - self._press_pos[1]) >= 4
         self._drag = self._drag_view = None
         if self.view is None:
@@ -298,13 +314,17 @@ class MapCanvas(QWidget):
             self.finish_measure()
 
     def mouseDoubleClickEvent(self, event) -> None:  # noqa: N802
-        if self.tool.startswith("measure"):
+        # Qt sends press, release, double-click, release: the first click added the last
+        # point; the double-click ends the measurement and its release must not start a new one
+        if self.tool.startswith("measure") and event.button() == Qt.MouseButton.LeftButton:
+            self._after_double_click = True
             self.finish_measure()
 
     def keyPressEvent(self, event) -> None:  # noqa: N802
         key = event.key()
         if key == Qt.Key.Key_Escape:
             self.clear_measure()
+            self.escape_pressed.emit()
         elif key in (Qt.Key.Key_Plus, Qt.Key.Key_Equal):
             self.zoom_by(2.0)
         elif key == Qt.Key.Key_Minus:

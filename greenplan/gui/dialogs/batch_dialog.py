@@ -289,6 +289,7 @@ class BatchDialog(QDialog):
         w = Worker(job, "batch", self)
         w.progress.connect(lambda v: self.progress.setValue(int(v)))
         w.message.connect(self.status.setText)
+        w.partial.connect(self._map_done)
         w.succeeded.connect(self._done)
         w.failed.connect(self._failed)
         w.canceled.connect(self._canceled)
@@ -334,18 +335,41 @@ class BatchDialog(QDialog):
             r.count("written"), r.count("skipped"), r.count("failed"), r.out_dir))
         self.table.setRowCount(len(r.records))
         for i, rec in enumerate(r.records):  # one row per output file
-            unit = " ".join(v for v in (rec["unit_name"], rec["unit_code"]) if v)
-            status = rec["status_zh"] if zh else rec["status"]
-            detail = rec["error"] if rec["status"] == "failed" else rec["path"]
-            for c, text in enumerate((unit, rec["theme_title"], rec["format"].upper(), status, detail)):
-                item = QTableWidgetItem(text)
-                if c == 3:
-                    item.setBackground(status_brush(STATUS_OF_RECORD.get(rec["status"], "none")))
-                if c == 4 and rec["status"] == "failed":
-                    item.setToolTip(text)
-                self.table.setItem(i, c, item)
+            self._set_row(i, rec, zh)
         for c in range(4):  # the last column (file or reason) takes the rest
             self.table.resizeColumnToContents(c)
+
+    def _set_row(self, i: int, rec: dict[str, Any], zh: bool) -> None:
+        unit = " ".join(v for v in (rec["unit_name"], rec["unit_code"]) if v)
+        status = rec["status_zh"] if zh else rec["status"]
+        detail = rec["error"] if rec["status"] == "failed" else rec["path"]
+        for c, text in enumerate((unit, rec["theme_title"], rec["format"].upper(), status, detail)):
+            item = QTableWidgetItem(text)
+            if c == 3:
+                item.setBackground(status_brush(STATUS_OF_RECORD.get(rec["status"], "none")))
+            if c == 4 and rec["status"] == "failed":
+                item.setToolTip(text)
+            self.table.setItem(i, c, item)
+
+    def _map_done(self, res: dict[str, Any]) -> None:
+        """One township's map of one theme finished: list its files now (the run goes on)."""
+        from greenplan.jobs._batch_outputs import STATUS_ZH
+
+        titles = {self.themes.item(i).data(Qt.ItemDataRole.UserRole): self.themes.item(i).text()
+                  for i in range(self.themes.count())}
+        out_dir = Path(self.out.text().strip())
+        u = res.get("unit", {})
+        for o in res.get("outputs", []):
+            path = Path(o["path"])
+            rel = path.relative_to(out_dir).as_posix() if path.is_relative_to(out_dir) else str(path)
+            rec = {"unit_name": u.get("name") or "", "unit_code": u.get("code") or "",
+                   "theme_title": titles.get(res.get("theme"), res.get("theme", "")), "format": o["format"],
+                   "status": o["status"], "status_zh": STATUS_ZH.get(o["status"], o["status"]),
+                   "error": o.get("error") or "", "path": rel}
+            row = self.table.rowCount()
+            self.table.setRowCount(row + 1)
+            self._set_row(row, rec, current_language() == "zh")
+        self.table.scrollToBottom()
 
     def open_folder(self) -> None:
         QDesktopServices.openUrl(QUrl.fromLocalFile(self.out.text().strip()))

@@ -77,7 +77,7 @@ class ProjectDialog(QDialog):
         self._crs_mode()
 
         self.scheme = QComboBox(objectName="scheme")
-        for sid, name in scheme_choices():
+        for sid, name in scheme_choices(current_language()):
             self.scheme.addItem(name, sid)
         if self.scheme.findData(props.scheme) < 0:
             self.scheme.addItem(props.scheme, props.scheme)

@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
     QDialogButtonBox,
     QDoubleSpinBox,
     QFormLayout,
+    QHBoxLayout,
     QLabel,
     QPushButton,
     QSlider,
@@ -90,8 +91,14 @@ class StyleDialog(QDialog):
         self.alpha_label = QLabel()
         self.hatch_combo = QComboBox()
         self.dash_combo = QComboBox()
-        self.hatch_combo.addItems(["—", "////", "\\\\\\\\", "||||", "----", "++++", "xxxx", "...."])
-        self.hatch_combo.setCurrentIndex(max(0, HATCHES.index(current.get(KEY_HATCH, (st.hatch if st else "")) or "")))
+        # the patterns offered, plus the layer's own when it is another one (a map style's "||",
+        # a denser "////"): shown as it is, never an error
+        self.hatches = list(HATCHES)
+        hatch = str(current.get(KEY_HATCH, (st.hatch if st else "")) or "")
+        if hatch not in self.hatches:
+            self.hatches.append(hatch)
+        self.hatch_combo.addItems([h * 4 if h else "—" for h in self.hatches])  # "||" (denser) shows as 8 bars
+        self.hatch_combo.setCurrentIndex(self.hatches.index(hatch))
         self.dash_combo.addItems(["———", "— — —", "· · · ·", "— · —"])
         dash = current.get(KEY_DASH, "solid")
         self.dash_combo.setCurrentIndex(DASHES.index(dash) if dash in DASHES else 0)
@@ -99,11 +106,18 @@ class StyleDialog(QDialog):
                                         | QDialogButtonBox.StandardButton.RestoreDefaults)
         self.form = QFormLayout()
         self.labels = [QLabel() for _ in range(6)]
-        for label, field in zip(self.labels, (self.fill_button, self.edge_button, self.width_spin, self.alpha_slider,
+        # each control in its own row, with what belongs to it beside it: "No fill" by the
+        # fill colour, the percentage by the opacity slider (not in rows of their own)
+        fill_row, alpha_row = QHBoxLayout(), QHBoxLayout()
+        fill_row.addWidget(self.fill_button, 1)
+        fill_row.addWidget(self.no_fill)
+        alpha_row.addWidget(self.alpha_slider, 1)
+        self.alpha_label.setMinimumWidth(self.alpha_label.fontMetrics().horizontalAdvance("100%") + 4)
+        self.alpha_label.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        alpha_row.addWidget(self.alpha_label)
+        for label, field in zip(self.labels, (fill_row, self.edge_button, self.width_spin, alpha_row,
                                               self.hatch_combo, self.dash_combo), strict=True):
             self.form.addRow(label, field)
-        self.form.addRow("", self.no_fill)
-        self.form.addRow("", self.alpha_label)
         lay = QVBoxLayout(self)
         lay.addLayout(self.form)
         lay.addWidget(self.buttons)
@@ -113,7 +127,7 @@ class StyleDialog(QDialog):
         self.no_fill.clicked.connect(lambda: self.fill_button.set_color(""))
         self.width_spin.valueChanged.connect(lambda v: self._set(KEY_WIDTH, round(float(v), 2)))
         self.alpha_slider.valueChanged.connect(lambda v: self._set(KEY_ALPHA, round(v / 100.0, 2)))
-        self.hatch_combo.currentIndexChanged.connect(lambda i: self._set(KEY_HATCH, HATCHES[i] or None))
+        self.hatch_combo.currentIndexChanged.connect(lambda i: self._set(KEY_HATCH, self.hatches[i] or None))
         self.dash_combo.currentIndexChanged.connect(lambda i: self._set(KEY_DASH, DASHES[i] if i else None))
         self.buttons.accepted.connect(self.accept)
         self.buttons.rejected.connect(self.reject)

@@ -307,7 +307,7 @@ class CandidatesPanel(RunControls, QWidget):
         rows = page.selected_rows()
         if len(rows):
             geoms = np.asarray(page.frame.geometry.array)[rows]
-            self.model.set_highlight(geoms, kind_label(page.kind, current_language()))
+            self.model.set_highlight(geoms, kind_label(page.kind, current_language()), "greening")
         else:
             self.model.set_highlight(None)
 

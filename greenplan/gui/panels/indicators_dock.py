@@ -141,8 +141,11 @@ class IndicatorsDock(RunControls, QWidget):
             self.status.setText(self.tr("Press Compute to analyse the open project."))
             return
         lang = current_language()
+        from greenplan.analysis.thresholds import scheme_name
+
         self.status.setText(self.tr("Project {0}, CRS {1}, as of {2}, scheme {3}.").format(
-            self.doc.get("project", ""), self.doc.get("crs", ""), self.doc.get("as_of", ""), self.doc.get("scheme", "")))
+            self.doc.get("project", ""), self.doc.get("crs", ""), self.doc.get("as_of", ""),
+            scheme_name(str(self.doc.get("scheme", "")), lang)))
         warning = unknown_warning(self.doc, lang)
         if warning:  # unknown codes: where the user looks, not only in the notes
             if any(ind.get("ungraded") == "unknown_codes" for ind in self.doc.get("indicators", {}).values()):
@@ -205,22 +208,22 @@ class IndicatorsDock(RunControls, QWidget):
         names = [n for n, k in FEATURE_INDICATOR.items() if k == key]
         mask = np.isin(np.asarray(self.conflict_layers, dtype=object), names) if names else None
         if mask is not None and mask.any():
-            self._highlight(self.conflict_geoms[mask], indicator_label(key, current_language()))
+            self._highlight(self.conflict_geoms[mask], indicator_label(key, current_language()), "conflict")
 
     def _conflict_clicked(self, index) -> None:
         if self.conflict_model is None or not index.isValid():
             return
         src = int(self.conflict_model.source_rows([index.row()])[0])
         df = self.conflict_model.df
-        self._highlight(self.conflict_geoms[src:src + 1], f"{df.iloc[src, 0]} {df.iloc[src, 1]}".strip())
+        self._highlight(self.conflict_geoms[src:src + 1], f"{df.iloc[src, 0]} {df.iloc[src, 1]}".strip(), "conflict")
 
-    def _highlight(self, geoms, label: str) -> None:
+    def _highlight(self, geoms, label: str, purpose: str = "other") -> None:
         import shapely
 
         geoms = np.asarray(geoms, dtype=object)
         if len(geoms) == 0:
             return
-        self.model.set_highlight(geoms, label)
+        self.model.set_highlight(geoms, label, purpose)
         x0, y0, x1, y1 = shapely.total_bounds(geoms)
         # some context around small pieces: at least 400 m across
         cx, cy, half = (x0 + x1) / 2, (y0 + y1) / 2, max(x1 - x0, y1 - y0, 400.0) * 0.75

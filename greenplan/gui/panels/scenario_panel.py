@@ -195,7 +195,6 @@ class ScenarioPanel(RunControls, QWidget):
             self.description.setText(sc.description if sc else "")
         for wdg in (self.description, self.rule_button, self.delete_button, self.run_button):
             wdg.setEnabled(sc is not None and (wdg is not self.run_button or self.worker is None))
-        self._fill_selections(sc)
         if self.outputs is not None and sc is not None and sc.name == self.outputs_name:
             self.stale = sc.to_dict() != self.outputs.document["scenario"]
         self.retranslate()
@@ -231,6 +230,7 @@ class ScenarioPanel(RunControls, QWidget):
         self.run_button.setText(self.tr("Compute before/after"))
         self.cancel_button.setText(self.tr("Cancel"))
         self.selections.setHorizontalHeaderLabels([self.tr("Kind"), self.tr("Chosen by"), self.tr("Limit")])
+        self._fill_selections(self.scenarios.current())  # the rows are words too: in the new language
         self.description.setPlaceholderText(self.tr("What the scenario is about"))
         if self.worker is None:
             self.status.setText(self._status_text())

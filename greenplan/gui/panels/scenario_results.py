@@ -159,7 +159,7 @@ class ScenarioResults(QWidget):
         if self.outputs is None or not len(self.outputs.greening):
             return
         geoms = np.asarray(self.outputs.greening.geometry.array)
-        self.model.set_highlight(geoms, self.tr("Scenario greening"))
+        self.model.set_highlight(geoms, self.tr("Scenario greening"), "greening")
         self.zoom_to_bounds(tuple(shapely.total_bounds(geoms)))
 
     def open_output(self) -> None:
