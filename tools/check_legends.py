@@ -11,7 +11,7 @@ For each theme and for the county and each township of the demo county, the shee
 - the three control lines come first, in the order 生态保护红线, 永久基本农田, 城镇开发边界;
 - the heading extracts as 图例 and every legend word lies inside the legend box.
 
-What was drawn is read from the map Axes' artists (a style class's path that meets the view;
+What was drawn is read from the artists of every map frame (a style class's path that meets the view;
 ``gid`` is the style id, ``layer:class``), and labelled from the theme's styles, not from the
 legend code; rasters (an image per layer) are taken from the recorded legend entries.
 
@@ -103,10 +103,8 @@ def drawn_layers(fig: Any, theme: Any, labels: dict[str, str], code_system: str 
     from greenplan.render.export import map_axes
     from greenplan.render.styles import resolve_style
 
-    ax = map_axes(fig)
-    x0, x1 = ax.get_xlim()
-    y0, y1 = ax.get_ylim()
-    view = Bbox.from_extents(x0, y0, x1, y1)
+    # every map frame ("map", and "map:<kind>" on the scenario's 现状 | 方案 sheet)
+    frames = [a for a in fig.axes if a.get_label() == "map" or a.get_label().startswith("map:")] or [map_axes(fig)]
     keys = set(theme.layer_keys)
     out: dict[str, Drawn] = {}
 
@@ -116,7 +114,12 @@ def drawn_layers(fig: Any, theme: Any, labels: dict[str, str], code_system: str 
         over = {"label": labels[key]} if key in labels else None
         return theme.style_for(key, over, code_system=code_system)
 
-    for a in ax.get_children():
+    children = []
+    for ax in frames:
+        x0, x1 = ax.get_xlim()
+        y0, y1 = ax.get_ylim()
+        children += [(ax, Bbox.from_extents(x0, y0, x1, y1), a) for a in ax.get_children()]
+    for ax, view, a in children:
         gid = a.get_gid() or ""
         key, _, cid = gid.partition(":")
         if key not in keys and key != "highlight":
@@ -155,15 +158,20 @@ def check_sheet(fig: Any, pdf: Path, theme: Any, labels: dict[str, str] = DEMO_L
     if len(heads) != 1:
         problems.append(f"heading 图例 not extracted as one word: {[w.text for w in inside[:3]]}")
     # reading order: column by column (words starting at about the same x), top to bottom
+    # (a heading starts a swatch's width left of its labels: starts within 8 mm of the
+    # previous one belong to the same column; colour bar tick values are left out)
+    lines = [w for w in inside if w.text != "图例" and not _numeric(w.text)]
     cols: list[float] = []
-    for x in sorted(w.x0 for w in inside if w.text != "图例"):
-        if not cols or x - cols[-1] > 8.0:
+    last = -1e9
+    for x in sorted(w.x0 for w in lines):
+        if x - last > 8.0:
             cols.append(x)
+        last = x
 
     def col_of(w: Word) -> int:
-        return max(i for i, c in enumerate(cols) if w.x0 >= c - 8.0) if cols else 0
+        return max((i for i, c in enumerate(cols) if w.x0 >= c - 0.01), default=0)
 
-    entries = sorted((w for w in inside if w.text != "图例"), key=lambda w: (col_of(w), -w.y1))
+    entries = sorted(lines, key=lambda w: (col_of(w), -w.y1))
     texts = [w.text for w in entries if not _numeric(w.text)]
     drawn = drawn_layers(fig, theme, labels)
     # nothing twice

@@ -62,7 +62,7 @@ _CONTENT = 1  # index of the section of every key not named in LEGEND_SECTIONS
 #: a base layer of more classes than this is the first thing made compact (one line,
 #: "土地利用现状（底图）" with a strip of its colours) when the legend does not fit
 _COLLAPSIBLE_CLASSES = 4
-_ROW_MM, _HEAD_MM, _PAD_MM = 6.2, 9.0, 3.0
+_LEG_ROW_MM, _LEG_HEAD_MM, _LEG_PAD_MM = 6.2, 9.0, 3.0
 #: narrowest legend column (mm at A3); a column must also hold its labels at 3/4 size
 _MIN_COL_MM = 30.0
 
@@ -251,7 +251,7 @@ def legend_layout(entries: Sequence[LegendEntry], width: float, max_height: floa
     what the lines need, so the box fits its content. Columns break between layers where
     they can, never leaving one class of a layer alone at a column's foot or head.
     """
-    pad, head = _PAD_MM * f, _HEAD_MM * f
+    pad, head = _LEG_PAD_MM * f, _LEG_HEAD_MM * f
     avail_w = width - 2 * pad
     max_cols = max(1, int(avail_w // (_MIN_COL_MM * f))) if math.isfinite(width) else 1
     keys = dict.fromkeys(e.key for e in entries)
@@ -263,7 +263,7 @@ def legend_layout(entries: Sequence[LegendEntry], width: float, max_height: floa
     compact = stages[-1]
 
     def layout(rows: list, n: int, k: float, limit: float = math.inf) -> LegendLayout:
-        row_h = _ROW_MM * f * k
+        row_h = _LEG_ROW_MM * f * k
         per_col = max(1, math.ceil(len(rows) / n))
         cols = _columns(rows, per_col)
         while len(cols) > n:
@@ -290,8 +290,8 @@ def legend_layout(entries: Sequence[LegendEntry], width: float, max_height: floa
     n = max(1, max_cols)
     lay = layout(rows, n, 1.0)
     lines = max(len(c) for c in lay.columns) if lay.columns else 1
-    k = max(0.05, (max_height - head - pad) / (lines * _ROW_MM * f))
-    return LegendLayout(lay.columns, _ROW_MM * f * k, 8.0 * f * k, head + lines * _ROW_MM * f * k + pad)
+    k = max(0.05, (max_height - head - pad) / (lines * _LEG_ROW_MM * f))
+    return LegendLayout(lay.columns, _LEG_ROW_MM * f * k, 8.0 * f * k, head + lines * _LEG_ROW_MM * f * k + pad)
 
 
 def legend_height(entries: Sequence[LegendEntry], f: float, width: float = math.inf,
@@ -312,7 +312,7 @@ def draw_legend(sheet: Axes, box: Box, entries: Sequence[LegendEntry], f: float)
     if not entries:
         return sheet
     lay = legend_layout(entries, box.w, box.h, f)
-    pad = _PAD_MM * f
+    pad = _LEG_PAD_MM * f
     col_w = (box.w - 2 * pad) / len(lay.columns)
     row_h, size = lay.row_h, lay.size
     sw = size * 1.0  # as in _fits_width
