@@ -190,14 +190,18 @@ def guess_unit_level(codes: Any) -> str:
     """
     from collections import Counter
 
-    levels = Counter()
+    from greenplan.core.resources import load_resource_toml
+    from greenplan.render.styles import STYLE_FILE
+
+    by_digits = {int(v["code_digits"]): k for k, v in load_resource_toml(*STYLE_FILE)["unit_levels"].items()}
+    levels: Counter[str] = Counter()
     for value in codes:
         text = unit_label(value)
         if not text or not text.isdigit():
             continue
         if len(text) == 12:
             text = text[:6] if text.endswith("000000") else text[:9] if text.endswith("000") else text
-        level = {6: "county", 9: "township", 12: "village"}.get(len(text))
+        level = by_digits.get(len(text))
         if level:
             levels[level] += 1
     return levels.most_common(1)[0][0] if levels else "township"

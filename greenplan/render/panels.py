@@ -249,13 +249,14 @@ def legend_layout(entries: Sequence[LegendEntry], width: float, max_height: floa
     80 %; the same with a base layer's classes in one line (``compact``: land use first, then
     the next base layer of most classes); last, rows shrunk until it fits. The height is
     what the lines need, so the box fits its content. Columns break between layers where
-    they can, never leaving one class of a layer alone at a column's foot or head.
+    they can, and avoid leaving one class of a layer alone at a column's foot or head.
     """
     pad, head = _LEG_PAD_MM * f, _LEG_HEAD_MM * f
     avail_w = width - 2 * pad
     max_cols = max(1, int(avail_w // (_MIN_COL_MM * f))) if math.isfinite(width) else 1
     keys = dict.fromkeys(e.key for e in entries)
-    counts = {k: sum(1 for e in entries if e.key == k) for k in keys}
+    classes = {(e.key, e.style.id) for e in entries}  # two map frames draw the same classes
+    counts = {k: sum(1 for key, _ in classes if key == k) for k in keys}
     base = LEGEND_SECTIONS[2][1]
     # the base layers made compact one after the other, the one of most classes first
     order = sorted((k for k in keys if k in base and counts[k] > _COLLAPSIBLE_CLASSES), key=lambda k: -counts[k])
