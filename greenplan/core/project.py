@@ -24,6 +24,7 @@ Layout (every key but ``schema_version`` and ``[[layers]]`` ``source`` is option
     where = "fclass IN ('park')"      # OGR SQL attribute filter
     source_crs = "GCJ-02"             # overrides the file's CRS (also EPSG:…, BD-09)
     band = 1                          # raster band read (vegetation raster)
+    unit_level = "township"           # admin_units: county | township | village (default: by code length)
     style = { fill = "#00b050", alpha = 0.4 }
 
     [[scenarios]]                     # kept as given (see the scenarios module)
@@ -54,7 +55,10 @@ SUFFIX = ".greenplan.toml"
 
 _TOP_KEYS = {"schema_version", "name", "crs", "metadata", "settings", "layers", "scenarios", "themes"}
 #: layer options that are not role fields (``--set ROLE.KEY=VALUE`` accepts these too)
-LAYER_OPTIONS = ("layer", "encoding", "classes", "where", "source_crs", "band")
+LAYER_OPTIONS = ("layer", "encoding", "classes", "where", "source_crs", "band", "unit_level")
+#: what the units of an admin_units layer are (option ``unit_level``; without it the level
+#: is guessed from the length of the codes: ``greenplan.jobs.sheet.unit_level``)
+UNIT_LEVELS = ("county", "township", "village")
 _LAYER_KEYS = {"name", "source", "role", "visible", "fields", "style", *LAYER_OPTIONS}
 
 
@@ -79,6 +83,9 @@ class LayerSpec:
     source_crs: str | None = None
     #: raster band read (1-based); None: band 1
     band: int | None = None
+    #: admin_units: the units are counties, townships or villages (:data:`UNIT_LEVELS`);
+    #: None: guessed from the code length
+    unit_level: str | None = None
     extra: dict[str, Any] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
@@ -156,6 +163,28 @@ def _expect(value: Any, typ: type | tuple[type, ...], path: Path, key: str, what
     if not isinstance(value, typ):
         raise _err(path, key, f"Expected {what_en}, found {type(value).__name__} {value!r}.", f"应为{what_zh}，实际为 {value!r}。")
     return value
+
+
+def check_unit_level(value: Any, path: Path | None = None, key: str = "unit_level") -> str:
+    """``value`` if it is one of :data:`UNIT_LEVELS`, else a :class:`ProjectFileError` naming ``key``.
+
+    Examples
+    --------
+    >>> check_unit_level("village")
+    'village'
+    >>> check_unit_level("乡镇")  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    greenplan.core.errors.ProjectFileError: ...
+    """
+    if value in UNIT_LEVELS:
+        return value
+    raise ProjectFileError(
+        f"unit_level must be one of {', '.join(UNIT_LEVELS)}, not {value!r}.",
+        f"unit_level 应为 county（县）、township（乡镇/街道）或 village（村）之一，而不是 {value!r}。",
+        path=path, key=key,
+        hint_en="Say what the units of the admin units layer are, or leave the key out (guessed from the code length).",
+        hint_zh="请写明行政区图层的单元级别，或删除该项（按代码位数推断）。")
 
 
 def parse_project(data: dict[str, Any], path: Path) -> tuple[Project, list[str]]:
@@ -236,6 +265,9 @@ def parse_project(data: dict[str, Any], path: Path) -> tuple[Project, list[str]]
         band = raw.get("band")
         if band is not None and (isinstance(band, bool) or not isinstance(band, int) or band < 1):
             raise _err(path, f"{key}.band", f"band must be a band number from 1, not {band!r}.", f"band 应为从 1 开始的波段号，而不是 {band!r}。")
+        unit_level = raw.get("unit_level")
+        if unit_level is not None:
+            check_unit_level(unit_level, path, f"{key}.unit_level")
         layers.append(
             LayerSpec(
                 source=_resolve_source(source, folder),
@@ -250,6 +282,7 @@ def parse_project(data: dict[str, Any], path: Path) -> tuple[Project, list[str]]
                 where=where,
                 source_crs=source_crs,
                 band=band,
+                unit_level=unit_level,
                 extra=extra,
             )
         )
@@ -363,7 +396,7 @@ def project_to_dict(project: Project, folder: Path) -> dict[str, Any]:
             d["encoding"] = lyr.encoding
         if lyr.fields:
             d["fields"] = dict(lyr.fields)
-        for opt in ("classes", "where", "source_crs", "band"):
+        for opt in ("classes", "where", "source_crs", "band", "unit_level"):
             value = getattr(lyr, opt)
             if value is not None:
                 d[opt] = dict(value) if isinstance(value, dict) else value

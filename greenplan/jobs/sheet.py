@@ -160,6 +160,67 @@ def check_unit_geometry(geom: Any, code: str | None, name: str | None) -> None:
         hint_zh="请在行政区图层中修正该乡镇的边界面（如在 QGIS 中）。")
 
 
+def unit_level_names(level: str) -> dict[str, str]:
+    """What a unit of ``level`` is called (``resources/styles/default_styles.toml`` [unit_levels]):
+    ``kind`` (乡镇（街道）), ``boundary`` (its legend line, 乡镇（街道）界) and ``extent``
+    (the highlighted unit's legend line, 本乡镇范围).
+
+    Examples
+    --------
+    >>> unit_level_names("village")["boundary"], unit_level_names("county")["extent"]
+    ('村界', '本县范围')
+    """
+    from greenplan.core.resources import load_resource_toml
+    from greenplan.render.styles import STYLE_FILE
+
+    return {k: str(v) for k, v in load_resource_toml(*STYLE_FILE)["unit_levels"][level].items()}
+
+
+def guess_unit_level(codes: Any) -> str:
+    """The unit level told by the length of the codes (统计用区划代码): 6 digits a county, 9 a
+    township, 12 a village (12 ending in 000: a township, in 000000: a county, as the
+    12-digit statistical codes write them); township when the codes tell nothing.
+
+    Examples
+    --------
+    >>> guess_unit_level(["510123", "510124"]), guess_unit_level([510123001.0, None])
+    ('county', 'township')
+    >>> guess_unit_level(["510123001001", "510123001002"]), guess_unit_level(["510123001000"])
+    ('village', 'township')
+    """
+    from collections import Counter
+
+    from greenplan.core.resources import load_resource_toml
+    from greenplan.render.styles import STYLE_FILE
+
+    by_digits = {int(v["code_digits"]): k for k, v in load_resource_toml(*STYLE_FILE)["unit_levels"].items()}
+    levels: Counter[str] = Counter()
+    for value in codes:
+        text = unit_label(value)
+        if not text or not text.isdigit():
+            continue
+        if len(text) == 12:
+            text = text[:6] if text.endswith("000000") else text[:9] if text.endswith("000") else text
+        level = by_digits.get(len(text))
+        if level:
+            levels[level] += 1
+    return levels.most_common(1)[0][0] if levels else "township"
+
+
+def unit_level(data: MapData) -> str:
+    """The level of the units of ``data``'s admin units layer: its ``unit_level`` option, else
+    :func:`guess_unit_level` from its codes (township without a layer)."""
+    from greenplan.core.project import check_unit_level
+
+    for spec in data.project.layers_with_role("admin_units"):
+        if spec.unit_level:
+            return check_unit_level(spec.unit_level, data.project.path, "admin_units.unit_level")
+    admin = data.layers.get("admin_units")
+    if admin is None or "code" not in admin.columns:
+        return "township"
+    return guess_unit_level(admin["code"].to_numpy(dtype=object))
+
+
 def unit_title(project: Project, unit_name: str, theme: Theme) -> str:
     """图名 of a township map: plan name, township, map name (``示范县城关街道三条控制线图``)."""
     return f"{project.name}{unit_name}{theme.title}"
@@ -369,6 +430,10 @@ def draw_sheet(data: MapData, spec: SheetSpec, *, paper: str | tuple[float, floa
     from greenplan.render.mapsheet import compose_map
 
     project = data.project
+    styles = project_styles(project)
+    names = unit_level_names(unit_level(data))  # the legend names the boundaries by what they are
+    styles["admin_units"] = {"label": names["boundary"], **styles.get("admin_units", {})}
+    styles["highlight"] = {"label": names["extent"], **styles.get("highlight", {})}
     if data.left_out:
         note = "注：" + "；".join(n.split(" / ")[0] for n in data.left_out)
         subtitle = f"{subtitle or spec.theme.subtitle or ''}  {note}".strip()
@@ -376,6 +441,6 @@ def draw_sheet(data: MapData, spec: SheetSpec, *, paper: str | tuple[float, floa
         data.layers, spec.theme, extent=spec.extent, paper=paper, orientation=orientation, dpi=dpi,
         title=spec.title, subtitle=subtitle, metadata={**project.metadata, "project_name": project.name},
         crs_label=crs_label(data.crs), indicators={"indicators": spec.indicators}, highlight=spec.highlight,
-        rasters=data.rasters, locator=data.layers.get("admin_units"), styles=project_styles(project),
+        rasters=data.rasters, locator=data.layers.get("admin_units"), styles=styles,
         code_system=project.settings.code_system, region=data.layers.get("region_units"),
     )

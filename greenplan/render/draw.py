@@ -52,6 +52,9 @@ class LegendEntry:
     group: str = ""
     #: a raster ramp's colour bar: ``(cmap, ((position 0-1, tick label), ...))``
     ramp: tuple[str, tuple[tuple[float, str], ...]] | None = None
+    #: a layer listed in one line (a base layer when the legend is short of room): the
+    #: styles of its classes drawn, shown side by side in the swatch
+    parts: tuple[LayerStyle, ...] = ()
 
 
 @dataclass
@@ -91,7 +94,11 @@ def legend_entries(ax: Axes) -> list[LegendEntry]:
 
 
 def record_entry(ax: Axes, entry: LegendEntry) -> None:
-    """Note ``entry`` as drawn in ``ax`` (ignored if its style has ``legend = false``)."""
+    """Note ``entry`` as drawn in ``ax`` (once per layer key and style class).
+
+    A style with ``legend = false`` is not noted: a project may hide a layer from the
+    legend; the shipped themes list everything they draw (issue #14).
+    """
     lst = _ENTRIES.setdefault(ax, [])
     if entry.style.legend and all((e.key, e.style.id) != (entry.key, entry.style.id) for e in lst):
         lst.append(entry)
@@ -141,6 +148,7 @@ def prepare_layer(gdf: gpd.GeoDataFrame, style: LayerStyle, *, extent: tuple[flo
     poly_paths = geo.polygon_paths(simple[poly_sel], cls[poly_sel])
     line_paths = geo.line_paths(simple[is_line], cls[is_line])
     has_tiny, has_line, has_poly = (np.bincount(cls[m], minlength=len(classes)) > 0 for m in (tiny, is_line, is_poly))
+    in_frame = _in_frame(geoms, cls, len(classes), extent)
     for ci, cs in enumerate(classes):
         drawn = bool(has_tiny[ci])
         line_style = cs.kind == "line"
@@ -158,7 +166,7 @@ def prepare_layer(gdf: gpd.GeoDataFrame, style: LayerStyle, *, extent: tuple[flo
             out.items.append(PathItem(path, "none", rgba(cs.edge, cs.alpha if line_style else cs.edge_alpha),
                                       cs.width, cs, line=True, hatch=False))
             drawn = True
-        if drawn:
+        if drawn and in_frame[ci]:
             only_lines = has_line[ci] and not has_poly[ci]
             out.entries.append(LegendEntry(key, cs, "line" if (line_style or only_lines) else "polygon", edges,
                                            style.label if style.categorized else ""))
@@ -169,6 +177,21 @@ def prepare_layer(gdf: gpd.GeoDataFrame, style: LayerStyle, *, extent: tuple[flo
     if style.label_field and style.label_field in gdf.columns:
         out.labels = _labels(gdf, style, rows[live], extent, pixel_size, dpi)
     return out
+
+
+def _in_frame(geoms: np.ndarray, cls: np.ndarray, n_classes: int, extent: tuple[float, float, float, float]) -> np.ndarray:
+    """Which classes have a feature that meets the view itself, not only by its bounding box
+    (the legend lists only those: a bent parcel beside a township's frame is not in view)."""
+    b = shapely.bounds(geoms)
+    x0, y0, x1, y1 = extent
+    inside = (b[:, 0] >= x0) & (b[:, 1] >= y0) & (b[:, 2] <= x1) & (b[:, 3] <= y1)
+    meets = inside.copy()
+    rest = np.flatnonzero(~inside & ~np.isnan(b[:, 0]))
+    if len(rest):
+        view = shapely.box(x0, y0, x1, y1)
+        shapely.prepare(view)
+        meets[rest] = shapely.intersects(view, geoms[rest])
+    return np.bincount(cls[meets], minlength=n_classes) > 0
 
 
 def _tiny_image(geoms, classes, cls, extent, pixel_size):

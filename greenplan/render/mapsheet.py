@@ -274,7 +274,7 @@ def compose_map(layers: Mapping[str, gpd.GeoDataFrame], theme: Theme, *,
             draw_map(ax, layers, drawn, extent=ext, pixel_size=pixel_size, rasters=rasters, styles=styles,
                      code_system=code_system, width_scale=lay.f, rasterize_dense=rasterize_dense, crs=crs)
             if highlight is not None:
-                _draw_highlight(ax, highlight, ext, lay.f)
+                _draw_highlight(ax, highlight, ext, lay.f, (styles or {}).get("highlight"))
             deco.draw_grid(ax, ext, lay.f)
             if kind:
                 _draw_frame_title(ax, FRAME_KINDS.get(kind, kind), lay.f)
@@ -315,20 +315,28 @@ def _frame_entries(axes: Sequence[Axes], theme: Theme) -> list:
     return sorted(seen.values(), key=lambda e: order.get(e.key, len(order)))
 
 
-def _draw_highlight(ax: Axes, highlight: Any, ext, f: float) -> None:
+def _draw_highlight(ax: Axes, highlight: Any, ext, f: float, style: Mapping[str, Any] | None = None) -> None:
+    """Veil everything but ``highlight`` and outline it in the ``highlight`` style (a colour no
+    other layer uses); the outline is in the legend as 本乡镇范围 (the label by unit level
+    comes in ``style``, from ``jobs.sheet.draw_sheet``)."""
     import shapely
     from matplotlib.patches import PathPatch
 
+    from greenplan.render.draw import LegendEntry, record_entry
     from greenplan.render.geometry import polygon_path
+    from greenplan.render.styles import resolve_style
 
+    s = scaled(resolve_style("highlight", style), f)
     veil = shapely.difference(shapely.box(*ext), highlight)
     for geom, kw in ((veil, {"facecolor": (1, 1, 1, 0.6), "edgecolor": "none"}),
-                     (highlight, {"facecolor": "none", "edgecolor": "#c00000", "linewidth": 2.2 * f})):
+                     (highlight, {"facecolor": "none", "edgecolor": s.edge, "linewidth": s.width,
+                                  "linestyle": s.linestyle})):
         path = polygon_path(np.asarray(shapely.get_parts([geom]), dtype=object))
         if path is not None:
             p = PathPatch(path, zorder=_MASK_Z, **kw)
             p.set_gid("highlight")
             ax.add_artist(p)
+    record_entry(ax, LegendEntry("highlight", s, "polygon"))
 
 
 def _draw_panel(fig: Figure, sheet: Axes, lay, axes: Sequence[Axes], theme: Theme, indicators, locator, ext, highlight,
@@ -343,14 +351,11 @@ def _draw_panel(fig: Figure, sheet: Axes, lay, axes: Sequence[Axes], theme: Them
     if lay.landscape:
         h_tab = min(panels.table_height(len(rows), f), box.h * 0.4)
         free = box.h - h_tab - gap * (has_loc + (h_tab > 0))
-        need = panels.legend_height(entries, f)
-        if has_loc:
-            # the legend gets what it needs (at least half the rest if it is long), the
-            # locator the remainder up to a square-ish box, the legend any surplus
-            h_loc = max(min(box.w * 1.05, free - need, free * 0.5), min(box.w * 0.6, free * 0.35))
-        else:
-            h_loc = 0.0
-        h_leg = free - h_loc
+        # the legend is as tall as its lines (in columns when they are many), leaving the
+        # locator at least a wide box; the locator takes the rest
+        min_loc = min(box.w * 0.6, free * 0.35) if has_loc else 0.0
+        h_leg = panels.legend_height(entries, f, box.w, free - min_loc)
+        h_loc = free - h_leg if has_loc else 0.0
         y = box.y1 - h_leg
         panels.draw_legend(sheet, Box(box.x, y, box.w, h_leg), entries, f)
         if h_tab:

@@ -7,7 +7,12 @@ land-use class with no parcel in view, is not listed.
 
 from __future__ import annotations
 
+import dataclasses
+import functools
+import itertools
+import math
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -41,11 +46,41 @@ def _section(sheet: Axes, box: Box, title: str, f: float) -> float:
 
 
 # ----------------------------------------------------------------------------- legend
+#: The order of the legend, decided here and nowhere else (issue #14; 国土空间规划 map
+#: practice): the three control lines, always in this order; then analysis results and
+#: planning content (every key not named below, top layer first); then the base layers
+#: (land use, water, roads, buildings); last the boundaries (the sheet's own unit, then
+#: the administrative boundaries).
+LEGEND_SECTIONS: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("control_lines", ("ecological_redline", "permanent_farmland", "urban_boundary")),
+    ("content", ()),
+    ("base", ("land_use", "rivers", "roads", "buildings")),
+    ("boundaries", ("highlight", "admin_units")),
+)
+_CONTENT = 1  # index of the section of every key not named in LEGEND_SECTIONS
+
+#: a base layer of more classes than this is the first thing made compact (one line,
+#: "土地利用现状（底图）" with a strip of its colours) when the legend does not fit
+_COLLAPSIBLE_CLASSES = 4
+_LEG_ROW_MM, _LEG_HEAD_MM, _LEG_PAD_MM = 6.2, 9.0, 3.0
+#: narrowest legend column (mm at A3); a column must also hold its labels at 3/4 size
+_MIN_COL_MM = 30.0
+
+
 def _swatch(sheet: Axes, e: LegendEntry, x: float, y: float, w: float, h: float, f: float) -> None:
     from matplotlib.lines import Line2D
     from matplotlib.patches import Rectangle
 
     s = e.style
+    if e.parts:  # a base layer in one line: a strip of the colours of its classes drawn
+        n = len(e.parts)
+        for i, part in enumerate(e.parts):
+            r = Rectangle((x + i * w / n, y), w / n, h, facecolor=rgba(part.fill or "#e6e6e6", part.alpha),
+                          edgecolor="none", zorder=3)
+            r.set_gid("legend-swatch")
+            sheet.add_patch(r)
+        sheet.add_patch(Rectangle((x, y), w, h, fill=False, linewidth=0.3 * f, edgecolor="#b0b0b0", zorder=4))
+        return
     if e.kind == "raster":
         grad = np.linspace(0, 1, 64)[None, :]
         im = sheet.imshow(grad, extent=(x, x + w, y, y + h), cmap=s.cmap, aspect="auto", zorder=3,
@@ -105,56 +140,189 @@ def _colour_bar(sheet: Axes, e: LegendEntry, x: float, y: float, w: float, row_h
         _text(sheet, tx, y0 - 1.0 * f, label, tick_size, "legend-tick", ha="center", va="top")
 
 
-def legend_rows(entries: Sequence[LegendEntry]) -> list[LegendEntry | str]:
-    """Legend lines, top layer first: single-symbol layers as one line, a categorized layer as
-    its label (a heading, ``str``) followed by its classes in palette order."""
+def _section_rank(key: str, order: int) -> tuple[int, int]:
+    for i, (_, keys) in enumerate(LEGEND_SECTIONS):
+        if key in keys:
+            return (i, keys.index(key))
+    return (_CONTENT, -order)  # content: the top layer first
+
+
+def _source(items: Sequence[LegendEntry]) -> str:
+    """What a layer is called when a label must say where it comes from (``土地利用现状``)."""
+    name = items[0].group or items[0].key
+    return name.split("（")[0] or name
+
+
+def legend_rows(entries: Sequence[LegendEntry], compact: Sequence[str] = ()) -> list[LegendEntry | str]:
+    """Legend lines in :data:`LEGEND_SECTIONS` order: a single-symbol layer as one line, a
+    categorized layer as its label (a heading, ``str``) followed by its classes in palette order.
+
+    Every symbol is listed once (entries drawn twice, e.g. in two map frames, count once),
+    and every label once: a class whose label an earlier line already has is named with its
+    source (``公园绿地（土地利用现状）`` after the green-space layer's ``公园绿地``). The
+    layers of ``compact`` are one line each: their label over a strip of their classes' colours.
+
+    Examples
+    --------
+    >>> from greenplan.render.draw import LegendEntry
+    >>> from greenplan.render.styles import resolve_style
+    >>> rows = legend_rows([LegendEntry(k, resolve_style(k), "polygon") for k in
+    ...                     ("admin_units", "urban_boundary", "idle_land", "ecological_redline")])
+    >>> [r.style.label for r in rows]
+    ['生态保护红线', '城镇开发边界', '闲置土地', '乡镇（街道）界']
+    """
     groups: dict[str, list[LegendEntry]] = {}
+    seen_ids: set[tuple[str, str]] = set()
     for e in entries:
-        groups.setdefault(e.key, []).append(e)
+        if (e.key, e.style.id) not in seen_ids:
+            seen_ids.add((e.key, e.style.id))
+            groups.setdefault(e.key, []).append(e)
+    keys = sorted(groups, key=lambda k: _section_rank(k, list(groups).index(k)))
     rows: list[LegendEntry | str] = []
-    for items in reversed(list(groups.values())):
+    labels: set[str] = set()
+
+    def unique(text: str, items: Sequence[LegendEntry]) -> str:
+        if text in labels:
+            text = f"{text}（{_source(items)}）"
+        n = 2
+        base = text
+        while text in labels:  # the same label twice in one layer (a project's own classes)
+            text, n = f"{base}{n}", n + 1
+        labels.add(text)
+        return text
+
+    for key in keys:
+        items = groups[key]
+        if key in compact and items[0].group and len(items) > 1 and items[0].ramp is None:
+            parts = tuple(e.style for e in items)
+            style = dataclasses.replace(items[0].style, id=key, label=unique(items[0].group, items))
+            rows.append(LegendEntry(key, style, "polygon", edges=False, group=items[0].group, parts=parts))
+            continue
         if items[0].group and (len(items) > 1 or items[0].style.label != items[0].group or items[0].ramp is not None):
-            rows.append(items[0].group)  # a raster ramp: its title, then the colour bar
-        rows.extend(items)
+            rows.append(unique(items[0].group, items))  # a raster ramp: its title, then the colour bar
+        for e in items:
+            if e.ramp is not None:
+                rows.append(e)
+                continue
+            label = unique(e.style.label, items)
+            rows.append(e if label == e.style.label else dataclasses.replace(e, style=dataclasses.replace(e.style, label=label)))
     return rows
 
 
-def legend_height(entries: Sequence[LegendEntry], f: float) -> float:
-    """Height (mm) a one-column legend of ``entries`` needs."""
-    return 9.0 * f + max(len(legend_rows(entries)), 1) * 6.2 * f + 4.0 * f
+@dataclass(frozen=True)
+class LegendLayout:
+    """How a legend fills its box: the columns of lines, row height (mm) and text size (pt)."""
+
+    columns: list[list[LegendEntry | str]]
+    row_h: float
+    size: float
+    height: float
+
+
+@functools.lru_cache(maxsize=2048)
+def _width_per_pt(text: str) -> float:
+    from greenplan.render.decorations import text_width_mm
+
+    return text_width_mm(text, 10.0) / 10.0
+
+
+def _fits_width(rows: Sequence[LegendEntry | str], col_w: float, size: float, f: float) -> bool:
+    """Every label of ``rows`` fits its column at three quarters of ``size`` or more."""
+    sw = size * 1.0  # the swatch is as wide (mm) as the text is tall (pt): 8 mm at 8 pt
+    for item in rows:
+        if isinstance(item, str):
+            room, text = col_w - 2.0 * f, item
+        elif item.ramp is not None:
+            continue
+        else:
+            room, text = col_w - sw - 2.5 * f, item.style.label
+        if _width_per_pt(text) * size * 0.75 > room:
+            return False
+    return True
+
+
+def legend_layout(entries: Sequence[LegendEntry], width: float, max_height: float, f: float) -> LegendLayout:
+    """The layout of a legend ``width`` mm wide and at most ``max_height`` mm tall.
+
+    Tried in this order, the first that fits wins: one column, then more (each at least
+    :data:`_MIN_COL_MM` wide and wide enough for its labels); the same with rows down to
+    80 %; the same with a base layer's classes in one line (``compact``: land use first, then
+    the next base layer of most classes); last, rows shrunk until it fits. The height is
+    what the lines need, so the box fits its content. Columns break between layers where
+    they can, and avoid leaving one class of a layer alone at a column's foot or head.
+    """
+    pad, head = _LEG_PAD_MM * f, _LEG_HEAD_MM * f
+    avail_w = width - 2 * pad
+    max_cols = max(1, int(avail_w // (_MIN_COL_MM * f))) if math.isfinite(width) else 1
+    keys = dict.fromkeys(e.key for e in entries)
+    classes = {(e.key, e.style.id) for e in entries}  # two map frames draw the same classes
+    counts = {k: sum(1 for key, _ in classes if key == k) for k in keys}
+    base = LEGEND_SECTIONS[2][1]
+    # the base layers made compact one after the other, the one of most classes first
+    order = sorted((k for k in keys if k in base and counts[k] > _COLLAPSIBLE_CLASSES), key=lambda k: -counts[k])
+    stages = [tuple(order[:i]) for i in range(len(order) + 1)]
+    compact = stages[-1]
+
+    def layout(rows: list, n: int, k: float, limit: float = math.inf) -> LegendLayout:
+        row_h = _LEG_ROW_MM * f * k
+        per_col = max(1, math.ceil(len(rows) / n))
+        cols = _columns(rows, per_col)
+        while len(cols) > n:
+            per_col += 1
+            cols = _columns(rows, per_col)
+        # a column or two longer, if that keeps a layer's classes together
+        options = [cols] + [c for c in (_columns(rows, per_col + d) for d in (1, 2, 3)) if len(c) <= n
+                            and head + max(map(len, c)) * row_h + pad <= limit]
+        cols = min(options, key=_split_cost)
+        height = head + max((len(c) for c in cols), default=1) * row_h + pad
+        return LegendLayout(cols, row_h, 8.0 * f * k, height)
+
+    for comp in stages:
+        rows = legend_rows(entries, comp)
+        for k in (1.0, 0.9, 0.8):
+            for n in range(1, max_cols + 1):
+                if n > 1 and not _fits_width(rows, avail_w / n, 8.0 * f * k, f):
+                    break
+                lay = layout(rows, n, k, max_height + 1e-9)
+                if lay.height <= max_height + 1e-9:
+                    return lay
+    # nothing fits at 80 %: every column used, rows shrunk to the box (labels shrink with them)
+    rows = legend_rows(entries, compact)
+    n = max(1, max_cols)
+    lay = layout(rows, n, 1.0)
+    lines = max(len(c) for c in lay.columns) if lay.columns else 1
+    k = max(0.05, (max_height - head - pad) / (lines * _LEG_ROW_MM * f))
+    return LegendLayout(lay.columns, _LEG_ROW_MM * f * k, 8.0 * f * k, head + lines * _LEG_ROW_MM * f * k + pad)
+
+
+def legend_height(entries: Sequence[LegendEntry], f: float, width: float = math.inf,
+                  max_height: float = math.inf) -> float:
+    """Height (mm) the legend of ``entries`` needs in a box ``width`` mm wide, at most
+    ``max_height`` (one column when the width is not given)."""
+    return legend_layout(entries, width, max_height, f).height
 
 
 def draw_legend(sheet: Axes, box: Box, entries: Sequence[LegendEntry], f: float) -> Axes:
     """The legend in ``box``: a swatch and the Chinese label of every drawn style class.
 
-    Layers are listed top layer first (``entries`` is in drawing order); the classes of a
-    categorized layer follow a heading with the layer's name. Columns are added (and, past
-    two, the rows shrunk) until everything fits; labels shrink to their column if needed.
+    Lines follow :func:`legend_rows` (:data:`LEGEND_SECTIONS` order); the columns, row
+    height and compact base layers are those of :func:`legend_layout` for the box, so
+    nothing is drawn outside it. The heading is the plain word 图例 (it extracts as such).
     """
-    top = _section(sheet, box, "图　例", f)
-    rows = legend_rows(entries)
-    if not rows:
+    top = _section(sheet, box, "图例", f)
+    if not entries:
         return sheet
-    pad = 3.0 * f
-    avail_h = top - (box.y + pad)
-    avail_w = box.w - 2 * pad
-    k = 1.0
-    while True:
-        row_h = 6.2 * f * k
-        per_col = max(2, int(avail_h // row_h))
-        cols = _columns(rows, per_col)
-        if len(cols) <= 2 or k <= 0.55:
-            break
-        k *= 0.9
-    col_w = avail_w / len(cols)
-    size = 8.0 * f * k
-    sw = 8.0 * f * k
-    for c, col in enumerate(cols):
+    lay = legend_layout(entries, box.w, box.h, f)
+    pad = _LEG_PAD_MM * f
+    col_w = (box.w - 2 * pad) / len(lay.columns)
+    row_h, size = lay.row_h, lay.size
+    sw = size * 1.0  # as in _fits_width
+    for c, col in enumerate(lay.columns):
         x = box.x + pad + c * col_w
         for r, item in enumerate(col):
             y = top - (r + 1) * row_h
             if isinstance(item, str):
-                outlined_text(sheet, x, y + 0.42 * row_h, item, fit_size(item, size * 0.95, col_w - 2 * f),
+                outlined_text(sheet, x, y + 0.42 * row_h, item, fit_size(item, size * 0.95, col_w - 2 * f, 1.0),
                               "legend-group", stroke="#333333", stroke_width=0.25 * f, va="center", color="#333333")
                 continue
             if item.ramp is not None:
@@ -162,24 +330,47 @@ def draw_legend(sheet: Axes, box: Box, entries: Sequence[LegendEntry], f: float)
                 continue
             _swatch(sheet, item, x, y + 0.18 * row_h, sw, 0.62 * row_h, f)
             label = item.style.label
-            _text(sheet, x + sw + 1.8 * f, y + 0.49 * row_h, label, fit_size(label, size, col_w - sw - 2.5 * f),
+            _text(sheet, x + sw + 1.8 * f, y + 0.49 * row_h, label, fit_size(label, size, col_w - sw - 2.5 * f, 1.0),
                   "legend-label", va="center")
     return sheet
+
+
+def continued(heading: str) -> str:
+    """A layer's heading atop the column its classes continue in.
+
+    Examples
+    --------
+    >>> continued("河流水系"), continued("土地利用现状（底图）")
+    ('河流水系（续）', '土地利用现状（底图，续）')
+    """
+    return f"{heading[:-1]}，续）" if heading.endswith("）") else f"{heading}（续）"
+
+
+def _split_cost(cols: list[list]) -> int:
+    """How badly ``cols`` split layers: 1 per continued layer, 3 when one side has a single class."""
+    cost = 0
+    for prev, col in itertools.pairwise(cols):
+        if not (col and isinstance(col[0], str) and col[0].endswith("续）")):
+            continue
+        tail = next((i for i, it in enumerate(col[1:]) if isinstance(it, str)), len(col) - 1)
+        head = next((i for i, it in enumerate(reversed(prev)) if isinstance(it, str)), len(prev))
+        cost += 3 if min(tail, head) <= 1 else 1
+    return cost
 
 
 def _columns(rows: list, per_col: int) -> list[list]:
     """Fill columns top to bottom; a heading never ends a column."""
     cols: list[list] = [[]]
-    group = ""  # heading of the layer being listed, repeated as "…（续）" atop a new column
+    group = ""  # heading of the layer being listed, repeated as continued atop a new column
     for i, item in enumerate(rows):
         col = cols[-1]
         if isinstance(item, str):
             group = item
-        elif item.group != group:
+        elif item.group != group and not (item.group and group.startswith(item.group)):
             group = ""
         heading_at_end = isinstance(item, str) and len(col) == per_col - 1 and i + 1 < len(rows)
         if len(col) >= per_col or heading_at_end:
-            cols.append([f"{group}（续）"] if group and not isinstance(item, str) else [])
+            cols.append([continued(group)] if group and not isinstance(item, str) else [])
         cols[-1].append(item)
     return cols
 

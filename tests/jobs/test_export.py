@@ -80,10 +80,10 @@ def test_legend_lists_the_drawn_layers(tiny) -> None:
     data = load_map_data(project, [theme])
     fig = compose_project_map(data, theme, paper="A4", dpi=DPI)
     drawn = {e.key for e in legend_entries(map_axes(fig))}
-    # control_lines draws land use and roads without legend; no rivers or roads in the data;
+    # control_lines lists its land-use base too (#14); no rivers or roads in the data;
     # the overlap E ∩ F is computed and drawn
     assert drawn == {"admin_units", "ecological_redline", "permanent_farmland", "urban_boundary",
-                     "control_line_overlaps"}
+                     "control_line_overlaps", "land_use"}
     labels = [t.get_text() for t in fig.findobj(Text) if t.get_gid() == "legend-label"]
     assert set(labels) == {e.style.label for e in legend_entries(map_axes(fig))}
     assert "控制线交叉重叠" in labels and "河流水系" not in labels

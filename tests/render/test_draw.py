@@ -36,7 +36,7 @@ def test_land_use_draws_one_path_per_class_and_lists_only_classes_in_view(mini_l
     assert [e.style.label for e in legend_entries(ax)] == ["耕地", "居住用地"]
     patches = [p for p in ax.patches if p.get_gid().startswith("land_use:")]
     assert sorted(p.get_gid() for p in patches) == ["land_use:farmland", "land_use:residential"]
-    assert {e.group for e in legend_entries(ax)} == {"土地利用"}
+    assert {e.group for e in legend_entries(ax)} == {"土地利用现状"}
     ax2 = axes()
     draw_layer(ax2, lu, resolve_style("land_use"), extent=(X0 + 2600, Y0, X0 + 9000, Y0 + 8000), pixel_size=20.0)
     assert legend_entries(ax2) == [] and len(ax2.patches) == 0
@@ -54,7 +54,7 @@ def test_unknown_codes_get_the_layer_fill_and_label() -> None:
     assert entry.style.label == "未识别地类" and entry.style.fill == "#e6e6e6"
     ax = axes()
     draw_layer(ax, gdf.drop(columns="DLBM"), resolve_style("land_use"), extent=VIEW, pixel_size=20.0)
-    assert [e.style.label for e in legend_entries(ax)] == ["土地利用"]  # no code field: one symbol
+    assert [e.style.label for e in legend_entries(ax)] == ["土地利用现状"]  # no code field: one symbol
 
 
 def test_lines_get_casings_under_them_and_line_swatches(mini_layers) -> None:

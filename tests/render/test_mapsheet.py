@@ -31,9 +31,11 @@ def texts(fig, gid: str) -> list[str]:
 
 
 def test_legend_lists_exactly_the_drawn_layers_in_chinese(sheet) -> None:
-    # control_lines draws land use and roads without legend; there is no overlap layer in the data
-    assert texts(sheet, "legend-label") == ["乡镇（街道）界", "城镇开发边界", "生态保护红线", "永久基本农田", "主要河流"]
-    assert texts(sheet, "legend-group") == ["河流水系"]
+    # the control lines first and in their order, the land-use base and roads too (issue #14),
+    # the boundaries last; there is no overlap layer in the data
+    assert texts(sheet, "legend-label") == ["生态保护红线", "永久基本农田", "城镇开发边界", "耕地", "林地", "居住用地",
+                                            "公园绿地", "主要河流", "主干路", "支路", "乡镇（街道）界"]
+    assert texts(sheet, "legend-group") == ["土地利用现状（底图）", "河流水系", "交通线路"]
     drawn = {e.style.label for e in legend_entries(map_axes(sheet))}
     assert drawn == set(texts(sheet, "legend-label"))
 
@@ -97,7 +99,7 @@ def test_indicator_table(sheet, mini_layers) -> None:
 def test_no_missing_glyphs_in_any_text_and_no_glyph_warnings(sheet, tmp_path) -> None:
     ensure_cjk_font()
     every = "".join(t.get_text() for t in sheet.findobj(Text))
-    assert "图　例" in every and "乡镇" in every
+    assert "图例" in every and "乡镇" in every
     assert missing_glyphs(every) == set()
     with warnings.catch_warnings():
         warnings.simplefilter("error")  # matplotlib warns "Glyph ... missing from font(s)"
