@@ -327,5 +327,5 @@ def draw_sheet(data: MapData, spec: SheetSpec, *, paper: str | tuple[float, floa
         title=spec.title, subtitle=subtitle, metadata={**project.metadata, "project_name": project.name},
         crs_label=crs_label(data.crs), indicators={"indicators": spec.indicators}, highlight=spec.highlight,
         rasters=data.rasters, locator=data.layers.get("admin_units"), styles=project_styles(project),
-        code_system=project.settings.code_system,
+        code_system=project.settings.code_system, vector_max_features=project.settings.map_vector_max_features,
     )
