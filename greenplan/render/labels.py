@@ -54,7 +54,7 @@ GAP_MM = 0.6
 #: a leader line is drawn when a label lies further than this from its feature, mm
 LEADER_MIN_MM = 1.0
 #: rings of candidate positions around an anchor
-RINGS = 4
+RINGS = 8
 #: costs of a free position: per ring outwards, covering another labelled feature, a label
 #: on a leader line or a leader across a label; the cheapest free position wins (the first
 #: in order of preference among equals)
@@ -224,7 +224,8 @@ def _order(requests: Sequence[LabelRequest]) -> list[tuple[int, int]]:
 
 
 def place_labels(requests: Sequence[LabelRequest], *, extent: tuple[float, float, float, float], m_per_mm: float,
-                 reserved: Sequence[tuple[float, float, float, float]] = ()) -> Placement:
+                 reserved: Sequence[tuple[float, float, float, float]] = (), focus: Any = None,
+                 focus_zorder: float | None = None) -> Placement:
     """Place the labels of ``requests`` without overlaps (see the module notes).
 
     Parameters
@@ -236,6 +237,12 @@ def place_labels(requests: Sequence[LabelRequest], *, extent: tuple[float, float
         Ground metres per paper millimetre (the scale denominator / 1000).
     reserved : sequence of (xmin, ymin, xmax, ymax)
         Boxes in metres no label may overlap (north arrow, scale bar).
+    focus : shapely geometry, optional
+        The township of a township sheet: only its features are labelled, besides the
+        place names (the neighbours' patches are numbered on their own sheets).
+    focus_zorder : float, optional
+        Drawing order of the labels whose anchor lies in ``focus`` (above the veil over the
+        neighbours, so a label moved out of the township stays readable).
 
     Returns
     -------
@@ -275,8 +282,17 @@ def place_labels(requests: Sequence[LabelRequest], *, extent: tuple[float, float
     placed_boxes: list[np.ndarray] = []
     placed_arr = np.zeros((0, 4))
     leader_pts = np.zeros((0, 2))  # points along the leader lines drawn so far
+    if focus is not None:
+        shapely.prepare(focus)
+        in_focus = [shapely.contains_xy(focus, *np.asarray(r.xy, dtype=float).reshape(-1, 2).T) for r in requests]
     for ri, j in _order(requests):
         r = requests[ri]
+        zorder = r.zorder
+        if focus is not None:
+            if not in_focus[ri][j] and not r.place_names:
+                continue
+            if in_focus[ri][j] and focus_zorder is not None:
+                zorder = focus_zorder
         text = str(r.texts[j])
         w, h = text_box_mm(text, float(r.size))
         ax_, ay_ = anchors[ri][j]
@@ -309,7 +325,7 @@ def place_labels(requests: Sequence[LabelRequest], *, extent: tuple[float, float
             leader_pts = np.concatenate([leader_pts, _leader_points(boxes[k:k + 1], np.array([ax_, ay_]))[0]])
         out.placed.append(PlacedLabel(
             r.key, text, float(x0 + cx * m_per_mm), float(y0 + cy * m_per_mm), float(r.size),
-            (float(r.xy[j][0]), float(r.xy[j][1])), bool(leader[k]), r.zorder))
+            (float(r.xy[j][0]), float(r.xy[j][1])), bool(leader[k]), zorder))
     out.boxes_mm = np.asarray([b + np.array([GAP_MM, GAP_MM, -GAP_MM, -GAP_MM]) / 2 for b in placed_boxes]).reshape(-1, 4)
     return out
 

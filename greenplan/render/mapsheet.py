@@ -37,7 +37,7 @@ def draw_map(ax: Axes, layers: Mapping[str, gpd.GeoDataFrame], theme: Theme, *,
              rasters: Mapping[str, Any] | None = None, styles: Mapping[str, Mapping[str, Any]] | None = None,
              code_system: str = "sandiao", width_scale: float = 1.0, rasterize_dense: bool = True,
              crs: Any = None, vector_max_features: int | None = None,
-             reserved: Sequence[tuple[float, float, float, float]] = ()) -> Axes:
+             reserved: Sequence[tuple[float, float, float, float]] = (), label_focus: Any = None) -> Axes:
     """Draw the layers of ``theme`` (bottom to top) that ``layers`` / ``rasters`` provide.
 
     Parameters
@@ -68,6 +68,8 @@ def draw_map(ax: Axes, layers: Mapping[str, gpd.GeoDataFrame], theme: Theme, *,
         ``map_vector_max_features``).
     reserved : sequence of (xmin, ymin, xmax, ymax)
         Boxes (metres) that labels keep clear of: the north arrow and scale bar.
+    label_focus : shapely geometry, optional
+        A township sheet's township: only its features get labels (place names excepted).
 
     Returns
     -------
@@ -113,8 +115,8 @@ def draw_map(ax: Axes, layers: Mapping[str, gpd.GeoDataFrame], theme: Theme, *,
     requests = [label_request(d, rank=-i) for i, d in enumerate(drawings) if d.labels]
     if requests:
         m_per_mm = pixel_size * dpi / 25.4
-        add_labels(ax, place_labels(requests, extent=extent, m_per_mm=m_per_mm, reserved=reserved),
-                   m_per_mm=m_per_mm)
+        add_labels(ax, place_labels(requests, extent=extent, m_per_mm=m_per_mm, reserved=reserved,
+                                    focus=label_focus, focus_zorder=_MASK_Z + 0.1), m_per_mm=m_per_mm)
     return ax
 
 
@@ -266,7 +268,8 @@ def compose_map(layers: Mapping[str, gpd.GeoDataFrame], theme: Theme, *,
         ax.set_autoscale_on(False)
         draw_map(ax, layers, theme, extent=ext, pixel_size=pixel_size, rasters=rasters, styles=styles,
                  code_system=code_system, width_scale=lay.f, rasterize_dense=rasterize_dense, crs=crs,
-                 vector_max_features=vector_max_features, reserved=deco.furniture_boxes(ext, scale, lay.f))
+                 vector_max_features=vector_max_features, reserved=deco.furniture_boxes(ext, scale, lay.f),
+                 label_focus=highlight)
         if highlight is not None:
             _draw_highlight(ax, highlight, ext, lay.f)
         deco.draw_grid(ax, ext, lay.f)
