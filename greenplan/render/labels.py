@@ -61,6 +61,10 @@ RINGS = 8
 RING_COST, COVER_COST, LEADER_COST = 0.2, 1.0, 3.0
 #: candidate directions, in order of preference: right side, left side, above, below
 _DIRS = np.array([(1, 1), (1, 0), (1, -1), (-1, 1), (-1, 0), (-1, -1), (0, 1), (0, -1)], dtype=float)
+#: ring of each candidate: the anchor (0) first, rings 1.. around it; beside a feature the
+#: rings 0.. first and the feature itself last
+_RING_FIT = np.repeat(np.arange(RINGS + 1, dtype=float), [1] + [len(_DIRS)] * RINGS)
+_RING_BESIDE = np.r_[np.repeat(np.arange(RINGS, dtype=float), len(_DIRS)), float(RINGS)]
 
 
 @dataclass
@@ -130,10 +134,19 @@ class Placement:
         return len(self.dropped)
 
 
+@functools.lru_cache(maxsize=8192)
+def _char_em(ch: str) -> float:
+    """Advance of one character in the bundled font, in em (CJK ≈ 1, Latin ≈ 0.6)."""
+    from greenplan.render.decorations import text_width_mm
+
+    return text_width_mm(ch, 100.0) / (100.0 * PT_MM)
+
+
 @functools.lru_cache(maxsize=4096)
 def text_box_mm(text: str, size_pt: float) -> tuple[float, float]:
-    """Width and height of a label on paper, mm: its glyph advances in the bundled font
-    (CJK ≈ 1 em, Latin ≈ 0.6 em) and one em high, plus the halo on every side.
+    """Width and height of a label on paper, mm: the sum of its glyph advances in the bundled
+    font (each character measured once; no kerning, so never narrower than the text) and one
+    em high, plus the white halo on every side.
 
     Examples
     --------
@@ -141,10 +154,9 @@ def text_box_mm(text: str, size_pt: float) -> tuple[float, float]:
     >>> round(h, 2), 3 * 9.0 * 25.4 / 72 < w < 3.3 * 9.0 * 25.4 / 72 + 1
     (4.06, True)
     """
-    from greenplan.render.decorations import text_width_mm
-
     halo = HALO_PT * PT_MM
-    return text_width_mm(text, size_pt) + halo, size_pt * PT_MM + halo
+    em = size_pt * PT_MM
+    return sum(_char_em(ch) for ch in text) * em + halo, em + halo
 
 
 def _to_mm(xy: np.ndarray, origin: tuple[float, float], m_per_mm: float) -> np.ndarray:
@@ -161,17 +173,13 @@ def _candidates(ax: float, ay: float, w: float, h: float, fb: np.ndarray, fits: 
         reach = np.zeros((len(_DIRS), 2))  # beside the anchor point
     else:  # beside the feature's box
         right, left, top, bottom = fb[2] - ax, ax - fb[0], fb[3] - ay, ay - fb[1]
-        reach = np.column_stack([np.where(_DIRS[:, 0] > 0, right, left), np.where(_DIRS[:, 1] > 0, top, bottom)])
-    rings = []
-    for k in range(RINGS):
-        gap = GAP_MM + k * h
-        off = _DIRS * (np.array([hw, hh]) + reach + gap)
-        rings.append(np.column_stack([ax + off[:, 0], ay + off[:, 1]]))
+        reach = np.stack([np.where(_DIRS[:, 0] > 0, right, left), np.where(_DIRS[:, 1] > 0, top, bottom)], axis=1)
+    gap = GAP_MM + np.arange(RINGS, dtype=float)[:, None, None] * h  # (ring, 1, 1)
+    off = _DIRS[None, :, :] * (np.array([hw, hh]) + reach[None, :, :] + gap)  # (ring, direction, xy)
+    rings = (np.array([ax, ay]) + off).reshape(-1, 2)
     centre = np.array([[ax, ay]])
-    cand = np.concatenate([centre, *rings] if fits else [*rings, centre])
-    ring = np.repeat(np.arange(RINGS + 1, dtype=float), [1] + [len(_DIRS)] * RINGS)
-    if not fits:  # rings 0..RINGS-1, then the feature itself as the last resort
-        ring = np.r_[np.repeat(np.arange(RINGS, dtype=float), len(_DIRS)), float(RINGS)]
+    cand = np.concatenate([centre, rings] if fits else [rings, centre])
+    ring = _RING_FIT if fits else _RING_BESIDE
     # the gap between each candidate box and the feature's box (0 when they touch or overlap)
     dx = np.fmax(0.0, np.fmax(fb[0] - (cand[:, 0] + hw), (cand[:, 0] - hw) - fb[2]))
     dy = np.fmax(0.0, np.fmax(fb[1] - (cand[:, 1] + hh), (cand[:, 1] - hh) - fb[3]))
@@ -191,8 +199,13 @@ def _leader_points(boxes: np.ndarray, anchor: np.ndarray, n: int = 12) -> np.nda
     """Points (k, n, 2) along the leader of each box: from the box edge nearest the anchor
     to the anchor (the end at the box left out)."""
     start = np.column_stack([np.clip(anchor[0], boxes[:, 0], boxes[:, 2]), np.clip(anchor[1], boxes[:, 1], boxes[:, 3])])
-    t = np.linspace(0.0, 1.0, n + 1)[1:]
+    t = np.arange(1, n + 1) / n
     return start[:, None, :] + (anchor[None, None, :] - start[:, None, :]) * t[None, :, None]
+
+
+def _inside(pts: np.ndarray, box: np.ndarray) -> np.ndarray:
+    """Which of ``pts`` (p, 2) lie in ``box`` (x0, y0, x1, y1)."""
+    return (pts[:, 0] >= box[0]) & (pts[:, 0] <= box[2]) & (pts[:, 1] >= box[1]) & (pts[:, 1] <= box[3])
 
 
 def _covers(boxes: np.ndarray, pts: np.ndarray) -> np.ndarray:
@@ -279,12 +292,14 @@ def place_labels(requests: Sequence[LabelRequest], *, extent: tuple[float, float
     fbounds = [shapely.bounds(g) for g in geoms_mm]
     anchors = [_to_mm(r.xy, origin, m_per_mm) for r in requests]
     out = Placement()
-    placed_boxes: list[np.ndarray] = []
-    placed_arr = np.zeros((0, 4))
+    total = sum(len(r.texts) for r in requests)
+    placed = np.empty((total, 4))  # padded boxes of the labels placed so far
+    n_placed = 0
     leader_pts = np.zeros((0, 2))  # points along the leader lines drawn so far
     if focus is not None:
         shapely.prepare(focus)
         in_focus = [shapely.contains_xy(focus, *np.asarray(r.xy, dtype=float).reshape(-1, 2).T) for r in requests]
+    pad = np.array([-GAP_MM, -GAP_MM, GAP_MM, GAP_MM]) / 2
     for ri, j in _order(requests):
         r = requests[ri]
         zorder = r.zorder
@@ -295,15 +310,18 @@ def place_labels(requests: Sequence[LabelRequest], *, extent: tuple[float, float
                 zorder = focus_zorder
         text = str(r.texts[j])
         w, h = text_box_mm(text, float(r.size))
-        ax_, ay_ = anchors[ri][j]
+        anchor = anchors[ri][j]
         fb = fbounds[ri][j]
         fits = bool(w <= fb[2] - fb[0] and h <= fb[3] - fb[1])
-        cand, gap, ring = _candidates(ax_, ay_, w, h, fb, fits)
+        cand, gap, ring = _candidates(anchor[0], anchor[1], w, h, fb, fits)
         boxes = np.column_stack([cand[:, 0] - w / 2, cand[:, 1] - h / 2, cand[:, 0] + w / 2, cand[:, 1] + h / 2])
         inside = ((boxes[:, 0] >= margin) & (boxes[:, 1] >= margin) & (boxes[:, 2] <= frame_w - margin)
                   & (boxes[:, 3] <= frame_h - margin))
-        padded = boxes + np.array([-GAP_MM, -GAP_MM, GAP_MM, GAP_MM]) / 2
-        free = inside & ~_overlaps(padded, placed_arr) & ~_overlaps(boxes, res)
+        padded = boxes + pad
+        # only what lies near this label's candidates (and leaders) can collide with them
+        window = np.array([[padded[:, 0].min(), padded[:, 1].min(), padded[:, 2].max(), padded[:, 3].max()]])
+        near = placed[:n_placed][_overlaps(placed[:n_placed], window)]
+        free = inside & ~_overlaps(padded, near) & ~_overlaps(boxes, res)
         if not free.any():
             out.dropped.append((r.key, text))
             continue
@@ -314,19 +332,20 @@ def place_labels(requests: Sequence[LabelRequest], *, extent: tuple[float, float
             cost[np.unique(ci[other])] += COVER_COST
         leader = ~fits & (gap > LEADER_MIN_MM)
         # a label does not sit on a leader line, nor does its leader cross a label
-        cost += _covers(boxes, leader_pts) * LEADER_COST
-        if leader.any() and len(placed_arr):
-            cost += (leader & _covers_any(_leader_points(boxes, np.array([ax_, ay_])), placed_arr)) * LEADER_COST
+        if len(leader_pts):
+            cost += _covers(boxes, leader_pts[_inside(leader_pts, window[0])]) * LEADER_COST
+        if leader.any() and len(near):
+            cost += (leader & _covers_any(_leader_points(boxes, anchor), near)) * LEADER_COST
         k = int(np.argmin(np.where(free, cost, np.inf)))
         cx, cy = cand[k]
-        placed_boxes.append(padded[k])
-        placed_arr = np.asarray(placed_boxes)
+        placed[n_placed] = padded[k]
+        n_placed += 1
         if leader[k]:
-            leader_pts = np.concatenate([leader_pts, _leader_points(boxes[k:k + 1], np.array([ax_, ay_]))[0]])
+            leader_pts = np.concatenate([leader_pts, _leader_points(boxes[k:k + 1], anchor)[0]])
         out.placed.append(PlacedLabel(
             r.key, text, float(x0 + cx * m_per_mm), float(y0 + cy * m_per_mm), float(r.size),
             (float(r.xy[j][0]), float(r.xy[j][1])), bool(leader[k]), zorder))
-    out.boxes_mm = np.asarray([b + np.array([GAP_MM, GAP_MM, -GAP_MM, -GAP_MM]) / 2 for b in placed_boxes]).reshape(-1, 4)
+    out.boxes_mm = placed[:n_placed] - pad
     return out
 
 
