@@ -169,3 +169,27 @@ def test_bad_map_vector_max_features_is_a_bilingual_error(value) -> None:
     assert "设置项" in info.value.message("zh") and "integer" in info.value.message("en")
     assert AnalysisSettings().map_vector_max_features == 20_000
     assert AnalysisSettings().with_overrides({"map_vector_max_features": "0"}).map_vector_max_features == 0
+
+
+@needs_poppler
+def test_pdf_images_are_written_fast_with_the_same_pixels(mini_layers, ndvi_tif, tmp_path, monkeypatch) -> None:
+    """The images of a PDF (a raster, rasterized layers of two colours and of many) look the
+    same whether Pillow or :mod:`greenplan.render.png`'s writer encodes them."""
+    import numpy as np
+    from matplotlib.backends.backend_pdf import PdfFile
+    from PIL import Image
+
+    from greenplan.render import export
+
+    fig = compose_map(mini_layers, get_theme("greening"), paper="A4", dpi=60, metadata=METADATA,
+                      rasters={"vegetation_raster": ndvi_tif}, vector_max_features=1)
+    fast = save_map(fig, tmp_path / "快.pdf")
+    assert PdfFile._writePng is export._png_stream
+    monkeypatch.setattr(PdfFile, "_writePng", export._PILLOW_PNG[0])
+    slow = save_map(fig, tmp_path / "慢.pdf")
+    assert len(images(fast)) == len(images(slow)) >= 3
+    pages = []
+    for pdf in (fast, slow):
+        subprocess.run(["pdftoppm", "-r", "80", "-png", "-singlefile", str(pdf), str(pdf.with_suffix(""))], check=True)
+        pages.append(np.asarray(Image.open(pdf.with_suffix(".png")).convert("RGB")))
+    assert np.array_equal(*pages)
