@@ -21,6 +21,7 @@ COMMANDS = {
     "scenario": "greenplan.cli.scenario",
     "export": "greenplan.cli.export",
     "batch": "greenplan.cli.batch",
+    "region": "greenplan.cli.region",
     "gui": "greenplan.cli.gui",
 }
 
