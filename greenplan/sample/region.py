@@ -180,7 +180,7 @@ def _shift_raster(path: Path, dx: float, dy: float) -> None:
     from affine import Affine
 
     with rasterio.open(path, "r+") as ds:
-        ds.transform = Affine.translation(dx, dy) * ds.transform
+        ds.transform = Affine.translation(dx, dy) @ ds.transform
 
 
 def _rename_project(path: Path, name: str, code: str, seed: int, size: str) -> None:

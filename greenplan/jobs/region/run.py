@@ -272,7 +272,8 @@ def run_region(region: Region | str | os.PathLike, out_dir: str | os.PathLike, *
                 engine = open_engine(workers, scheduler)
             from greenplan.jobs.region.engine import check_workers
 
-            paths = sorted({p for c in todo + map_todo for p in c["inputs"]})
+            # what this machine cannot read either is the county's own data problem (analyze reports it)
+            paths = sorted({p for c in todo + map_todo for p, h in c["inputs"].items() if h != "missing"})
             check_workers(engine.probe(paths, str(out_dir)))
             result.dashboard, result.workers = engine.dashboard, engine.workers
             if on_start is not None:

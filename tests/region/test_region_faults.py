@@ -1,0 +1,103 @@
+"""Faults of ``greenplan region``: a county with a broken layer is reported with the error
+``greenplan analyze`` gives while the others finish; resume skips unchanged counties and
+recomputes a changed one; a worker process killed mid-run still ends with every county done."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import signal
+from pathlib import Path
+
+import pytest
+
+from greenplan.cli.main import main
+from greenplan.core.feedback import Feedback
+from greenplan.jobs.region.run import run_region
+
+
+def test_broken_county_reported_then_resume(region_copy: Path, region_src: Path, engine, tmp_path: Path,
+                                            capsys: pytest.CaptureFixture) -> None:
+    import tomllib
+
+    counties = tomllib.loads(region_copy.read_text(encoding="utf-8"))["counties"]
+    broken = region_copy.parent / counties[1]["project"]
+    gpkg = broken.parent / "demo_county.gpkg"
+    gpkg.write_bytes(b"this is not a GeoPackage" * 100)
+
+    # what analyze says about that county alone
+    rc_alone = main(["analyze", str(broken), "--out", str(tmp_path / "alone"), "--quiet"])
+    err_alone = capsys.readouterr().err
+    assert rc_alone == 2
+
+    out = tmp_path / "out"
+    first = run_region(region_copy, out, engine=engine, overview=False)
+    assert first.exit_code == 1
+    status = {c["code"]: c["status"] for c in first.counties}
+    assert status == {counties[0]["code"]: "done", counties[1]["code"]: "failed", counties[2]["code"]: "done"}
+    failed = first.failed[0]
+    assert failed["error"]["exit_code"] == rc_alone
+    assert failed["error"]["message_zh"] in err_alone and failed["error"]["message_en"] in err_alone
+    assert failed["error"]["message_zh"] in first.summary()
+    for c in first.counties:
+        assert (out / c["folder"] / "indicators.json").is_file() == (c["status"] == "done")
+    doc = json.loads((out / "region.json").read_text(encoding="utf-8"))
+    assert doc["summary"]["failed"] == 1 and doc["counties"][1]["error"]["exit_code"] == 2
+    assert not list(out.rglob("*.tmp*")) and not (out / ".greenplan-region").exists()
+
+    # fix the broken county: resume recomputes it alone
+    shutil.copy2(region_src / counties[1]["project"].split("/")[0] / "demo_county.gpkg", gpkg)
+    stamps = {c["folder"]: (out / c["folder"] / "indicators.json").stat().st_mtime_ns
+              for c in first.counties if c["status"] == "done"}
+    second = run_region(region_copy, out, engine=engine, overview=False, resume=True)
+    assert second.exit_code == 0
+    assert [c["skipped"] for c in second.counties] == [True, False, True]
+    assert [c["status"] for c in second.counties] == ["done"] * 3
+    for folder, ns in stamps.items():
+        assert (out / folder / "indicators.json").stat().st_mtime_ns == ns  # not rewritten
+    assert second.counties[0]["document"] == first.counties[0]["document"]
+
+    # a changed setting of one county (its project file) recomputes that county only
+    project = region_copy.parent / counties[2]["project"]
+    project.write_text(project.read_text(encoding="utf-8") + "\n# edited\n", encoding="utf-8")
+    third = run_region(region_copy, out, engine=engine, overview=False, resume=True)
+    assert [c["skipped"] for c in third.counties] == [True, True, False]
+    assert third.exit_code == 0
+
+
+class _KillOnFirst(Feedback):
+    """Kills the process of a busy worker when the first county has finished."""
+
+    def __init__(self, engine) -> None:
+        super().__init__()
+        self.engine = engine
+        self.killed: int | None = None
+
+    def set_progress(self, percent: float) -> None:
+        super().set_progress(percent)
+        if percent > 0 and self.killed is None:
+            pids = self.engine.worker_pids()
+            busy = [addr for addr, keys in self.engine.client.processing().items() if keys]
+            addr = busy[0] if busy else next(iter(pids))
+            self.killed = pids[addr]
+            os.kill(self.killed, signal.SIGKILL)
+
+
+def test_worker_killed_mid_run(region_src: Path, tmp_path: Path) -> None:
+    from greenplan.jobs.region.engine import DaskEngine
+    from greenplan.sample.region import REGION_FILE
+
+    engine = DaskEngine(workers=2)
+    try:
+        fb = _KillOnFirst(engine)
+        result = run_region(region_src / REGION_FILE, tmp_path / "out", engine=engine, overview=False, feedback=fb)
+    finally:
+        engine.close()
+    assert fb.killed is not None
+    with pytest.raises(ProcessLookupError):
+        os.kill(fb.killed, 0)
+    assert result.exit_code == 0
+    assert [c["status"] for c in result.counties] == ["done"] * 3
+    for c in result.counties:
+        assert json.loads((tmp_path / "out" / c["folder"] / "indicators.json").read_text(encoding="utf-8"))["indicators"]
