@@ -101,3 +101,20 @@ def test_region_figures_equal_analyze_alone(region_src: Path, tmp_path: Path, ca
         assert "≥ 40.00%" in text and "34.00%–36.00%" in text
         for c in doc["counties"]:
             assert c["name"] in text
+
+
+def test_without_dask_says_how_to_install(region_src: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                          capsys: pytest.CaptureFixture) -> None:
+    import sys
+
+    from greenplan.sample.region import REGION_FILE
+
+    # Dask is imported only when a cluster is opened
+    code = ("import sys, greenplan.cli.main, greenplan.jobs.region.run, greenplan.jobs.batch; "
+            "print('distributed' in sys.modules, 'dask' in sys.modules)")
+    assert subprocess.run([sys.executable, "-c", code], capture_output=True, text=True).stdout.split() == ["False", "False"]
+    monkeypatch.setitem(sys.modules, "distributed", None)  # import distributed -> ImportError
+    rc = main(["region", str(region_src / REGION_FILE), "--out", str(tmp_path / "out"), "--quiet"])
+    err = capsys.readouterr().err
+    assert rc == 2
+    assert 'pip install "greenplan[region]"' in err and "dask.distributed" in err

@@ -108,7 +108,8 @@ class DaskEngine:
             # any free port (8787 may be another cluster's); a dashboard only with bokeh installed
             dashboard = ":0"
             self.cluster = distributed.LocalCluster(n_workers=n, threads_per_worker=1, processes=True,
-                                                    dashboard_address=dashboard, silence_logs=quiet)
+                                                    dashboard_address=dashboard, silence_logs=quiet,
+                                                    preload=["greenplan.jobs.region._worker_preload"])
             self.client = distributed.Client(self.cluster, set_as_default=False)
         self._executor = self.client.get_executor(pure=False, retries=RETRIES)
 
