@@ -44,12 +44,18 @@ def run(args: argparse.Namespace) -> int:
 
     feedback = ConsoleFeedback(enabled=not args.quiet)
     if args.region is not None:
+        from greenplan.core.parallel import cpu_count, process_pool
         from greenplan.sample.region import generate_region
 
+        jobs = min(cpu_count(), args.region)
+        pool = process_pool(jobs) if jobs > 1 else None  # one county per core at a time
         try:
-            region = generate_region(args.region, args.outdir, size=args.size, feedback=feedback, overwrite=args.force)
+            region = generate_region(args.region, args.outdir, size=args.size, feedback=feedback, overwrite=args.force,
+                                     executor=pool)
         finally:
             feedback.finish()
+            if pool is not None:
+                pool.shutdown(cancel_futures=True)
         print(f"已写出示例地区 / sample region written: {region['region_file']}")
         for c in region["counties"]:
             print(f"  {c['code']} {c['name']}  seed {c['seed']}  {c['project']}")

@@ -1,5 +1,5 @@
 """Fixtures of the region tests: a sample region of three demo-size counties (written once
-per session, ~20 s), a copy per test that changes it, and a Dask LocalCluster of two
+per session, on the cluster), a copy per test that changes it, and a Dask LocalCluster of two
 single-threaded workers shared by the tests that do not kill a worker."""
 
 from __future__ import annotations
@@ -11,12 +11,13 @@ import pytest
 
 
 @pytest.fixture(scope="session")
-def region_src(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """Folder with three distinct demo counties and the region file (do not modify: copy)."""
+def region_src(tmp_path_factory: pytest.TempPathFactory, engine) -> Path:
+    """Folder with three distinct demo counties and the region file (do not modify: copy),
+    written on the cluster's two workers."""
     from greenplan.sample.region import REGION_FILE, generate_region
 
     folder = tmp_path_factory.mktemp("region src")
-    generate_region(3, folder, size="demo")
+    generate_region(3, folder, size="demo", executor=engine.executor())
     assert (folder / REGION_FILE).is_file()
     return folder
 

@@ -46,14 +46,16 @@ def test_sample_region_counties_are_distinct(region_src: Path) -> None:
             assert not outlines[i].intersects(outlines[j])
 
 
-def test_region_figures_equal_analyze_alone(region_src: Path, tmp_path: Path, capsys: pytest.CaptureFixture) -> None:
+def test_region_figures_equal_analyze_alone(region_src: Path, engine, tmp_path: Path) -> None:
     from openpyxl import load_workbook
 
+    from greenplan.jobs.region.run import run_region
     from greenplan.sample.region import REGION_FILE
 
     out = tmp_path / "地区 成果"
-    rc = main(["region", str(region_src / REGION_FILE), "--out", str(out), "--workers", "2", "--quiet"])
-    assert rc == 0, capsys.readouterr().err
+    result = run_region(region_src / REGION_FILE, out, engine=engine)
+    assert result.exit_code == 0, result.summary()
+    assert result.workers == 2
     doc = json.loads((out / "region.json").read_text(encoding="utf-8"))
     assert doc["schema"] == "greenplan.region/1"
     assert doc["summary"] == {"counties": 3, "done": 3, "failed": 0, "skipped": 0}
@@ -118,3 +120,18 @@ def test_without_dask_says_how_to_install(region_src: Path, tmp_path: Path, monk
     err = capsys.readouterr().err
     assert rc == 2
     assert 'pip install "greenplan[region]"' in err and "dask.distributed" in err
+
+
+def test_a_folder_is_a_region_of_its_project_files(region_src: Path) -> None:
+    import tomllib
+
+    from greenplan.jobs.region.regionfile import load_region
+    from greenplan.sample.region import REGION_FILE
+
+    listed = tomllib.loads((region_src / REGION_FILE).read_text(encoding="utf-8"))["counties"]
+    from_file = load_region(region_src / REGION_FILE)
+    from_dir = load_region(region_src)
+    assert from_file.name == "示范地区" and [c.code for c in from_file.counties] == [c["code"] for c in listed]
+    assert from_dir.name == region_src.name
+    assert sorted(c.project_file for c in from_dir.counties) == sorted(c.project_file for c in from_file.counties)
+    assert all(c.project_file.is_file() for c in from_dir.counties)

@@ -141,7 +141,7 @@ def write_overview(region: Any, counties: Sequence[Mapping[str, Any]], out_dir: 
     gdf["value"] = [v if v is not None else float("nan") for v in values]
     gdf["label"] = [f"{n}\n{format_value(v, first.get('unit'), 'zh', key)}" for n, v in zip(gdf["name"], values, strict=True)]
     theme = overview_theme(key, classes, lower_is_better(key, first.get("threshold")))
-    fig = compose_map({"region_counties": gdf}, theme, paper="A3", orientation="landscape", dpi=200,
+    fig = compose_map({"region_counties": gdf}, theme, paper="A3", orientation="landscape", dpi=150,
                       title=f"{region.name}各县{indicator_name(key)}分级图",
                       metadata={"organisation": region.organisation, "project_name": region.name},
                       crs_label=str(gdf.crs.to_string()) if gdf.crs is not None else None)
