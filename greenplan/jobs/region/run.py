@@ -93,18 +93,22 @@ class RegionResult:
 
 
 class _MapCounter(Feedback):
-    """A county's map progress (:func:`run_batch` steps it per finished map); shares the run's cancel."""
+    """A county's map progress; shares the run's cancel.
+
+    :func:`~greenplan.jobs._batch_worker.run_tasks` names each finished map
+    (``township · theme``) through ``set_text``: one call per map.
+    """
 
     def __init__(self, parent: Feedback, on_step: Callable[[], None]) -> None:
         super().__init__()
         self._cancel = parent._cancel
-        self.done = self.total = 0
+        self.done = 0
         self._on_step = on_step
 
-    def step(self, done: int, total: int, text: str | None = None) -> None:
-        super().step(done, total, text)
-        if total != 100:  # the map phase steps (done of total maps); the others are percents
-            self.done, self.total = done, total
+    def set_text(self, text: str) -> None:
+        super().set_text(text)
+        if " · " in text:
+            self.done += 1
             self._on_step()
 
 
@@ -165,7 +169,7 @@ def _resume(c: dict[str, Any], entry: dict[str, Any] | None, out_dir: Path, maps
     c.update(status="done", skipped=True, check=entry.get("check"), seconds=0.0, worker=None)
     m = entry.get("maps") or {}
     if maps and m.get("hash") == c["maps_hash"] and not m.get("failed"):
-        c["maps"] = {**m, "skipped_run": True}
+        c["maps"] = {"hash": m["hash"], "written": 0, "skipped": m.get("written", 0) + m.get("skipped", 0), "failed": 0}
 
 
 def _entry(c: dict[str, Any]) -> dict[str, Any]:
@@ -343,7 +347,13 @@ def _execute(engine: Any, todo: list[dict[str, Any]], map_todo: list[dict[str, A
     counters: dict[str, _MapCounter] = {}
     n = len(counties)
 
+    show_lock = threading.Lock()
+
     def show() -> None:
+        with show_lock:  # map threads report too
+            _show()
+
+    def _show() -> None:
         done = sum(c["status"] == "done" for c in counties)
         failed = sum(c["status"] == "failed" for c in counties)
         text = f"县 counties {done}/{n} 失败 failed {failed}"
@@ -353,7 +363,10 @@ def _execute(engine: Any, todo: list[dict[str, Any]], map_todo: list[dict[str, A
             mf = sum((c.get("maps") or {}).get("failed", 0) for c in counties)
             text += f" · 图 maps {md} 失败 {mf}"
         feedback.set_text(text)
-        feedback.set_progress(100.0 * (done + failed) / max(n, 1))
+        finished = done + failed
+        if options["maps"]:  # half for the counties, half for their maps
+            finished = (finished + sum(1 for c in counties if c.get("maps") or c["status"] == "failed")) / 2
+        feedback.set_progress(100.0 * finished / max(n, 1))
 
     def start_maps(c: dict[str, Any]) -> cf.Future:
         counter = _MapCounter(feedback, show)
