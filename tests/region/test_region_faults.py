@@ -74,7 +74,7 @@ class _KillOnFirst(Feedback):
             busy = [addr for addr, keys in self.engine.client.processing().items() if keys]
             addr = busy[0] if busy else next(iter(pids))
             self.killed = pids[addr]
-            os.kill(self.killed, signal.SIGKILL)
+            os.kill(self.killed, getattr(signal, "SIGKILL", signal.SIGTERM))  # Windows: TerminateProcess
 
 
 def test_worker_killed_mid_run(region_src: Path, engine, tmp_path: Path) -> None:
@@ -84,8 +84,9 @@ def test_worker_killed_mid_run(region_src: Path, engine, tmp_path: Path) -> None
     fb = _KillOnFirst(engine)
     result = run_region(region_src / REGION_FILE, tmp_path / "out", engine=engine, overview=False, feedback=fb)
     assert fb.killed in before
-    with pytest.raises(ProcessLookupError):
-        os.kill(fb.killed, 0)
+    import psutil  # a dependency of distributed
+
+    assert not psutil.pid_exists(fb.killed) or psutil.Process(fb.killed).status() == psutil.STATUS_ZOMBIE
     assert result.exit_code == 0
     assert [c["status"] for c in result.counties] == ["done"] * 3
     for c in result.counties:
