@@ -93,3 +93,28 @@ def test_worker_killed_mid_run(region_src: Path, engine, tmp_path: Path) -> None
         assert json.loads((tmp_path / "out" / c["folder"] / "indicators.json").read_text(encoding="utf-8"))["indicators"]
     engine.client.wait_for_workers(2, timeout=60)  # the nanny restarted the killed worker: the cluster is whole again
     assert len(set(engine.worker_pids().values()) - before) == 1
+
+
+class _CancelOnFirst(Feedback):
+    """Cancels the run (as Ctrl+C does) once the first county has finished."""
+
+    def set_progress(self, percent: float) -> None:
+        super().set_progress(percent)
+        if percent > 0:
+            self.cancel()
+
+
+def test_cancel_keeps_finished_counties_and_no_partial_files(region_src: Path, engine, tmp_path: Path) -> None:
+    from greenplan.core.errors import Canceled
+    from greenplan.sample.region import REGION_FILE
+
+    out = tmp_path / "out"
+    with pytest.raises(Canceled):
+        run_region(region_src / REGION_FILE, out, engine=engine, overview=False, feedback=_CancelOnFirst())
+    assert not (out / ".greenplan-region").exists()
+    assert not (out / "region.json").exists()  # the summary is written only by a finished run
+    manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))["counties"]
+    assert 1 <= len(manifest) < 3 and {e["status"] for e in manifest.values()} == {"done"}
+    for folder in manifest:  # every finished county complete
+        doc = json.loads((out / folder / "indicators.json").read_text(encoding="utf-8"))
+        assert doc["indicators"] and (out / folder / "indicators.xlsx").stat().st_size > 0
