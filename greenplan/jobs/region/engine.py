@@ -113,15 +113,21 @@ class DaskEngine:
             self.client = distributed.Client(self.cluster, set_as_default=False)
         self._executor = self.client.get_executor(pure=False, retries=RETRIES)
 
+    def _info(self, n_workers: int) -> dict[str, Any]:
+        try:  # newer Dask lists only the first few workers unless asked for all (-1)
+            return self.client.scheduler_info(n_workers=n_workers)
+        except TypeError:  # Dask before 2025
+            return self.client.scheduler_info()
+
     @property
     def workers(self) -> int:
-        return len(self.client.scheduler_info(n_workers=-1).get("workers", {}))
+        return len(self._info(-1).get("workers", {}))
 
     @property
     def dashboard(self) -> str | None:
         """The dashboard's address, when the scheduler runs one."""
         try:
-            services = self.client.scheduler_info(n_workers=0).get("services", {})
+            services = self._info(0).get("services", {})
             if "dashboard" not in services or not self.client.run_on_scheduler(_has_bokeh):
                 return None
             return self.client.dashboard_link
