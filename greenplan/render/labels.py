@@ -142,6 +142,10 @@ def _char_em(ch: str) -> float:
     return text_width_mm(ch, 100.0) / (100.0 * PT_MM)
 
 
+#: matplotlib's default line spacing (``Text.linespacing``)
+LINE_SPACING = 1.2
+
+
 @functools.lru_cache(maxsize=4096)
 def text_box_mm(text: str, size_pt: float) -> tuple[float, float]:
     """Width and height of a label on paper, mm: the sum of its glyph advances in the bundled
@@ -153,10 +157,15 @@ def text_box_mm(text: str, size_pt: float) -> tuple[float, float]:
     >>> w, h = text_box_mm("白马镇", 9.0)
     >>> round(h, 2), 3 * 9.0 * 25.4 / 72 < w < 3.3 * 9.0 * 25.4 / 72 + 1
     (4.06, True)
+    >>> w2, h2 = text_box_mm("白马镇" + chr(10) + "1.85%", 9.0)
+    >>> w2 == w and h2 > 1.9 * 9.0 * 25.4 / 72
+    True
     """
     halo = HALO_PT * PT_MM
     em = size_pt * PT_MM
-    return sum(_char_em(ch) for ch in text) * em + halo, em + halo
+    lines = text.split("\n")  # a two-line label ("白水县\n34.00%"): its widest line, one em per line
+    width = max(sum(_char_em(ch) for ch in line) for line in lines)
+    return width * em + halo, em * (1.0 + LINE_SPACING * (len(lines) - 1)) + halo
 
 
 def _to_mm(xy: np.ndarray, origin: tuple[float, float], m_per_mm: float) -> np.ndarray:
