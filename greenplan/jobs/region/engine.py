@@ -67,8 +67,13 @@ class SerialEngine:
 
         return {"this process": probe_paths(paths, out_dir)}
 
+    def wait_idle(self, timeout_s: float = 60.0) -> bool:
+        """Nothing to wait for: the caller closes the pool (its running task ends first)."""
+        return True
+
     def close(self, wait: bool = True) -> None:
-        self._pool.shutdown(wait=wait, cancel_futures=True)
+        # a running task cannot be stopped mid-way: let it end, so nothing writes after the close
+        self._pool.shutdown(wait=True, cancel_futures=True)
 
 
 class DaskEngine:
@@ -142,6 +147,21 @@ class DaskEngine:
         from greenplan.jobs.region.tasks import probe_paths
 
         return self.client.run(probe_paths, paths, out_dir)
+
+    def wait_idle(self, timeout_s: float = 60.0) -> bool:
+        """Wait until no worker runs a task (after a cancel: a running task cannot be stopped
+        and may still write its staging folder); False if ``timeout_s`` passed first."""
+        import time
+
+        end = time.monotonic() + timeout_s
+        while time.monotonic() < end:
+            try:
+                if not any(self.client.processing().values()):
+                    return True
+            except Exception:  # noqa: BLE001 - the scheduler is gone: nothing runs any more
+                return True
+            time.sleep(0.2)
+        return False
 
     def worker_pids(self) -> dict[str, int]:
         """Worker address -> process id (tests kill one)."""

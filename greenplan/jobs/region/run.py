@@ -291,6 +291,8 @@ def run_region(region: Region | str | os.PathLike, out_dir: str | os.PathLike, *
         if own and engine is not None:
             engine.close(wait=False)
             engine = None
+        elif engine is not None:  # a shared cluster: its running tasks end before the staging folder goes
+            engine.wait_idle()
         raise
     finally:
         if own and engine is not None:
