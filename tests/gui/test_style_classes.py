@@ -59,7 +59,7 @@ def _rows(window, key):
 
 
 def _doc():
-    return {"by_unit": [{"code": c, "name": n, "indicators": {"green_coverage": {"value": v, "unit": "ratio"}}}
+    return {"by_unit": [{"code": c, "name": n, "indicators": {"green_coverage_vector": {"value": v, "unit": "ratio"}}}
                         for c, n, v in zip(CODES, NAMES, COVERAGE, strict=True)]}
 
 
@@ -117,9 +117,9 @@ def test_township_choropleth_by_an_indicator(window, county3, wait_idle, qtbot):
     dialog.breaks_edit.setText("0.2, 0.3")
     dialog.renderer_combo.setCurrentIndex(RENDERERS.index("graduated"))
     fields = [dialog.field_combo.itemData(i) for i in range(dialog.field_combo.count())]
-    assert ("field", "pop") in fields and ("indicator", "green_coverage") in fields
+    assert ("field", "pop") in fields and ("indicator", "green_coverage_vector") in fields
     assert ("field", "name") not in fields  # text fields cannot be graduated
-    dialog.field_combo.setCurrentIndex(fields.index(("indicator", "green_coverage")))
+    dialog.field_combo.setCurrentIndex(fields.index(("indicator", "green_coverage_vector")))
     # classes 10 %–20 %, 20 %–30 %, 30 %–40 %: one township each
     labels = [dialog.class_table.item(i, 2).text() for i in range(dialog.class_table.rowCount())]
     assert labels == ["10.00% – 20.00%", "20.00% – 30.00%", "30.00% – 40.00%"]
@@ -140,7 +140,7 @@ def test_township_choropleth_by_an_indicator(window, county3, wait_idle, qtbot):
     assert [c.name() for c in seen] == colours
     assert seen[0].lightness() > seen[1].lightness() > seen[2].lightness()
     style = window.model.entry(au).spec.style
-    assert style["indicator"] == "green_coverage" and style["indicator_values"][CODES[2]] == pytest.approx(0.40)
+    assert style["indicator"] == "green_coverage_vector" and style["indicator_values"][CODES[2]] == pytest.approx(0.40)
 
 
 def test_labels_by_field_on_the_canvas(window, county3, wait_idle, qtbot):
