@@ -81,7 +81,7 @@ def test_categorized_land_use_in_the_panel_and_undo(window, county3, wait_idle, 
     assert window.model.entry(lu).spec.style == {"renderer": "single", "fill": "#ff0000"}
     # categorised again, by DLBM: the code table's classes and colours, counts of features
     dialog.renderer_combo.setCurrentIndex(RENDERERS.index("categorized"))
-    assert dialog.field_combo.currentData() == ("field", "DLBM")
+    assert dialog.field_combo.currentData() == "field:DLBM"
     assert dialog.class_table.rowCount() == 4
     assert [dialog.class_table.item(i, 2).text() for i in range(4)] == ["耕地", "林地", "居住用地", "陆地水域"]
     assert [dialog.class_table.item(i, 3).text() for i in range(4)] == ["3", "1", "1", "1"]
@@ -117,9 +117,9 @@ def test_township_choropleth_by_an_indicator(window, county3, wait_idle, qtbot):
     dialog.breaks_edit.setText("0.2, 0.3")
     dialog.renderer_combo.setCurrentIndex(RENDERERS.index("graduated"))
     fields = [dialog.field_combo.itemData(i) for i in range(dialog.field_combo.count())]
-    assert ("field", "pop") in fields and ("indicator", "green_coverage_vector") in fields
-    assert ("field", "name") not in fields  # text fields cannot be graduated
-    dialog.field_combo.setCurrentIndex(fields.index(("indicator", "green_coverage_vector")))
+    assert "field:pop" in fields and "indicator:green_coverage_vector" in fields
+    assert "field:name" not in fields  # text fields cannot be graduated
+    dialog.field_combo.setCurrentIndex(fields.index("indicator:green_coverage_vector"))
     # classes 10 %–20 %, 20 %–30 %, 30 %–40 %: one township each
     labels = [dialog.class_table.item(i, 2).text() for i in range(dialog.class_table.rowCount())]
     assert labels == ["10.00% – 20.00%", "20.00% – 30.00%", "30.00% – 40.00%"]

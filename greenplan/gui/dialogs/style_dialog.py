@@ -70,7 +70,7 @@ class ColorButton(QPushButton):
         self._dialog: QColorDialog | None = None
 
     def set_color(self, color: str, emit: bool = True) -> None:
-        self.color = color or ""
+        self.color = "" if (color or "").lower() == "none" else (color or "")
         self.setIcon(_icon(self.color))
         self.setText(self.color or self.tr("none"))
         if emit:
@@ -101,6 +101,11 @@ class StyleDialog(QDialog):
         st = entry.display.style if entry.display is not None else None
         current = entry.spec.style
         shared = self._shared()
+        if not self.classes and shared is not None and shared.categorized:
+            # the role's own classes (land use by the code table): shown, written once edited
+            self.classes = [{"values": list(c.values), "fill": c.fill or "", "label": c.label}
+                            if c.bounds is None else {"min": c.bounds[0], "max": c.bounds[1], "fill": c.fill or "",
+                                                      "label": c.label} for c in shared.categories]
         self.tabs = QTabWidget()
         symbol_page, label_page = QWidget(), QWidget()
         self.tabs.addTab(symbol_page, "")
@@ -152,6 +157,7 @@ class StyleDialog(QDialog):
         self.ramp_combo.setCurrentIndex(RAMPS.index(ramp) if ramp in RAMPS else 0)
         self.classify_button = QPushButton()
         self.class_table = QTableWidget(0, 4)
+        self.class_table.setObjectName("styleClasses")  # the legend's class labels: map text, as in the layer panel
         self.class_table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.class_table.verticalHeader().setVisible(False)
         self.class_table.horizontalHeader().setStretchLastSection(True)
@@ -262,14 +268,14 @@ class StyleDialog(QDialog):
         self.field_combo.clear()
         graduated = self.renderer() == "graduated"
         for name in self._columns(numeric=graduated):
-            self.field_combo.addItem(name, ("field", name))
+            self.field_combo.addItem(name, f"field:{name}")
         if graduated and self._entry().spec.role == "admin_units" and self.indicators:
             from greenplan.analysis.wording import indicator_name
 
             for key in symbology.indicator_keys(self.indicators):
-                self.field_combo.addItem(self.tr("Indicator: {0}").format(indicator_name(key)), ("indicator", key))
-        want = ("indicator", self.pending.get("indicator")) if self.pending.get("indicator") else \
-            ("field", self.pending.get("field") or getattr(self._shared(), "field", ""))
+                self.field_combo.addItem(self.tr("Indicator: {0}").format(indicator_name(key)), f"indicator:{key}")
+        want = f"indicator:{self.pending['indicator']}" if self.pending.get("indicator") else \
+            f"field:{self.pending.get('field') or getattr(self._shared(), 'field', '')}"
         idx = self.field_combo.findData(want)
         self.field_combo.setCurrentIndex(idx if idx >= 0 else 0)
         self.field_combo.blockSignals(False)
@@ -310,7 +316,7 @@ class StyleDialog(QDialog):
         r = self.renderer()
         if r == "single" or not data:
             return
-        kind, name = data
+        kind, name = str(data).split(":", 1)
         e = self._entry()
         method = METHODS[self.method_combo.currentIndex()]
         manual = None
@@ -341,13 +347,16 @@ class StyleDialog(QDialog):
     def _show_counts(self) -> None:
         """The class list: swatch, value or range, label, number of features."""
         e = self._entry()
-        counts = symbology.class_counts(self.pending, e.spec.role, e.gdf, self.model.project.settings.code_system) \
+        style = self.pending if self.pending.get("classes") else {k: v for k, v in self.pending.items()
+                                                                   if k not in ("renderer", "classes")}
+        counts = symbology.class_counts(style, e.spec.role, e.gdf, self.model.project.settings.code_system) \
             if self.classes else []
         self.class_table.blockSignals(True)
         self.class_table.setRowCount(len(self.classes))
         for i, c in enumerate(self.classes):
             if "min" in c:
-                value = f"{c['min']:g} – {c['max']:g}"
+                value = " – ".join(symbology.number_text(float(c[k]), float(c["max"]) - float(c["min"]))
+                                   for k in ("min", "max"))
             else:
                 vals = c.get("values") or [c.get("value", "")]
                 value = ", ".join(str(v) for v in vals[:4]) + ("…" if len(vals) > 4 else "")
@@ -362,7 +371,7 @@ class StyleDialog(QDialog):
             for col, item in enumerate((swatch, val, lab, n)):
                 self.class_table.setItem(i, col, item)
         self.class_table.blockSignals(False)
-        self.class_table.resizeColumnToContents(0)
+        self.class_table.resizeColumnsToContents()
 
     def _pick_class_colour(self, row: int, col: int) -> None:
         if col != 0 or row >= len(self.classes):
@@ -373,13 +382,22 @@ class StyleDialog(QDialog):
 
     def set_class_colour(self, row: int, colour: str) -> None:
         self.classes[row] = {**self.classes[row], "fill": colour}
-        self.pending["classes"] = list(self.classes)
+        self._classes_edited()
         self._show_counts()
 
     def _class_label_edited(self, item: QTableWidgetItem) -> None:
         if item.column() == 2 and item.row() < len(self.classes):
             self.classes[item.row()] = {**self.classes[item.row()], "label": item.text()}
-            self.pending["classes"] = list(self.classes)
+            self._classes_edited()
+
+    def _classes_edited(self) -> None:
+        """A class's colour or label changed: the style holds its own class list from now on."""
+        self.pending["classes"] = list(self.classes)
+        if "renderer" not in self.pending:
+            data = str(self.field_combo.currentData() or "")
+            self.pending["renderer"] = self.renderer()
+            if data.startswith("field:"):
+                self.pending["field"] = data[6:]
 
     # ------------------------------------------------------------------ apply
     def apply(self) -> bool:

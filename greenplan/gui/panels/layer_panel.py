@@ -21,7 +21,7 @@ from greenplan.gui.project_model import LayerEntry, ProjectModel
 
 KEY_ROLE = Qt.ItemDataRole.UserRole
 GROUP_ROLE = Qt.ItemDataRole.UserRole + 1
-#: a class row under a categorised / graduated layer: the class index (0 = features of no class)
+# a class row under a categorised / graduated layer: the class index (0 = features of no class)
 CLASS_ROLE = Qt.ItemDataRole.UserRole + 2
 
 
