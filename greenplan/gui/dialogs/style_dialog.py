@@ -1,8 +1,9 @@
 """The style editor of one layer: symbol (单一符号 / 分类 / 分级) and labels (标注).
 
 The dialog edits a copy of the layer's project style (the keys of the shared style
-definition, ``greenplan.render.styles``, so exported maps look the same) and writes it with
-one ``model.set_style`` per Apply or OK: one undo step each. The classes of a categorised
+definition, ``greenplan.render.styles``, so exported maps look the same). Each change shows
+on the map at once (``model.preview_style``, no undo step); Apply and OK write it with one
+``model.set_style``: one undo step each; Cancel shows the style as last applied again. The classes of a categorised
 or graduated style are made by :mod:`greenplan.app.symbology` (the 分类 button); a township
 choropleth grades the admin units by an indicator the indicators dock computed. Only keys
 the planner touched are written, so the role's defaults still apply to the rest; "Default"
@@ -97,6 +98,7 @@ class StyleDialog(QDialog):
         self.indicators = indicators
         entry = model.entry(key)
         self.pending: dict[str, object] = dict(entry.spec.style)
+        self.applied: dict[str, object] = dict(entry.spec.style)  # what undo of the next Apply returns to
         self.classes: list[dict] = list(self.pending.get("classes") or [])
         st = entry.display.style if entry.display is not None else None
         current = entry.spec.style
@@ -163,8 +165,11 @@ class StyleDialog(QDialog):
         self.class_table.horizontalHeader().setStretchLastSection(True)
         self._fill_fields()
 
+        self.renderer_form = QFormLayout()
+        self.renderer_label = QLabel()
+        self.renderer_form.addRow(self.renderer_label, self.renderer_combo)
         self.form = QFormLayout()
-        self.labels = [QLabel() for _ in range(12)]
+        self.labels = [QLabel() for _ in range(10)]
         fill_row, alpha_row = QHBoxLayout(), QHBoxLayout()
         fill_row.addWidget(self.fill_button, 1)
         fill_row.addWidget(self.no_fill)
@@ -176,11 +181,12 @@ class StyleDialog(QDialog):
         method_row.addWidget(self.method_combo, 1)
         method_row.addWidget(self.count_spin)
         method_row.addWidget(self.classify_button)
-        self.rows = (self.renderer_combo, fill_row, self.edge_button, self.width_spin, alpha_row, self.hatch_combo,
+        self.rows = (fill_row, self.edge_button, self.width_spin, alpha_row, self.hatch_combo,
                      self.dash_combo, self.field_combo, method_row, self.breaks_edit, self.ramp_combo)
         for label, field in zip(self.labels, self.rows, strict=False):
             self.form.addRow(label, field)
         sym = QVBoxLayout(symbol_page)
+        sym.addLayout(self.renderer_form)
         sym.addLayout(self.form)
         sym.addWidget(self.class_table, 1)
 
@@ -285,7 +291,7 @@ class StyleDialog(QDialog):
         r = self.renderer()
         graduated = r == "graduated"
         manual = graduated and METHODS[self.method_combo.currentIndex()] == "manual"
-        for i, visible in ((7, r != "single"), (8, graduated), (9, manual), (10, graduated)):
+        for i, visible in ((6, r != "single"), (7, graduated), (8, manual), (9, graduated)):
             self.form.setRowVisible(i, visible)
         self.class_table.setVisible(r != "single")
 
@@ -295,6 +301,16 @@ class StyleDialog(QDialog):
             self.pending.pop(key, None)
         else:
             self.pending[key] = value
+        self.preview()
+
+    def preview(self) -> None:
+        """Show the edited style on the map now (no undo step; a bad value is not shown)."""
+        from greenplan.core.errors import GreenplanError
+
+        try:
+            self.model.preview_style(self.key, dict(self.pending))
+        except GreenplanError:
+            pass  # Apply / OK say why
 
     # ------------------------------------------------------------------ classes
     def _renderer_changed(self, _i: int) -> None:
@@ -304,6 +320,7 @@ class StyleDialog(QDialog):
             self.classes = []
             self.pending = symbology.with_renderer(self.pending, {"renderer": "single"})
             self._show_counts()
+            self.preview()
         else:
             self.classify()
 
@@ -343,6 +360,7 @@ class StyleDialog(QDialog):
         self.pending = symbology.with_renderer(self.pending, keys)
         self.classes = list(keys["classes"])
         self._show_counts()
+        self.preview()
 
     def _show_counts(self) -> None:
         """The class list: swatch, value or range, label, number of features."""
@@ -384,11 +402,13 @@ class StyleDialog(QDialog):
         self.classes[row] = {**self.classes[row], "fill": colour}
         self._classes_edited()
         self._show_counts()
+        self.preview()
 
     def _class_label_edited(self, item: QTableWidgetItem) -> None:
         if item.column() == 2 and item.row() < len(self.classes):
             self.classes[item.row()] = {**self.classes[item.row()], "label": item.text()}
             self._classes_edited()
+            self.preview()
 
     def _classes_edited(self) -> None:
         """A class's colour or label changed: the style holds its own class list from now on."""
@@ -406,10 +426,11 @@ class StyleDialog(QDialog):
         from greenplan.gui.errors import show_error
 
         try:
-            self.model.set_style(self.key, dict(self.pending))
+            self.model.set_style(self.key, dict(self.pending), before=self.applied)
         except GreenplanError as exc:
             show_error(self, exc)
             return False
+        self.applied = dict(self.model.entry(self.key).spec.style)
         return True
 
     def accept(self) -> None:
@@ -417,10 +438,22 @@ class StyleDialog(QDialog):
             super().accept()
 
     def restore_defaults(self) -> None:
+        """The role's default style (one undo step); the editor closes."""
         self.pending = {}
         self.classes = []
-        self.model.set_style(self.key, {})
+        self.model.set_style(self.key, {}, before=self.applied)
+        self.applied = {}
         self.done(QDialog.DialogCode.Accepted)
+
+    def reject(self) -> None:
+        """Cancel shows the style as it was last applied (as the editor opened, if never)."""
+        from greenplan.core.errors import GreenplanError
+
+        try:
+            self.model.preview_style(self.key, dict(self.applied))
+        except GreenplanError:
+            pass
+        super().reject()
 
     # ------------------------------------------------------------------ language
     def retranslate(self) -> None:
@@ -433,8 +466,9 @@ class StyleDialog(QDialog):
         for i, text in enumerate((self.tr("Equal interval"), self.tr("Quantile"), self.tr("Natural breaks (Jenks)"),
                                   self.tr("Manual"))):
             self.method_combo.setItemText(i, text)
+        self.renderer_label.setText(self.tr("Symbol"))
         for label, text in zip(self.labels, (
-                self.tr("Symbol"), self.tr("Fill colour"), self.tr("Edge colour"), self.tr("Edge width (pt)"),
+                self.tr("Fill colour"), self.tr("Edge colour"), self.tr("Edge width (pt)"),
                 self.tr("Opacity"), self.tr("Hatch"), self.tr("Line style"), self.tr("Field"), self.tr("Method, classes"),
                 self.tr("Breaks"), self.tr("Colour ramp")), strict=False):
             label.setText(text)
