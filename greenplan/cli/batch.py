@@ -39,6 +39,9 @@ def add_parser(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:
     p.add_argument("--dpi", type=float, default=300, help="resolution, dots per inch (default 300) / 分辨率")
     p.add_argument("--units", metavar="CODE|NAME,...", help="only these townships / 仅这些乡镇")
     p.add_argument("--jobs", type=int, help="worker processes (default: CPU count; 1: no worker process) / 并行进程数")
+    p.add_argument("--scheduler", metavar="tcp://HOST:PORT",
+                   help="draw the maps on a running Dask scheduler's workers (needs greenplan[region]; project and "
+                        "--out on a drive every worker reads) / 使用 Dask 集群制图")
     p.add_argument("--force", action="store_true", help="redraw maps that are up to date / 强制重绘")
     p.add_argument("--quiet", action="store_true", help="no progress bar")
     return p
@@ -54,13 +57,22 @@ def run(args: argparse.Namespace) -> int:
     print_warnings(warnings)
     print_working_crs(project)
     units = [u.strip() for u in args.units.replace("，", ",").split(",") if u.strip()] if args.units else None
+    engine = None
+    if args.scheduler:
+        from greenplan.jobs.batch import scheduler_engine
+
+        engine = scheduler_engine(args.scheduler, project, args.out)
+        print(f"Dask 调度器 / scheduler: {args.scheduler}, {engine.workers} 个工作进程 / workers", file=sys.stderr)
     fb = ConsoleFeedback(enabled=not args.quiet)
     try:
         result = run_batch(project, args.out, by=args.by, themes=args.themes, formats=args.formats,
                            paper=args.paper, orientation=args.orientation, dpi=args.dpi, units=units,
-                           jobs=args.jobs, force=args.force, feedback=fb)
+                           jobs=args.jobs, force=args.force, feedback=fb,
+                           executor=engine.executor() if engine is not None else None)
     finally:
         fb.finish()
+        if engine is not None:
+            engine.close()
     for note in fb.warnings:  # what the sheets left out (a layer without a field its indicators need)
         print(f"未包含 / left out: {note}", file=sys.stderr)
     print(result.summary())

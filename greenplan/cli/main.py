@@ -22,6 +22,7 @@ COMMANDS = {
     "export": "greenplan.cli.export",
     "batch": "greenplan.cli.batch",
     "report": "greenplan.cli.report",
+    "region": "greenplan.cli.region",
     "gui": "greenplan.cli.gui",
 }
 

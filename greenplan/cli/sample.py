@@ -32,6 +32,8 @@ def add_parser(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParse
         help="demo (default, as in sample_layers/), or the benchmark sizes S, M, L / 数据规模",
     )
     p.add_argument("--seed", type=int, help="random seed (default: the size's own) / 随机种子")
+    p.add_argument("--region", type=int, metavar="N",
+                   help="write N distinct counties and a region file (greenplan region) / 生成含 N 个县的示例地区")
     p.add_argument("--force", action="store_true", help="replace existing files / 覆盖已有文件")
     p.add_argument("--quiet", action="store_true", help="no progress bar / 不显示进度")
     return p
@@ -41,6 +43,23 @@ def run(args: argparse.Namespace) -> int:
     from greenplan.sample.county import generate_county
 
     feedback = ConsoleFeedback(enabled=not args.quiet)
+    if args.region is not None:
+        from greenplan.core.parallel import cpu_count, process_pool
+        from greenplan.sample.region import generate_region
+
+        jobs = min(cpu_count(), args.region)
+        pool = process_pool(jobs) if jobs > 1 else None  # one county per core at a time
+        try:
+            region = generate_region(args.region, args.outdir, size=args.size, feedback=feedback, overwrite=args.force,
+                                     executor=pool)
+        finally:
+            feedback.finish()
+            if pool is not None:
+                pool.shutdown(cancel_futures=True)
+        print(f"已写出示例地区 / sample region written: {region['region_file']}")
+        for c in region["counties"]:
+            print(f"  {c['code']} {c['name']}  seed {c['seed']}  {c['project']}")
+        return EXIT_OK
     try:
         summary = generate_county(
             args.size, args.outdir, seed=args.seed, feedback=feedback, overwrite=args.force

@@ -23,6 +23,10 @@ SCHEMA_VERSION = 1
 #: noise where two boundaries coincide: neither overlaps nor slivers, and never listed
 NOISE_M2 = 1e-6
 
+#: lowest valid value of integer settings (``map_vector_max_features = 0`` draws every vector
+#: layer as an image in PDF/SVG)
+_MINIMUM: dict[str, int] = {"map_vector_max_features": 0}
+
 _CHOICES: dict[str, tuple[str, ...]] = {
     "code_system": ("sandiao", "yongdi2023"),
     "vegetation_raster_kind": ("auto", "ndvi", "landcover", "fraction"),
@@ -96,6 +100,10 @@ class AnalysisSettings:
     code_tables: dict[str, Any] = field(default_factory=dict)
     #: overrides of green-belt widths per road/river class, metres per side
     belt_widths_m: dict[str, float] = field(default_factory=dict)
+    # maps
+    #: a vector layer with more features than this in view on one sheet is drawn as an image
+    #: in PDF/SVG (at the save DPI); every other layer stays vector (editable, searchable)
+    map_vector_max_features: int = 20_000
 
     # ------------------------------------------------------------------
     def as_of_date(self) -> dt.date:
@@ -148,6 +156,16 @@ def _bad(key: str, raw: Any, expected: str, source: str) -> SettingError:
     )
 
 
+def _too_small(key: str, raw: Any, minimum: int, source: str) -> SettingError:
+    return SettingError(
+        f"Setting '{key}' = {raw!r} is not valid: expected an integer of at least {minimum}.",
+        f"设置项“{key}”的值 {raw!r} 无效：应为不小于 {minimum} 的整数。",
+        key=f"{source}.{key}" if source != "--set" else key,
+        hint_en="Correct the value.",
+        hint_zh="请更正该值。",
+    )
+
+
 def coerce_setting(key: str, raw: Any, *, source: str = "--set") -> Any:
     """Convert ``raw`` (often a command-line string) to the type of setting ``key``."""
     if key not in _HINTS:
@@ -180,7 +198,10 @@ def coerce_setting(key: str, raw: Any, *, source: str = "--set") -> Any:
         if hint is int:
             if isinstance(raw, bool):
                 raise ValueError
-            return int(raw) if not isinstance(raw, float) or raw.is_integer() else _raise()
+            value = int(raw) if not isinstance(raw, float) or raw.is_integer() else _raise()
+            if key in _MINIMUM and value < _MINIMUM[key]:
+                raise _too_small(key, raw, _MINIMUM[key], source)
+            return value
         if hint is float:
             if isinstance(raw, bool):
                 raise ValueError

@@ -355,6 +355,32 @@ def run_batch(project: Project | str | os.PathLike, out_dir: str | os.PathLike, 
     return result
 
 
+def scheduler_engine(address: str, project: Project, out_dir: str | os.PathLike) -> Any:
+    """A Dask engine on the running scheduler at ``address`` whose workers can read every file of
+    ``project`` and write ``out_dir`` (:mod:`greenplan.jobs.region.engine`; ``batch --scheduler``).
+
+    Raises
+    ------
+    EngineError
+        Dask missing, the scheduler unreachable, or a worker that cannot read a file (named).
+    """
+    from greenplan.jobs._batch_outputs import source_files
+    from greenplan.jobs.region.engine import DaskEngine, check_workers
+
+    out = Path(out_dir).absolute()
+    out.mkdir(parents=True, exist_ok=True)
+    paths = [str(p) for s in project.layers for p in source_files(Path(s.source)) if p.exists()]
+    if project.path is not None:
+        paths.append(str(project.path))
+    engine = DaskEngine(scheduler=address)
+    try:
+        check_workers(engine.probe(paths, str(out)))
+    except BaseException:
+        engine.close()
+        raise
+    return engine
+
+
 def _indicators(project: Project, themes: list, cache: Path, precomputed, feedback: Feedback):
     """Write what the workers read besides the project: the indicators documents (JSON: the
     current one and, for the scenario theme, the one with the scenario's greening) and the

@@ -443,4 +443,5 @@ def draw_sheet(data: MapData, spec: SheetSpec, *, paper: str | tuple[float, floa
         crs_label=crs_label(data.crs), indicators={"indicators": spec.indicators}, highlight=spec.highlight,
         rasters=data.rasters, locator=data.layers.get("admin_units"), styles=styles,
         code_system=project.settings.code_system, region=data.layers.get("region_units"),
+        vector_max_features=project.settings.map_vector_max_features,
     )

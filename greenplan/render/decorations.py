@@ -99,28 +99,52 @@ def _segments(length: float) -> int:
     return 5 if round(length / 10 ** np.floor(np.log10(length)), 6) in (1.0, 5.0) else 4
 
 
+def _scale_bar_geometry(extent: tuple[float, float, float, float], scale: int, f: float):
+    """Bar length (m), unit, the bar's lower-left corner and its white box (metres)."""
+    x0, y0, x1, _ = extent
+    mm = scale / 1000.0
+    length = nice_step(0.2 * (x1 - x0), (1.0, 2.0, 2.5, 5.0))
+    unit = "千米" if length >= 1000 else "米"
+    bar_h, pad = 1.6 * f * mm, 3.0 * f * mm
+    bx, by = x0 + 5.0 * f * mm, y0 + 5.0 * f * mm + 3.5 * f * mm
+    text_h = 7.0 * f * PT_MM * mm
+    unit_w = text_width_mm(f"0 {unit}", 7.0 * f) * mm
+    box = (bx - pad, by - pad - text_h - 1.0 * f * mm, bx - pad + length + 2 * pad + unit_w,
+           by - pad - text_h - 1.0 * f * mm + bar_h + 2 * pad + 2 * text_h + 3.0 * f * mm)
+    return length, unit, (bx, by), box
+
+
+def _north_arrow_box(extent: tuple[float, float, float, float], scale: int, f: float) -> tuple[float, float, float, float]:
+    _, _, x1, y1 = extent
+    mm = scale / 1000.0
+    h, w = 13.0 * f * mm, 6.0 * f * mm
+    cx, base = x1 - 9.0 * f * mm, y1 - 9.5 * f * mm - h
+    return (cx - w, base - 2.0 * f * mm, cx + w, base - 2.0 * f * mm + h + 10.0 * f * mm)
+
+
+def furniture_boxes(extent: tuple[float, float, float, float], scale: int, f: float
+                    ) -> list[tuple[float, float, float, float]]:
+    """Boxes (metres, xmin, ymin, xmax, ymax) of the scale bar and the north arrow in the map
+    frame, as :func:`draw_scale_bar` and :func:`draw_north_arrow` draw them: labels keep
+    clear of them (:func:`greenplan.render.labels.place_labels`)."""
+    return [_scale_bar_geometry(extent, scale, f)[3], _north_arrow_box(extent, scale, f)]
+
+
 def draw_scale_bar(ax: Axes, extent: tuple[float, float, float, float], scale: int, f: float) -> Axes:
     """Graphic scale bar with round-number labels and the numeric scale, lower left.
 
     The bar is about a fifth of the frame width, rounded down to 1, 2, 2.5 or 5 x 10^k
     metres; labels are in 米 below 1 km, else 千米.
     """
-    x0, y0, x1, _ = extent
-    mm = scale / 1000.0  # metres of ground per mm of paper
-    length = nice_step(0.2 * (x1 - x0), (1.0, 2.0, 2.5, 5.0))
-    nseg = _segments(length)
-    km = length >= 1000
-    unit, div = ("千米", 1000.0) if km else ("米", 1.0)
-    bar_h = 1.6 * f * mm
-    pad = 3.0 * f * mm
-    bx, by = x0 + 5.0 * f * mm, y0 + 5.0 * f * mm + 3.5 * f * mm
-    size = 7.0 * f
     from matplotlib.patches import FancyBboxPatch, Rectangle
 
-    text_h = size * PT_MM * mm
-    unit_w = text_width_mm(f"0 {unit}", size) * mm
-    box = FancyBboxPatch((bx - pad, by - pad - text_h - 1.0 * f * mm), length + 2 * pad + unit_w,
-                         bar_h + 2 * pad + 2 * text_h + 3.0 * f * mm, boxstyle=f"round,pad=0,rounding_size={1.2 * f * mm}",
+    mm = scale / 1000.0  # metres of ground per mm of paper
+    length, unit, (bx, by), (bx0, by0, bx1, by1) = _scale_bar_geometry(extent, scale, f)
+    nseg = _segments(length)
+    div = 1000.0 if unit == "千米" else 1.0
+    bar_h = 1.6 * f * mm
+    size = 7.0 * f
+    box = FancyBboxPatch((bx0, by0), bx1 - bx0, by1 - by0, boxstyle=f"round,pad=0,rounding_size={1.2 * f * mm}",
                          facecolor="white", edgecolor="#666666", linewidth=0.4 * f, alpha=0.9, zorder=DECOR_Z)
     box.set_gid("scalebar-box")
     ax.add_patch(box)
@@ -162,7 +186,8 @@ def draw_north_arrow(ax: Axes, extent: tuple[float, float, float, float], scale:
     top = y1 - 9.5 * f * mm
     base = top - h
     notch = base + 0.28 * h
-    bg = FancyBboxPatch((cx - w, base - 2.0 * f * mm), 2 * w, h + 10.0 * f * mm,
+    bx0, by0, bx1, by1 = _north_arrow_box(extent, scale, f)
+    bg = FancyBboxPatch((bx0, by0), bx1 - bx0, by1 - by0,
                         boxstyle=f"round,pad=0,rounding_size={1.2 * f * mm}", facecolor="white",
                         edgecolor="#666666", linewidth=0.4 * f, alpha=0.9, zorder=DECOR_Z)
     bg.set_gid("north-arrow-box")

@@ -9,8 +9,14 @@ map export prepares all layers at once; the desktop canvas can prepare in a work
 2. :func:`add_drawing` adds the artists to an Axes and records the legend entries
    (:func:`legend_entries`), so the legend lists exactly what was drawn.
 
-:func:`draw_layer` does both. Layers with more than :data:`DENSE_VERTICES` vertices are
-marked ``rasterized``, so vector formats (PDF, SVG) embed them as an image at the save DPI.
+:func:`draw_layer` does both. In vector output (PDF, SVG) every layer stays vector (paths
+that Illustrator or CorelDRAW can edit) except a layer with more than ``max_features``
+features in view (default :data:`VECTOR_MAX_FEATURES`, the project setting
+``map_vector_max_features``) or, as a guard for viewers, more than :data:`DENSE_VERTICES`
+vertices after simplification: that layer alone is marked ``rasterized`` and embedded as
+one image at the save DPI (matplotlib's mixed-mode renderer); the layers above and below
+it, and every label, stay vector. Labels are placed without overlaps by
+:mod:`greenplan.render.labels`.
 """
 
 from __future__ import annotations
@@ -31,8 +37,12 @@ if TYPE_CHECKING:
     from matplotlib.axes import Axes
     from matplotlib.path import Path
 
-#: a layer with more vertices than this (after culling) is rasterized inside vector output
-DENSE_VERTICES = 30_000
+#: a layer with more features than this in view is drawn as an image inside vector output
+#: (PDF, SVG); the project setting ``map_vector_max_features`` overrides it per sheet
+VECTOR_MAX_FEATURES = 20_000
+#: ... and so is a layer with more vertices than this after simplification to half a pixel
+#: (a guard: about 6 MB of path data, where PDF viewers and Illustrator slow down)
+DENSE_VERTICES = 300_000
 #: features smaller than this many pixels (bounding box) are binned, not drawn as paths ...
 TINY_PX = 1.0
 #: ... when a layer has at least this many of them (below it, paths are cheaper than an
@@ -81,8 +91,14 @@ class LayerDrawing:
     rasterize: bool = False
     items: list[PathItem] = field(default_factory=list)
     images: list[tuple[np.ndarray, tuple[float, float, float, float], str]] = field(default_factory=list)
+    #: (x, y, text, font size in points) of each label: its anchor, before placement
     labels: list[tuple[float, float, str, float]] = field(default_factory=list)
     entries: list[LegendEntry] = field(default_factory=list)
+    #: the labelled features (the parts in view), one per label
+    label_geoms: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=object))
+    #: the view and ground metres per paper millimetre, for placing the labels
+    view: tuple[float, float, float, float] = (0.0, 0.0, 0.0, 0.0)
+    m_per_mm: float = 1.0
 
 
 _ENTRIES: weakref.WeakKeyDictionary[Any, list[LegendEntry]] = weakref.WeakKeyDictionary()
@@ -115,14 +131,14 @@ def _classes(gdf: gpd.GeoDataFrame, style: LayerStyle, rows: np.ndarray) -> tupl
 
 def prepare_layer(gdf: gpd.GeoDataFrame, style: LayerStyle, *, extent: tuple[float, float, float, float],
                   pixel_size: float, rasterize_dense: bool = True, key: str | None = None,
-                  dpi: float = 100.0) -> LayerDrawing:
+                  dpi: float = 100.0, max_features: int | None = None) -> LayerDrawing:
     """The paths, images and labels of a vector layer (no matplotlib state; thread-safe).
 
-    Parameters are those of :func:`draw_layer`; ``dpi`` only decides which features are
-    large enough for a text label.
+    Parameters are those of :func:`draw_layer`; ``dpi`` only converts ``pixel_size`` to paper
+    millimetres for the labels (which features are large enough for one).
     """
     key = key or style.id
-    out = LayerDrawing(key, style.zorder)
+    out = LayerDrawing(key, style.zorder, view=tuple(extent), m_per_mm=pixel_size * dpi / 25.4)
     geoms_all = np.asarray(gdf.geometry.values, dtype=object)
     sindex = gdf.sindex if len(gdf) > 5000 and gdf.has_sindex else None
     rows = geo.in_view(geoms_all, extent, sindex)
@@ -143,7 +159,8 @@ def prepare_layer(gdf: gpd.GeoDataFrame, style: LayerStyle, *, extent: tuple[flo
     collapsed = draw_mask & shapely.is_empty(simple)
     simple[collapsed] = geoms[collapsed]  # a collapsed feature is drawn as it is (a speck)
     n_vertices = int(shapely.get_num_coordinates(simple[draw_mask]).sum())
-    out.rasterize = rasterize_dense and n_vertices > DENSE_VERTICES
+    limit = VECTOR_MAX_FEATURES if max_features is None else max_features
+    out.rasterize = rasterize_dense and (len(rows) > limit or n_vertices > DENSE_VERTICES)
     poly_sel = is_poly & ~tiny
     poly_paths = geo.polygon_paths(simple[poly_sel], cls[poly_sel])
     line_paths = geo.line_paths(simple[is_line], cls[is_line])
@@ -175,7 +192,7 @@ def prepare_layer(gdf: gpd.GeoDataFrame, style: LayerStyle, *, extent: tuple[flo
         if res is not None:
             out.images.append((*res, f"{style.id}:subpixel"))
     if style.label_field and style.label_field in gdf.columns:
-        out.labels = _labels(gdf, style, rows[live], extent, pixel_size, dpi)
+        out.labels, out.label_geoms = _labels(gdf, style, rows[live], geoms[live], extent, out.m_per_mm, key)
     return out
 
 
@@ -220,23 +237,36 @@ def label_texts(values: Any) -> np.ndarray:
     return np.where(blank, UNNAMED, text.to_numpy(dtype=object))
 
 
-def _labels(gdf, style: LayerStyle, rows: np.ndarray, extent, pixel_size: float, dpi: float):
-    sub = gdf.iloc[rows]
-    geoms = np.asarray(sub.geometry.values, dtype=object)
-    # a feature narrower than two characters of its label is not labelled
-    big = geo.size_px(geoms, pixel_size) >= 2 * style.label_size * dpi / 72
-    xy = shapely.get_coordinates(shapely.point_on_surface(geoms[big]))
-    names = label_texts(sub[style.label_field].to_numpy(dtype=object))[big]
-    x0, y0, x1, y1 = extent
-    return [(float(x), float(y), str(n), style.label_size) for (x, y), n in zip(xy, names, strict=True)
-            if x0 < x < x1 and y0 < y < y1]
+def _labels(gdf, style: LayerStyle, rows: np.ndarray, geoms: np.ndarray, extent, m_per_mm: float, key: str):
+    """Label anchors (a point on the part of each feature in view) and those parts.
+
+    A place name is left out when its feature is narrower than two characters of its
+    label; any other label (a patch number) when its feature covers less than
+    :data:`~greenplan.render.labels.LABEL_MIN_MM2` of paper.
+    """
+    from greenplan.render.labels import LABEL_MIN_MM2, PLACE_NAME_LAYERS
+
+    parts = shapely.clip_by_rect(geoms, *extent)
+    if key in PLACE_NAME_LAYERS or not geo.kinds(parts)[0].any():
+        big = geo.size_px(parts, m_per_mm) >= 2 * style.label_size * 25.4 / 72
+    else:
+        big = shapely.area(parts) / m_per_mm**2 >= LABEL_MIN_MM2
+    big &= ~shapely.is_empty(parts)
+    parts = parts[big]
+    xy = shapely.get_coordinates(shapely.point_on_surface(parts))
+    names = label_texts(gdf[style.label_field].to_numpy(dtype=object)[rows])[big]
+    labels = [(float(x), float(y), str(n), style.label_size) for (x, y), n in zip(xy, names, strict=True)]
+    return labels, parts
 
 
-def add_drawing(ax: Axes, d: LayerDrawing) -> Axes:
-    """Add a prepared layer's artists to ``ax`` (at ``d.zorder``) and record its legend entries."""
+def add_drawing(ax: Axes, d: LayerDrawing, *, labels: bool = True) -> Axes:
+    """Add a prepared layer's artists to ``ax`` (at ``d.zorder``) and record its legend entries.
+
+    With ``labels`` False the layer's labels are left to the caller, which places the
+    labels of every layer together (:func:`label_request`, :mod:`greenplan.render.labels`).
+    """
     from matplotlib.patches import PathPatch
 
-    from greenplan.render.decorations import outlined_text
     from greenplan.render.images import add_image
 
     for it in d.items:
@@ -249,22 +279,36 @@ def add_drawing(ax: Axes, d: LayerDrawing) -> Axes:
                       joinstyle="round", **kw)
         if hatch:
             p.set_hatch_linewidth(max(0.3, 0.6 * min(s.width, 1.0)))
+        # a dense layer alone becomes an image in PDF/SVG (consecutive rasterized artists
+        # share one image); everything else stays vector
         p.set_rasterized(d.rasterize)
         p.set_gid(s.id)
         ax.add_artist(p)  # not add_patch: its data-limit update walks every vertex in Python
     for img, ext, gid in d.images:
-        add_image(ax, img, ext, zorder=d.zorder, gid=gid)
-    for x, y, text, size in d.labels:
-        outlined_text(ax, x, y, text, size, f"{d.key}:label", stroke="white", stroke_width=2.5, ha="center",
-                      va="center", color="#222222", zorder=d.zorder + 0.5, clip_on=True)
+        add_image(ax, img, ext, zorder=d.zorder, gid=gid).set_rasterized(d.rasterize)
+    if labels and d.labels:
+        from greenplan.render.labels import add_labels, place_labels
+
+        placement = place_labels([label_request(d)], extent=d.view, m_per_mm=d.m_per_mm)
+        add_labels(ax, placement, m_per_mm=d.m_per_mm)
     for e in d.entries:
         record_entry(ax, e)
     return ax
 
 
+def label_request(d: LayerDrawing, rank: int = 0):
+    """The labels of a prepared layer for :func:`greenplan.render.labels.place_labels`."""
+    from greenplan.render.labels import LabelRequest
+
+    xy = np.array([(x, y) for x, y, _, _ in d.labels], dtype=float).reshape(-1, 2)
+    size = d.labels[0][3] if d.labels else 9.0
+    return LabelRequest(d.key, xy, [t for _, _, t, _ in d.labels], size, d.label_geoms, zorder=d.zorder + 0.5,
+                        rank=rank)
+
+
 def draw_layer(ax: Axes, gdf: gpd.GeoDataFrame, style: LayerStyle, *,
                extent: tuple[float, float, float, float], pixel_size: float,
-               rasterize_dense: bool = True, key: str | None = None) -> Axes:
+               rasterize_dense: bool = True, key: str | None = None, max_features: int | None = None) -> Axes:
     """Draw a vector layer with ``style`` into ``ax``.
 
     Parameters
@@ -283,9 +327,12 @@ def draw_layer(ax: Axes, gdf: gpd.GeoDataFrame, style: LayerStyle, *,
         Output pixel size in metres: geometry is simplified to half of it, and very many
         features smaller than a pixel are binned into an image.
     rasterize_dense : bool
-        Mark layers of more than :data:`DENSE_VERTICES` vertices ``rasterized``.
+        Mark the layer ``rasterized`` (an image in PDF/SVG) when it has more than
+        ``max_features`` features in view or more than :data:`DENSE_VERTICES` vertices.
     key : str, optional
         Layer key recorded for the legend (default ``style.id``).
+    max_features : int, optional
+        Default :data:`VECTOR_MAX_FEATURES`; 0 draws any layer as an image in PDF/SVG.
 
     Returns
     -------
@@ -304,4 +351,5 @@ def draw_layer(ax: Axes, gdf: gpd.GeoDataFrame, style: LayerStyle, *,
     """
     dpi = ax.figure.dpi if ax.figure is not None else 100.0
     return add_drawing(ax, prepare_layer(gdf, style, extent=extent, pixel_size=pixel_size,
-                                         rasterize_dense=rasterize_dense, key=key, dpi=dpi))
+                                         rasterize_dense=rasterize_dense, key=key, dpi=dpi,
+                                         max_features=max_features))

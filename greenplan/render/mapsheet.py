@@ -39,7 +39,8 @@ def draw_map(ax: Axes, layers: Mapping[str, gpd.GeoDataFrame], theme: Theme, *,
              extent: tuple[float, float, float, float], pixel_size: float,
              rasters: Mapping[str, Any] | None = None, styles: Mapping[str, Mapping[str, Any]] | None = None,
              code_system: str = "sandiao", width_scale: float = 1.0, rasterize_dense: bool = True,
-             crs: Any = None) -> Axes:
+             crs: Any = None, vector_max_features: int | None = None,
+             reserved: Sequence[tuple[float, float, float, float]] = (), label_focus: Any = None) -> Axes:
     """Draw the layers of ``theme`` (bottom to top) that ``layers`` / ``rasters`` provide.
 
     Parameters
@@ -62,14 +63,25 @@ def draw_map(ax: Axes, layers: Mapping[str, gpd.GeoDataFrame], theme: Theme, *,
     width_scale : float
         Line widths and label sizes are multiplied by this (paper size factor).
     rasterize_dense : bool
-        In vector output (PDF, SVG), draw every layer up to the top-most dense one as a
-        single embedded image at the save DPI (``Axes.set_rasterization_zorder``).
+        In vector output (PDF, SVG), draw each dense layer (more than ``vector_max_features``
+        features in view, or :data:`~greenplan.render.draw.DENSE_VERTICES` vertices) as an
+        image at the save DPI; every other layer and every label stays vector.
+    vector_max_features : int, optional
+        Default :data:`~greenplan.render.draw.VECTOR_MAX_FEATURES` (the project setting
+        ``map_vector_max_features``).
+    reserved : sequence of (xmin, ymin, xmax, ymax)
+        Boxes (metres) that labels keep clear of: the north arrow and scale bar.
+    label_focus : shapely geometry, optional
+        A township sheet's township: only its features get labels (place names excepted).
 
     Returns
     -------
     Axes
+        :func:`greenplan.render.labels.placement_report` tells which labels were dropped.
     """
     from greenplan.core.parallel import cores, thread_pool
+    from greenplan.render.draw import label_request
+    from greenplan.render.labels import add_labels, place_labels
 
     rasters = rasters or {}
     styles = styles or {}
@@ -88,9 +100,10 @@ def draw_map(ax: Axes, layers: Mapping[str, gpd.GeoDataFrame], theme: Theme, *,
         else:
             jobs.append((prepare_layer, (layers[key], style),
                          {"extent": extent, "pixel_size": pixel_size, "rasterize_dense": rasterize_dense,
-                          "key": key, "dpi": dpi}))
+                          "key": key, "dpi": dpi, "max_features": vector_max_features}))
     # preparing (reading rasters, building paths) releases the GIL in GDAL, shapely and
     # numpy, so layers are prepared side by side; artists are added in drawing order
+    drawings = []
     with thread_pool(min(cores(), len(jobs)), "greenplan-map") as pool:
         futures = [pool.submit(fn, *args, **kw) for fn, args, kw in jobs]
         for fut in futures:
@@ -98,11 +111,15 @@ def draw_map(ax: Axes, layers: Mapping[str, gpd.GeoDataFrame], theme: Theme, *,
             if isinstance(d, RasterDrawing):
                 add_raster(ax, d)
             else:
-                add_drawing(ax, d)
-    if rasterize_dense:
-        dense = [a.get_zorder() for a in (*ax.patches, *ax.images) if a.get_rasterized()]
-        if dense:
-            ax.set_rasterization_zorder(max(dense) + 0.01)
+                add_drawing(ax, d, labels=False)
+                drawings.append(d)
+    # the labels of all layers are placed together: place names first, then the top-most
+    # layer's labels (conflict patches), none over another
+    requests = [label_request(d, rank=-i) for i, d in enumerate(drawings) if d.labels]
+    if requests:
+        m_per_mm = pixel_size * dpi / 25.4
+        add_labels(ax, place_labels(requests, extent=extent, m_per_mm=m_per_mm, reserved=reserved,
+                                    focus=label_focus, focus_zorder=_MASK_Z + 0.1), m_per_mm=m_per_mm)
     return ax
 
 
@@ -180,7 +197,8 @@ def compose_map(layers: Mapping[str, gpd.GeoDataFrame], theme: Theme, *,
                 highlight: Any = None, rasters: Mapping[str, Any] | None = None,
                 locator: gpd.GeoDataFrame | None = None, styles: Mapping[str, Mapping[str, Any]] | None = None,
                 code_system: str = "sandiao", rasterize_dense: bool = True,
-                frames: Sequence[str] | None = None, region: gpd.GeoDataFrame | None = None) -> Figure:
+                frames: Sequence[str] | None = None, region: gpd.GeoDataFrame | None = None,
+                vector_max_features: int | None = None) -> Figure:
     """Lay out a planning map sheet (图名, map at a round scale, 图例, 指标, 区位图, 图廓, footer).
 
     Parameters
@@ -223,6 +241,9 @@ def compose_map(layers: Mapping[str, gpd.GeoDataFrame], theme: Theme, *,
     region : GeoDataFrame, optional
         The administrative units around the county (role ``region_units``): the locator of
         a sheet showing the whole county shows it among them.
+    rasterize_dense, vector_max_features
+        As :func:`draw_map`: in PDF/SVG a layer with more features in view than
+        ``vector_max_features`` is an image, all else is vector.
 
     Returns
     -------
@@ -272,7 +293,9 @@ def compose_map(layers: Mapping[str, gpd.GeoDataFrame], theme: Theme, *,
             ax.set_autoscale_on(False)
             drawn = dataclasses.replace(theme, layers=theme.frame_layers(kind)) if kind else theme
             draw_map(ax, layers, drawn, extent=ext, pixel_size=pixel_size, rasters=rasters, styles=styles,
-                     code_system=code_system, width_scale=lay.f, rasterize_dense=rasterize_dense, crs=crs)
+                     code_system=code_system, width_scale=lay.f, rasterize_dense=rasterize_dense, crs=crs,
+                     vector_max_features=vector_max_features, reserved=deco.furniture_boxes(ext, scale, lay.f),
+                     label_focus=highlight)
             if highlight is not None:
                 _draw_highlight(ax, highlight, ext, lay.f, (styles or {}).get("highlight"))
             deco.draw_grid(ax, ext, lay.f)
