@@ -85,3 +85,26 @@ def test_graduated_classes_colour_the_features(styled) -> None:
     gdf = gpd.GeoDataFrame({"pop": POP + [20_000, None]})
     assert style.classify(gdf["pop"]).tolist() == [0, 1, 2, -1, -1]  # above the last break, no value: 其他
     assert [c.fill for c in style.categories] == ["#edf8e9", "#74c476", "#006d2c"]
+
+
+def test_label_size_and_halo_on_the_map(styled) -> None:
+    """``label_size`` sets the font size; ``label_halo = false`` leaves out the white outline."""
+    import geopandas as gpd
+    from matplotlib.figure import Figure
+
+    from greenplan.render.draw import draw_layer
+    from greenplan.render.styles import resolve_style
+
+    project, _ = read_project(styled)
+    gdf = gpd.read_file(project.layers[0].source, layer="admin_units")
+    extent = tuple(gdf.total_bounds)
+    found = {}
+    for halo in (True, False):
+        ax = Figure(figsize=(8, 4)).add_subplot()
+        style = resolve_style("admin_units", {**project.layers[0].style, "label_halo": halo, "label_size": 12.0})
+        draw_layer(ax, gdf, style, extent=extent, pixel_size=10.0)
+        texts = [t for t in ax.texts if t.get_gid() == "admin_units:label"]
+        outlines = [t for t in ax.texts if t.get_gid() == "admin_units:label-outline"]
+        found[halo] = (sorted(t.get_text() for t in texts), len(outlines), {t.get_fontsize() for t in texts})
+    assert found[True] == (sorted(NAMES), 3, {12.0})
+    assert found[False] == (sorted(NAMES), 0, {12.0})
