@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from greenplan.core.project import read_project, save_project
+from greenplan.render.styles import resolve_style
 
 needs_poppler = pytest.mark.skipif(shutil.which("pdftotext") is None, reason="poppler-utils not installed")
 
@@ -66,19 +67,25 @@ def test_graduated_and_categorized_classes_in_the_legend_and_labels(styled, cn_d
 
 
 def test_styles_survive_saving_and_reopening(styled, tmp_path) -> None:
+    from greenplan.app.symbology import choropleth_style
+
     project, _ = read_project(styled)
+    doc = {"by_unit": [{"code": c, "indicators": {"forest_coverage": {"value": v, "unit": "ratio"}}}
+                       for c, v in (("640101001", 0.1), ("640101002", 0.3), ("640101003", 0.5))]}
+    project.layers[0].style = {**choropleth_style(doc, "forest_coverage", "equal", 2), "label_halo": False}
     out = tmp_path / "再存.greenplan.toml"
     save_project(project, out)
     again, _ = read_project(out)
     assert [lyr.style for lyr in again.layers] == [lyr.style for lyr in project.layers]
-    assert again.layers[0].style["classes"][1] == {"min": 3000, "max": 6000, "fill": "#74c476", "label": "3,000 – 6,000"}
+    assert again.layers[1].style["classes"][1] == {"value": "生态区", "fill": "#2e7d32", "label": "生态保护区"}
+    style = resolve_style("admin_units", again.layers[0].style)
+    assert style.classify(["640101001", "640101002", "640101003"]).tolist() == [0, 0, 1]  # 0.3 = the break: lower
+    assert style.label_halo is False and [c.label for c in style.categories] == ["10.00% – 30.00%", "30.00% – 50.00%"]
 
 
 def test_graduated_classes_colour_the_features(styled) -> None:
     """Each township is drawn in its class colour (the map's artists, by class id)."""
     import geopandas as gpd
-
-    from greenplan.render.styles import resolve_style
 
     project, _ = read_project(styled)
     style = resolve_style("admin_units", project.layers[0].style)
@@ -93,7 +100,6 @@ def test_label_size_and_halo_on_the_map(styled) -> None:
     from matplotlib.figure import Figure
 
     from greenplan.render.draw import draw_layer
-    from greenplan.render.styles import resolve_style
 
     project, _ = read_project(styled)
     gdf = gpd.read_file(project.layers[0].source, layer="admin_units")

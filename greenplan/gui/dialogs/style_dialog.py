@@ -481,6 +481,8 @@ class StyleDialog(QDialog):
                                                     self.tr("Count")])
         self.no_fill.setText(self.tr("No fill"))
         self.alpha_label.setText(f"{self.alpha_slider.value()}%")
+        # the renderer row lines up with the form under it (its own layout, above the symbol rows)
+        self.renderer_label.setMinimumWidth(max(lb.sizeHint().width() for lb in self.labels))
 
     def changeEvent(self, event) -> None:  # noqa: N802
         if event.type() == QEvent.Type.LanguageChange:
