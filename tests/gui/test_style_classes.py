@@ -3,6 +3,8 @@ the layer panel and on the canvas; labels by field on the canvas; one undo step 
 
 from __future__ import annotations
 
+import shutil
+import subprocess
 from pathlib import Path
 
 import geopandas as gpd
@@ -107,8 +109,10 @@ def test_categorized_land_use_in_the_panel_and_undo(window, county3, wait_idle, 
     dialog.close()
 
 
-def test_township_choropleth_by_an_indicator(window, county3, wait_idle, qtbot):
+@pytest.mark.skipif(shutil.which("pdftotext") is None, reason="poppler-utils not installed")
+def test_township_choropleth_by_an_indicator(window, county3, wait_idle, qtbot, tmp_path):
     from greenplan.gui.dialogs.style_dialog import METHODS, RENDERERS, StyleDialog
+    from greenplan.jobs.export import export_map
 
     keys = _open(window, county3, wait_idle)
     au = keys["admin_units"]
@@ -141,6 +145,11 @@ def test_township_choropleth_by_an_indicator(window, county3, wait_idle, qtbot):
     assert seen[0].lightness() > seen[1].lightness() > seen[2].lightness()
     style = window.model.entry(au).spec.style
     assert style["indicator"] == "green_coverage_vector" and style["indicator_values"][CODES[2]] == pytest.approx(0.40)
+    # the exported map's legend lists the classes under the indicator's name; townships labelled
+    pdf = export_map(window.model.project, tmp_path / "分级.pdf", theme="control_lines", paper="A4", dpi=50, doc={})
+    text = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+    for line in ("建成区绿化覆盖率（矢量法）", "10.00% – 20.00%", "20.00% – 30.00%", "30.00% – 40.00%", *NAMES):
+        assert line in text, line
 
 
 def test_labels_by_field_on_the_canvas(window, county3, wait_idle, qtbot):
