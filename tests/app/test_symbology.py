@@ -181,3 +181,28 @@ def test_label_boxes_never_overlap() -> None:
     for i in np.flatnonzero(~keep).tolist():
         hits = [j for j in k.tolist() if abs(x[i] - x[j]) < (w[i] + w[j]) / 2 + 2 and abs(y[i] - y[j]) < (h[i] + h[j]) / 2 + 2]
         assert hits and max(w[j] for j in hits) >= w[i]
+
+
+def test_previews_add_no_undo_step_and_apply_adds_one() -> None:
+    """The style editor's live preview, then Apply: one undo step back to the style before."""
+    from types import SimpleNamespace
+
+    from greenplan.app.project_state import ProjectState
+    from greenplan.core.project import LayerSpec, Project
+
+    shown: list[dict] = []
+    state = ProjectState(restyle=lambda entry, project: shown.append(dict(entry.spec.style)))
+    state.set_project(Project(layers=[LayerSpec(source=Path("x.gpkg"), name="用地", role="land_use")]))
+    (key,) = state.keys
+    state.entry(key).display = SimpleNamespace(spec=state.entry(key).spec, error=None, raster=None, prepared=None)
+    before = dict(state.entry(key).spec.style)
+    state.preview_style(key, {"renderer": "single"})
+    state.preview_style(key, {"renderer": "single", "fill": "#ff0000"})
+    assert shown == [{"renderer": "single"}, {"renderer": "single", "fill": "#ff0000"}]  # drawn at once
+    assert state.undo_stack.index == 0  # no undo step yet
+    state.set_style(key, {"renderer": "single", "fill": "#ff0000"}, before=before)
+    assert state.undo_stack.index == 1
+    state.undo()
+    assert state.entry(key).spec.style == before == {}
+    state.redo()
+    assert state.entry(key).spec.style == {"renderer": "single", "fill": "#ff0000"}
