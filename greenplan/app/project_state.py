@@ -359,8 +359,34 @@ class ProjectState:
 
         self._push("Rename layer", "重命名图层", lambda: put(name), lambda: put(old))
 
-    def set_style(self, key: int, style: dict[str, Any]) -> None:
+    def preview_style(self, key: int, style: dict[str, Any]) -> None:
+        """Show ``style`` on the layer at once, without an undo step (the style editor's live
+        preview; its Apply / OK then calls :meth:`set_style` with ``before``, Cancel previews
+        the style it started from).
+
+        Raises
+        ------
+        Exception
+            Whatever ``restyle`` raises for a bad value; the style that worked is kept.
+        """
+        e = self.entry(key)
+        clean = {k: v for k, v in style.items() if v is not None}
+        old = e.spec.style
+        if clean == old:
+            return
+        e.spec.style = clean
+        try:
+            self._restyle(e)
+        except Exception:
+            e.spec.style = old
+            raise
+        self.events.layer_changed(key=key)
+
+    def set_style(self, key: int, style: dict[str, Any], before: dict[str, Any] | None = None) -> None:
         """Set the layer's project style (what ``resolve_style`` starts from) and redraw.
+
+        ``before``: the style undo goes back to, when the layer shows a preview
+        (:meth:`preview_style`) since then; default: the layer's style now.
 
         Raises
         ------
@@ -370,8 +396,10 @@ class ProjectState:
         """
         e = self.entry(key)
         clean = {k: v for k, v in style.items() if v is not None}
-        old = e.spec.style
+        old = e.spec.style if before is None else {k: v for k, v in before.items() if v is not None}
         if clean == old:
+            if e.spec.style != old:  # a preview of no change: show the style again
+                self.preview_style(key, old)
             return
 
         def put(value: dict[str, Any], fallback: dict[str, Any]) -> None:

@@ -391,7 +391,7 @@ class MainWindow(QMainWindow):
         key = key or self.layer_panel.current_key()
         if not key:
             return None
-        dialog = StyleDialog(self.model, key, self)
+        dialog = StyleDialog(self.model, key, self, indicators=getattr(self.indicators, "doc", None))
         dialog.open()
         return dialog
 

@@ -99,6 +99,8 @@ class LayerDrawing:
     #: the view and ground metres per paper millimetre, for placing the labels
     view: tuple[float, float, float, float] = (0.0, 0.0, 0.0, 0.0)
     m_per_mm: float = 1.0
+    #: labels on a white halo (the style's ``label_halo``)
+    label_halo: bool = True
 
 
 _ENTRIES: weakref.WeakKeyDictionary[Any, list[LegendEntry]] = weakref.WeakKeyDictionary()
@@ -193,6 +195,7 @@ def prepare_layer(gdf: gpd.GeoDataFrame, style: LayerStyle, *, extent: tuple[flo
             out.images.append((*res, f"{style.id}:subpixel"))
     if style.label_field and style.label_field in gdf.columns:
         out.labels, out.label_geoms = _labels(gdf, style, rows[live], geoms[live], extent, out.m_per_mm, key)
+        out.label_halo = style.label_halo
     return out
 
 
@@ -303,7 +306,7 @@ def label_request(d: LayerDrawing, rank: int = 0):
     xy = np.array([(x, y) for x, y, _, _ in d.labels], dtype=float).reshape(-1, 2)
     size = d.labels[0][3] if d.labels else 9.0
     return LabelRequest(d.key, xy, [t for _, _, t, _ in d.labels], size, d.label_geoms, zorder=d.zorder + 0.5,
-                        rank=rank)
+                        rank=rank, halo=d.label_halo)
 
 
 def draw_layer(ax: Axes, gdf: gpd.GeoDataFrame, style: LayerStyle, *,

@@ -96,6 +96,8 @@ class LabelRequest:
     geoms: np.ndarray
     zorder: float = 2.0
     rank: int = 0
+    #: a white halo around the text (a layer style's ``label_halo``)
+    halo: bool = True
 
     @property
     def place_names(self) -> bool:
@@ -114,6 +116,7 @@ class PlacedLabel:
     anchor: tuple[float, float]
     leader: bool
     zorder: float
+    halo: bool = True
 
     @property
     def moved(self) -> bool:
@@ -353,7 +356,7 @@ def place_labels(requests: Sequence[LabelRequest], *, extent: tuple[float, float
             leader_pts = np.concatenate([leader_pts, _leader_points(boxes[k:k + 1], anchor)[0]])
         out.placed.append(PlacedLabel(
             r.key, text, float(x0 + cx * m_per_mm), float(y0 + cy * m_per_mm), float(r.size),
-            (float(r.xy[j][0]), float(r.xy[j][1])), bool(leader[k]), zorder))
+            (float(r.xy[j][0]), float(r.xy[j][1])), bool(leader[k]), zorder, r.halo))
     out.boxes_mm = placed[:n_placed] - pad
     return out
 
@@ -364,6 +367,14 @@ _REPORTS: weakref.WeakKeyDictionary[Any, Placement] = weakref.WeakKeyDictionary(
 def placement_report(ax: Axes) -> Placement | None:
     """The label placement drawn into ``ax`` by :func:`add_labels` (None: no labels)."""
     return _REPORTS.get(ax)
+
+
+def _plain_text(ax: Axes, x: float, y: float, s: str, size: float, gid: str, *, stroke: str, stroke_width: float,
+                **kw: Any):
+    """A label without a halo (``label_halo = false``)."""
+    from greenplan.render.decorations import text
+
+    return text(ax, x, y, s, size, gid, **kw)
 
 
 def add_labels(ax: Axes, placement: Placement, *, m_per_mm: float) -> Axes:
@@ -377,8 +388,9 @@ def add_labels(ax: Axes, placement: Placement, *, m_per_mm: float) -> Axes:
     leaders: dict[str, list[np.ndarray]] = {}
     zs: dict[str, float] = {}
     for lb in placement.placed:
-        outlined_text(ax, lb.x, lb.y, lb.text, lb.size, f"{lb.key}:label", stroke="white", stroke_width=HALO_PT,
-                      ha="center", va="center", color="#222222", zorder=lb.zorder, clip_on=True)
+        draw = outlined_text if lb.halo else _plain_text
+        draw(ax, lb.x, lb.y, lb.text, lb.size, f"{lb.key}:label", stroke="white", stroke_width=HALO_PT,
+             ha="center", va="center", color="#222222", zorder=lb.zorder, clip_on=True)
         if lb.leader:
             w, h = text_box_mm(lb.text, lb.size)
             hw, hh = (w - HALO_PT * PT_MM) / 2 * m_per_mm, (h - HALO_PT * PT_MM) / 2 * m_per_mm

@@ -31,7 +31,13 @@ _LINESTYLES = {"-": "-", "--": "--", "-.": "-.", ":": ":", "solid": "-", "dashed
 _COLOUR_KEYS = ("fill", "edge", "hatch_color", "casing")
 _FLOAT_KEYS = ("width", "alpha", "edge_alpha", "zorder", "edge_min_px", "casing_width",
                "label_size")
-_STR_KEYS = ("label", "hatch", "label_field", "other_label", "cmap", "field")
+_STR_KEYS = ("label", "hatch", "label_field", "other_label", "cmap", "field", "indicator")
+#: how a layer's features get their symbol (the style dialog's 单一符号 / 分类 / 分级)
+RENDERERS = ("single", "categorized", "graduated")
+#: class breaks of a graduated style: equal interval, quantile, natural breaks (Jenks), manual
+METHODS = ("equal", "quantile", "natural", "manual")
+#: keys of one class of a categorized (value/values) or graduated (min, max) style
+_CLASS_KEYS = ("value", "values", "min", "max", "fill", "edge", "label")
 
 
 @dataclass(frozen=True)
@@ -68,6 +74,17 @@ class LayerStyle:
     categories: tuple[LayerStyle, ...] = ()
     #: a category's attribute values (codes, or code prefixes when match == "prefix")
     values: tuple[str, ...] = ()
+    #: a graduated class: its value range ``(min, max)`` (``match == "range"``)
+    bounds: tuple[float, float] | None = None
+    #: labels: drawn on a white halo
+    label_halo: bool = True
+    #: single | categorized | graduated (what the project file says; "" = the role's default)
+    renderer: str = ""
+    method: str = ""
+    breaks: tuple[float, ...] = ()
+    #: a choropleth of a township indicator: its key and the value of each unit code (``field``)
+    indicator: str = ""
+    indicator_values: tuple[tuple[str, float], ...] = ()
     #: rasters
     cmap: str = "viridis"
     vmin: float | None = None
@@ -95,9 +112,34 @@ class LayerStyle:
         """
         import pandas as pd
 
+        if self.match == "range":
+            return self._range_classes(values)
         codes, uniques = pd.factorize(pd.Series(np.asarray(values, dtype=object)), use_na_sentinel=True)
         lut = np.array([self._category_of(u) for u in uniques] + [-1], dtype=np.int64)
         return lut[codes]  # codes == -1 (missing) picks the trailing -1
+
+    def numbers(self, values: Sequence[Any] | np.ndarray) -> np.ndarray:
+        """The numbers a graduated style classifies: the values themselves, or for a township
+        choropleth the indicator value of each unit code (NaN: no number)."""
+        import pandas as pd
+
+        s = pd.Series(np.asarray(values, dtype=object))
+        if self.indicator_values:
+            lut = {k: v for k, v in self.indicator_values}
+            s = s.map(lambda v: lut.get(str(v).strip()))
+        return pd.to_numeric(s, errors="coerce").to_numpy(dtype=float)
+
+    def _range_classes(self, values: Sequence[Any] | np.ndarray) -> np.ndarray:
+        """Class of each value by the categories' ``bounds``: the first class whose
+        ``min <= v <= max`` (a break value goes to the lower class, as mapclassify counts)."""
+        v = self.numbers(values)
+        out = np.full(len(v), -1, dtype=np.int64)
+        for i, cat in enumerate(self.categories):
+            if cat.bounds is None:
+                continue
+            lo, hi = cat.bounds
+            out[(out < 0) & (v >= lo) & (v <= hi)] = i
+        return out
 
     def _category_of(self, value: Any) -> int:
         text = str(value).strip().upper()
@@ -240,7 +282,7 @@ def _apply(base: dict[str, Any], overrides: Mapping[str, Any]) -> dict[str, Any]
     """Validate ``overrides`` and merge them into the keyword dict ``base``."""
     out = dict(base)
     for key, value in overrides.items():
-        if key in ("categories", "values", "id", "kind", "match"):
+        if key in ("categories", "values", "id", "kind", "match", "bounds", "classes"):
             out[key] = value  # checked by the caller
         elif key in _COLOUR_KEYS:
             out[key] = normalize_colour(value, key)
@@ -259,17 +301,86 @@ def _apply(base: dict[str, Any], overrides: Mapping[str, Any]) -> dict[str, Any]
                 raise _bad(key, value, "expected one of - -- -. : solid dashed dashdot dotted.",
                            "应为 - -- -. : solid dashed dashdot dotted 之一。")
             out[key] = _LINESTYLES[str(value)]
-        elif key == "legend":
+        elif key in ("legend", "label_halo"):
             if not isinstance(value, bool):
                 raise _bad(key, value, "expected true or false.", "应为 true 或 false。")
             out[key] = value
         elif key in _STR_KEYS:
             out[key] = str(value)
+        elif key == "renderer":
+            if value not in RENDERERS:
+                raise _bad(key, value, f"expected one of {', '.join(RENDERERS)}.",
+                           "应为 single（单一符号）、categorized（分类）或 graduated（分级）之一。")
+            out[key] = value
+        elif key == "method":
+            if value not in METHODS:
+                raise _bad(key, value, f"expected one of {', '.join(METHODS)}.",
+                           "应为 equal（等间距）、quantile（分位数）、natural（自然断点）或 manual（手动）之一。")
+            out[key] = value
+        elif key == "breaks":
+            out[key] = _numbers(key, value, ascending=True)
+        elif key == "indicator_values":
+            if not isinstance(value, Mapping):
+                raise _bad(key, value, "expected a table {unit code: number}.", "应为表 {乡镇代码: 数值}。")
+            nums = _numbers(key, list(value.values()))
+            out[key] = tuple(zip((str(k) for k in value), nums, strict=True))
         else:
             valid = ", ".join(sorted(set(_COLOUR_KEYS + _FLOAT_KEYS + _STR_KEYS) | {
-                "linestyle", "legend", "vmin", "vmax", "categories"}))
+                "linestyle", "legend", "vmin", "vmax", "categories", "renderer", "classes", "method", "breaks",
+                "label_halo", "indicator_values"}))
             raise _bad(key, value, f"unknown style key; valid keys: {valid}.", f"未知的样式项；可用的样式项：{valid}。")
     return out
+
+
+def _numbers(key: str, value: Any, ascending: bool = False) -> tuple[float, ...]:
+    if not isinstance(value, (list, tuple)) or not all(
+            isinstance(v, (int, float)) and not isinstance(v, bool) and np.isfinite(v) for v in value):
+        raise _bad(key, value, "expected a list of numbers.", "应为数值列表。")
+    nums = tuple(float(v) for v in value)
+    if ascending and any(b <= a for a, b in zip(nums, nums[1:], strict=False)):
+        raise _bad(key, value, "expected increasing numbers.", "应为递增的数值。")
+    return nums
+
+
+def _class_categories(renderer: str, classes: Any) -> tuple[list[dict[str, Any]], str]:
+    """The categories (``resolve_style``'s raw form) and the match rule of a project style's
+    ``classes`` list: ``{value|values, fill, label}`` (categorized) or ``{min, max, fill, label}``
+    (graduated)."""
+    if not isinstance(classes, (list, tuple)) or not all(isinstance(c, Mapping) for c in classes):
+        raise _bad("classes", classes, "expected a list of tables such as {value = \"0101\", fill = \"#f0e68c\"}.",
+                   "应为表的列表，例如 {value = \"0101\", fill = \"#f0e68c\"}。")
+    out = []
+    for i, c in enumerate(classes):
+        unknown = sorted(set(c) - set(_CLASS_KEYS))
+        if unknown:
+            raise _bad("classes", dict(c), f"unknown class key {unknown[0]}; valid keys: {', '.join(_CLASS_KEYS)}.",
+                       f"未知的类别项 {unknown[0]}；可用的类别项：{'、'.join(_CLASS_KEYS)}。")
+        cat: dict[str, Any] = {"id": f"c{i}"}
+        if renderer == "graduated":
+            if "min" not in c or "max" not in c:
+                raise _bad("classes", dict(c), "a graduated class needs min and max.", "分级类别需要 min 和 max。")
+            lo, hi = _numbers("classes", [c["min"], c["max"]])
+            if hi < lo:
+                raise _bad("classes", dict(c), "min is above max.", "min 大于 max。")
+            cat["bounds"] = (lo, hi)
+            cat["label"] = str(c.get("label", f"{lo:g} – {hi:g}"))
+        else:
+            if "values" in c:
+                vals = c["values"]
+                if not isinstance(vals, (list, tuple)):
+                    raise _bad("classes", dict(c), "values must be a list.", "values 应为列表。")
+                values = [str(v) for v in vals]
+            elif "value" in c:
+                values = [str(c["value"])]
+            else:
+                raise _bad("classes", dict(c), "a categorized class needs value or values.", "分类类别需要 value 或 values。")
+            cat["values"] = values
+            cat["label"] = str(c.get("label", values[0] if values else ""))
+        for k in ("fill", "edge"):
+            if k in c:
+                cat[k] = c[k]
+        out.append(cat)
+    return out, ("range" if renderer == "graduated" else "exact")
 
 
 def _style_table() -> dict[str, Any]:
@@ -323,8 +434,20 @@ def resolve_style(role: str, project_style: Mapping[str, Any] | None = None, *,
     base = _apply(defaults, raw)
     project_style = dict(project_style or {})
     cat_overrides = project_style.pop("categories", None)
+    renderer = project_style.get("renderer", "")
+    classes = project_style.pop("classes", None)
     merged = _apply(base, project_style)
     raw_cats = merged.pop("categories", None)
+    if renderer == "single":
+        raw_cats, cat_overrides, merged["field"] = None, None, ""
+    elif renderer in ("categorized", "graduated"):
+        if not merged.get("field"):
+            raise _bad("field", "", "a categorized or graduated style needs a field.", "分类或分级样式需要字段（field）。")
+        raw_cats, merged["match"] = _class_categories(renderer, classes if classes is not None else [])
+        cat_overrides = None
+    elif classes is not None:
+        raise _bad("classes", classes, "classes need renderer = categorized or graduated.",
+                   "classes 需要 renderer = categorized 或 graduated。")
     if raw_cats == "landuse":
         raw_cats = _landuse_categories(code_system)
     cats: list[LayerStyle] = []
@@ -340,7 +463,7 @@ def resolve_style(role: str, project_style: Mapping[str, Any] | None = None, *,
         c = dict(c)
         cid = str(c.pop("id"))
         values = tuple(str(v) for v in c.pop("values", (cid,)))
-        kw = _apply({**shared, "fill": merged.get("fill")}, c)
+        kw = _apply({**shared, "fill": merged.get("fill"), "bounds": None}, c)
         kw = _apply(kw, extra.pop(cid, {}))
         cats.append(LayerStyle(id=f"{role}:{cid}", values=values, **kw))
     for cid, over in extra.items():  # a project may add categories
@@ -348,7 +471,7 @@ def resolve_style(role: str, project_style: Mapping[str, Any] | None = None, *,
         values = tuple(str(v) for v in over.pop("values", (cid,)))
         kw = _apply({**shared, "fill": merged.get("fill"), "label": cid}, over)
         cats.append(LayerStyle(id=f"{role}:{cid}", values=values, **kw))
-    if merged.get("match", "exact") not in ("exact", "prefix"):
+    if merged.get("match", "exact") not in ("exact", "prefix", "range"):
         raise _bad("match", merged["match"], "expected exact or prefix.", "应为 exact 或 prefix。")
     return LayerStyle(id=role, categories=tuple(cats), **merged)
 
@@ -369,4 +492,4 @@ def scaled(style: LayerStyle, factor: float) -> LayerStyle:
 
 
 __all__ = ["LayerStyle", "resolve_style", "normalize_colour", "rgba", "style_ids", "scaled",
-           "CODE_SYSTEMS"]
+           "CODE_SYSTEMS", "RENDERERS", "METHODS"]

@@ -1832,8 +1832,48 @@
 <context>
     <name>StyleDialog</name>
     <message>
+        <source>Indicator: {0}</source>
+        <translation>指标：{0}</translation>
+    </message>
+    <message>
         <source>Style: {0}</source>
         <translation>图层样式：{0}</translation>
+    </message>
+    <message>
+        <source>Symbology</source>
+        <translation>符号</translation>
+    </message>
+    <message>
+        <source>Labels</source>
+        <translation>标注</translation>
+    </message>
+    <message>
+        <source>Single symbol</source>
+        <translation>单一符号</translation>
+    </message>
+    <message>
+        <source>Categorized</source>
+        <translation>分类</translation>
+    </message>
+    <message>
+        <source>Graduated</source>
+        <translation>分级</translation>
+    </message>
+    <message>
+        <source>Equal interval</source>
+        <translation>等间距</translation>
+    </message>
+    <message>
+        <source>Quantile</source>
+        <translation>分位数</translation>
+    </message>
+    <message>
+        <source>Natural breaks (Jenks)</source>
+        <translation>自然断点（Jenks）</translation>
+    </message>
+    <message>
+        <source>Manual</source>
+        <translation>手动</translation>
     </message>
     <message>
         <source>Fill colour</source>
@@ -1848,6 +1888,10 @@
         <translation>边线宽度（磅）</translation>
     </message>
     <message>
+        <source>Symbol</source>
+        <translation>符号</translation>
+    </message>
+    <message>
         <source>Opacity</source>
         <translation>不透明度</translation>
     </message>
@@ -1858,6 +1902,54 @@
     <message>
         <source>Line style</source>
         <translation>线型</translation>
+    </message>
+    <message>
+        <source>Field</source>
+        <translation>字段</translation>
+    </message>
+    <message>
+        <source>Method, classes</source>
+        <translation>分级方法、级数</translation>
+    </message>
+    <message>
+        <source>Breaks</source>
+        <translation>断点</translation>
+    </message>
+    <message>
+        <source>Colour ramp</source>
+        <translation>色带</translation>
+    </message>
+    <message>
+        <source>Label field</source>
+        <translation>标注字段</translation>
+    </message>
+    <message>
+        <source>Size (pt)</source>
+        <translation>字号（磅）</translation>
+    </message>
+    <message>
+        <source>Halo</source>
+        <translation>晕圈</translation>
+    </message>
+    <message>
+        <source>White halo around the text</source>
+        <translation>文字加白色晕圈</translation>
+    </message>
+    <message>
+        <source>Classify</source>
+        <translation>分类</translation>
+    </message>
+    <message>
+        <source>Value</source>
+        <translation>值</translation>
+    </message>
+    <message>
+        <source>Label</source>
+        <translation>标签</translation>
+    </message>
+    <message>
+        <source>Count</source>
+        <translation>要素数</translation>
     </message>
     <message>
         <source>No fill</source>

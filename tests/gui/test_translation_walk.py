@@ -31,7 +31,7 @@ RAW_IDS = re.compile(r"gbt50563|eco_garden_city|\w+=\S|source_id|control_lines|o
                      r"|\bflat\b|\bFalse\b|\bTrue\b|\bNone\b|\bnan\b|belts:|minus buildings")
 #: widgets whose texts are the user's data (names, paths, attribute values), by object name
 DATA_WIDGETS = ("layerPanel", "unitTable", "scenarioUnits", "candidateView", "scenarioCombo", "exportArea",
-                "batchUnits", "batchOut", "prefLanguage", "attributeTable")
+                "batchUnits", "batchOut", "prefLanguage", "attributeTable", "styleClasses")
 
 
 def _texts(root: QWidget) -> list[tuple[str, str, str]]:

@@ -50,7 +50,7 @@ class LayerDisplay:
     raster: Any
     style: DrawStyle
     error: str | None = None
-    #: place-name labels: (x, y map coordinates (n, 2), texts, feature sizes in map units, points)
+    #: labels: (x, y map coordinates (n, 2), texts, feature sizes in map units, points, halo)
     labels: tuple | None = None
 
     @property
@@ -89,6 +89,8 @@ def restyle(entry: Any, project: Project) -> None:
     if d.prepared is not None:
         p = d.prepared
         p.classes = np.zeros(p.n, dtype=np.int32) if classes is None else classes
+        if entry.gdf is not None:  # the label field, size or halo may have changed
+            d.labels = layer_labels(entry.gdf, shared_style(entry.spec, code_system), p)
     if d.raster is not None:
         d.raster.set_style(shared_style(entry.spec, code_system))
 
@@ -139,7 +141,7 @@ def layer_labels(gdf: Any, style: Any, prepared: PreparedLayer) -> tuple | None:
 
     texts = label_texts(gdf[field].to_numpy(dtype=object))  # null names: （未命名）, as on the maps
     xy = shapely.get_coordinates(shapely.point_on_surface(np.asarray(gdf.geometry.array)))
-    return xy, texts, prepared.size, float(getattr(style, "label_size", 9.0))
+    return xy, texts, prepared.size, float(getattr(style, "label_size", 9.0)), bool(getattr(style, "label_halo", True))
 
 
 @dataclass

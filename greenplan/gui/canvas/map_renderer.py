@@ -186,8 +186,13 @@ def draw_vector_layer(p: QPainter, layer: RenderLayer, view: MapView, check) -> 
 
 
 def draw_labels(p: QPainter, labels: tuple, view: MapView, dpr: float = 1.0) -> None:
-    """Place names at their points, dark text on a white halo; only features wide enough."""
-    xy, texts, sizes, size_pt = labels
+    """Labels at their points, dark text on a white halo (unless the style turns it off); only
+    features wide enough, and no two labels overlapping (the largest features first:
+    :func:`greenplan.app.label_boxes.place_boxes`)."""
+    from greenplan.app.label_boxes import place_boxes
+
+    xy, texts, sizes, size_pt = labels[:4]
+    halo_on = labels[4] if len(labels) > 4 else True
     px_size = size_pt * 96.0 / 72.0 * dpr
     x, y = view.to_pixel(xy[:, 0], xy[:, 1]) if len(xy) else (np.zeros(0), np.zeros(0))
     show = (sizes / view.res >= 3 * px_size) & (x > 0) & (x < view.width) & (y > 0) & (y < view.height)
@@ -198,13 +203,17 @@ def draw_labels(p: QPainter, labels: tuple, view: MapView, dpr: float = 1.0) -> 
     font.setPixelSize(max(6, int(round(px_size))))
     path = QPainterPath()
     metrics = QFontMetricsF(font)
-    for xi, yi, text in zip(x[show].tolist(), y[show].tolist(), texts[show].tolist(), strict=True):
-        w = metrics.horizontalAdvance(text)
+    xs, ys, ts = x[show], y[show], texts[show].tolist()
+    widths = np.array([metrics.horizontalAdvance(t) for t in ts])
+    keep = place_boxes(xs, ys, widths, np.full(len(ts), metrics.height()), priority=sizes[show])
+    for xi, yi, w, text in zip(xs[keep].tolist(), ys[keep].tolist(), widths[keep].tolist(),
+                               [t for t, k in zip(ts, keep.tolist(), strict=True) if k], strict=True):
         path.addText(QPointF(xi - w / 2, yi + metrics.ascent() / 2 - metrics.descent() / 2), font, text)
     p.setRenderHint(QPainter.RenderHint.Antialiasing, True)
-    halo = QPen(QColor(255, 255, 255, 230), max(2.0, px_size / 4))
-    halo.setJoinStyle(Qt.PenJoinStyle.RoundJoin)
-    p.strokePath(path, halo)
+    if halo_on:
+        halo = QPen(QColor(255, 255, 255, 230), max(2.0, px_size / 4))
+        halo.setJoinStyle(Qt.PenJoinStyle.RoundJoin)
+        p.strokePath(path, halo)
     p.fillPath(path, QBrush(QColor(40, 40, 40)))
     p.setRenderHint(QPainter.RenderHint.Antialiasing, False)
 

@@ -38,6 +38,8 @@ class DrawStyle:
     line: bool = False
     #: style of each class: 0 = features of no category, i = the style's category i - 1
     classes: tuple[DrawStyle, ...] = ()
+    #: legend label of each class (as ``classes``: 0 = features of no category)
+    class_labels: tuple[str, ...] = ()
 
     def for_class(self, cls: int) -> DrawStyle:
         if self.classes and 0 <= cls < len(self.classes):
@@ -115,7 +117,8 @@ def draw_style(style: Any) -> DrawStyle:
     if not getattr(style, "categorized", False):
         return base
     classes = (_one(style.other()),) + tuple(_one(c) for c in style.categories)
-    return dataclasses.replace(base, classes=classes)
+    labels = (style.other_label,) + tuple(c.label for c in style.categories)
+    return dataclasses.replace(base, classes=classes, class_labels=labels)
 
 
 def feature_classes(gdf: Any, style: Any) -> np.ndarray | None:

@@ -9,6 +9,7 @@ The context menu and double-click use the actions declared in :mod:`actions`.
 
 from __future__ import annotations
 
+import numpy as np
 from PySide6.QtCore import QCoreApplication, QEvent, Qt, Signal
 from PySide6.QtGui import QBrush, QColor, QIcon, QPainter, QPixmap
 from PySide6.QtWidgets import QAbstractItemView, QMenu, QStyle, QTreeWidget, QTreeWidgetItem
@@ -20,6 +21,8 @@ from greenplan.gui.project_model import LayerEntry, ProjectModel
 
 KEY_ROLE = Qt.ItemDataRole.UserRole
 GROUP_ROLE = Qt.ItemDataRole.UserRole + 1
+# a class row under a categorised / graduated layer: the class index (0 = features of no class)
+CLASS_ROLE = Qt.ItemDataRole.UserRole + 2
 
 
 def group_label(group: str) -> str:
@@ -28,6 +31,17 @@ def group_label(group: str) -> str:
         return QCoreApplication.translate("LayerPanel", "Reference layers")
     role = ROLES[group]
     return role.zh if current_language() == "zh" else role.en
+
+
+def _paint_style(p: QPainter, st, size: int) -> None:
+    if st.line:
+        p.fillRect(0, size // 2 - 2, size, 4, QColor(*(st.edge or (0, 0, 0, 255))))
+    else:
+        if st.fill is not None:
+            p.fillRect(1, 1, size - 2, size - 2, QColor(*st.fill))
+        if st.edge is not None:
+            p.setPen(QColor(*st.edge))
+            p.drawRect(1, 1, size - 3, size - 3)
 
 
 def swatch(entry: LayerEntry, size: int = 14) -> QIcon:
@@ -41,17 +55,34 @@ def swatch(entry: LayerEntry, size: int = 14) -> QIcon:
             for i, c in enumerate(d.raster.swatch_colours()):
                 p.fillRect(0, i * size // 3, size, size // 3 + 1, QColor(*c))
         else:
-            st = d.style.swatch
-            if st.line:
-                p.fillRect(0, size // 2 - 2, size, 4, QColor(*(st.edge or (0, 0, 0, 255))))
-            else:
-                if st.fill is not None:
-                    p.fillRect(1, 1, size - 2, size - 2, QColor(*st.fill))
-                if st.edge is not None:
-                    p.setPen(QColor(*st.edge))
-                    p.drawRect(1, 1, size - 3, size - 3)
+            _paint_style(p, d.style.swatch, size)
         p.end()
     return QIcon(pm)
+
+
+def class_swatch(style, size: int = 14) -> QIcon:
+    """A small square in one class's fill (a line for line layers)."""
+    pm = QPixmap(size, size)
+    pm.fill(QColor(0, 0, 0, 0))
+    p = QPainter(pm)
+    _paint_style(p, style, size)
+    p.end()
+    return QIcon(pm)
+
+
+def class_rows(entry: LayerEntry) -> list[tuple[int, str, int]]:
+    """``(class index, label, features)`` of each class of a categorised or graduated layer
+    that has features (classes of the style first, 其他 last); [] for other layers."""
+    d = entry.display
+    if d is None or d.prepared is None or len(d.style.classes) < 2:
+        return []
+    counts = np.bincount(np.asarray(d.prepared.classes, dtype=np.int64).clip(0),
+                         minlength=len(d.style.classes))
+    rows = [(i, d.style.class_labels[i] if i < len(d.style.class_labels) else str(i), int(counts[i]))
+            for i in range(1, len(d.style.classes)) if counts[i]]
+    if counts[0]:
+        rows.append((0, d.style.class_labels[0] if d.style.class_labels else "", int(counts[0])))
+    return rows
 
 
 class LayerPanel(QTreeWidget):
@@ -96,6 +127,8 @@ class LayerPanel(QTreeWidget):
         current = self.current_key()
         collapsed = {self.topLevelItem(i).data(0, GROUP_ROLE) for i in range(self.topLevelItemCount())
                      if not self.topLevelItem(i).isExpanded()}
+        folded = {self.key_of(g.child(j)) for g in (self.topLevelItem(i) for i in range(self.topLevelItemCount()))
+                  for j in range(g.childCount()) if g.child(j).childCount() and not g.child(j).isExpanded()}
         self._building = True
         try:
             self.clear()
@@ -114,6 +147,7 @@ class LayerPanel(QTreeWidget):
                                 | Qt.ItemFlag.ItemIsUserCheckable | Qt.ItemFlag.ItemIsDragEnabled)
                     gi.addChild(li)
                     self._fill(li, self.project_model.entry(key))
+                    li.setExpanded(key not in folded)
                 gi.setExpanded(group not in collapsed)
             if current:
                 item = self.item_for(current)
@@ -138,6 +172,27 @@ class LayerPanel(QTreeWidget):
             # a raster's legend (what it is, its classes or ramp values) shows as the tooltip
             item.setToolTip(0, raster.legend_html(e.spec.label) if raster is not None else f"{e.spec.label}")
             item.setForeground(0, QBrush())
+        self._fill_classes(item, e)
+
+    def _fill_classes(self, item: QTreeWidgetItem, e: LayerEntry) -> None:
+        """Child rows of the layer's classes: swatch, label and number of features."""
+        had = item.childCount()
+        for i in reversed(range(had)):
+            item.removeChild(item.child(i))
+        rows = [] if e.error else class_rows(e)
+        for cls, label, n in rows:
+            ci = QTreeWidgetItem([f"{label} ({n:,})"])
+            ci.setData(0, CLASS_ROLE, cls)
+            ci.setIcon(0, class_swatch(e.display.style.for_class(cls)))
+            ci.setFlags(Qt.ItemFlag.ItemIsEnabled)
+            item.addChild(ci)
+        if rows and not had and item.treeWidget() is not None:
+            item.setExpanded(True)  # a layer just classified shows its classes
+
+    def class_items(self, key: int) -> list[QTreeWidgetItem]:
+        """The class rows under layer ``key`` (empty when it has one symbol)."""
+        item = self.item_for(key)
+        return [] if item is None else [item.child(i) for i in range(item.childCount())]
 
     def _update_layer(self, key: int) -> None:
         item = self.item_for(key)
