@@ -3,13 +3,15 @@
 The scenario's selected candidates become *scenario greening* (``indicators.md``): rooftops
 as class ``XG`` over their planted part (``area × rooftop_usable_share`` inside the footprint)
 with the floor-banded ``gs_share``, pocket parks as ``G1`` and belts as ``G2`` (``gs_share``
-1). Every indicator is computed without and with it, overall and per township.
+1). Every indicator is computed without and with it, overall and per township. The
+scenario's hand-drawn sketch (:mod:`greenplan.jobs.sketch`) adds its greening (with the
+features' own ``class`` and ``gs_share``) and its construction.
 
 Writes into ``out_dir``: ``scenario.json`` (schema ``greenplan.scenario/1``: ``before``,
 ``after``, ``delta`` per indicator, overall and ``by_unit``, and ``checks``),
 ``scenario.csv``, ``scenario.xlsx`` and ``scenario.gpkg`` (the greening features).
 ``checks``: ``farmland_occupied_m2`` and ``eco_redline_occupied_m2``, the area of scenario
-greening on permanent farmland and in the ecological red line, pieces under ``sliver_m2``
+greening (and sketched construction) on permanent farmland and in the ecological red line, pieces under ``sliver_m2``
 left out; a scenario is ``valid`` when both are 0 (a check whose layer is missing is null,
 with a note, and does not count).
 """
@@ -131,6 +133,27 @@ def scenario_greening(scenario: Scenario, cands: CandidateSet, settings: Any) ->
     return g, notes
 
 
+def add_sketch(project: Project, scenario: Scenario, greening: gpd.GeoDataFrame, crs: Any
+               ) -> tuple[gpd.GeoDataFrame, gpd.GeoDataFrame | None]:
+    """``greening`` with the scenario's sketched greening added, and its sketched construction.
+
+    Raises
+    ------
+    LayerSourceError
+        The scenario names a sketch GeoPackage or layer that cannot be read.
+    """
+    from greenplan.jobs.sketch import scenario_sketch, sketch_layers
+
+    sketch = scenario_sketch(project, scenario, crs)
+    if sketch is None or not len(sketch):
+        return greening, None
+    sg, sc = sketch_layers(sketch)
+    if greening.crs is None:
+        greening = greening.set_crs(sg.crs)
+    both = gpd.GeoDataFrame(pd.concat([greening, sg], ignore_index=True), geometry="geometry", crs=sg.crs)
+    return both, (sc if len(sc) else None)
+
+
 def check_scenario(greening: gpd.GeoDataFrame, layers: dict[str, Any], sliver_m2: float) -> dict[str, Any]:
     """Area of scenario greening on permanent farmland and in the red line (slivers apart)."""
     from greenplan.analysis.geom import PieceSet
@@ -191,6 +214,10 @@ def _selected_summary(g: gpd.GeoDataFrame) -> dict[str, Any]:
         union = PieceSet.union_of(np.asarray(k.geometry.values, dtype=object)).area
         gs = float((k["area_m2"] * k["gs_share"]).sum()) if kind == "rooftop" else union
         out[kind] = {"count": len(k), "area_m2": union, "green_space_m2": gs}
+    k = g[g["kind"].astype(str).str.startswith("sketch_")]
+    if len(k):
+        union = PieceSet.union_of(np.asarray(k.geometry.values, dtype=object)).area
+        out["sketch"] = {"count": len(k), "area_m2": union, "green_space_m2": float((k["area_m2"] * k["gs_share"]).sum())}
     return out
 
 
@@ -229,13 +256,16 @@ def compute_scenario(project: Project, name: str, loaded: Any, layers: dict[str,
         kinds = {s.kind for s in scenario.selections}
         cands = compute_candidates(layers, rasters, settings, kinds=kinds, feedback=SubFeedback(feedback, 0, 40))
     greening, notes = scenario_greening(scenario, cands, settings)
+    greening, construction = add_sketch(project, scenario, greening, loaded.crs)
     if before is None:
         feedback.set_text("现状指标 / indicators before")
         before = compute_indicators(layers, rasters, settings, feedback=SubFeedback(feedback, 40, 70)).to_dict()
     feedback.set_text("方案指标 / indicators after")
     after = compute_indicators(layers, rasters, settings, scenario_greening=greening,
-                               feedback=SubFeedback(feedback, 70, 100)).to_dict()
-    checks = check_scenario(greening, layers, settings.sliver_m2)
+                               scenario_construction=construction, feedback=SubFeedback(feedback, 70, 100)).to_dict()
+    occupied = greening if construction is None else pd.concat(
+        [greening[["geometry"]], construction[["geometry"]]], ignore_index=True)
+    checks = check_scenario(occupied, layers, settings.sliver_m2)
     overall, by_unit = compare_documents(before, after)
     doc = {
         "schema": SCHEMA, "generator": f"greenplan {__version__}", "project": project.name,
@@ -276,6 +306,14 @@ def run_scenario(project: Project, name: str, out_dir: Path, *, feedback: Feedba
     write_gpkg_layers(files["gpkg"], {"scenario_greening": greening}, crs=loaded.crs)
     feedback.step(100, 100, "完成 / done")
     return ScenarioOutputs(document=doc, greening=greening, files=files)
+
+
+def _kind_label(kind: str) -> str:
+    from greenplan.jobs.sketch import SKETCH_KINDS
+
+    if kind.startswith("sketch_"):
+        return f"草图·{SKETCH_KINDS.get(kind[7:], kind[7:])}"
+    return KINDS.get(kind, kind)
 
 
 CSV_COLUMNS = [("scope", "范围"), ("unit_code", "行政区代码"), ("unit_name", "行政区名称"), ("key", "指标代码"),
@@ -333,7 +371,7 @@ def write_scenario_tables(doc: dict[str, Any], greening: gpd.GeoDataFrame, csv_p
     ws2 = wb.create_sheet("选中项目")
     ws2.append(["类型", "候选编号", "绿地分类", "绿化面积（㎡）", "计入绿地率比例"])
     for rec in greening[["kind", "candidate_id", "class", "area_m2", "gs_share"]].itertuples(index=False):
-        ws2.append([KINDS.get(rec.kind, rec.kind), rec.candidate_id, rec[2], float(rec.area_m2), float(rec.gs_share)])
+        ws2.append([_kind_label(rec.kind), rec.candidate_id, rec[2], float(rec.area_m2), float(rec.gs_share)])
     ws3 = wb.create_sheet("合规检查")
     ck = doc["checks"]
     ws3.append(["检查项", "面积（㎡）"])
