@@ -110,8 +110,16 @@ def sketch_path(project: Any, ref: SketchRef) -> Path:
 
 
 def default_sketch_ref(project: Any, scenario_name: str) -> SketchRef:
-    """Where a scenario's new sketch goes: ``<project stem>.sketch.gpkg``, layer = scenario name."""
-    stem = Path(project.path).stem if getattr(project, "path", None) else "project"
+    """Where a scenario's new sketch goes: ``<project>.sketch.gpkg``, layer = scenario name.
+
+    Examples
+    --------
+    >>> from greenplan.core.project import Project
+    >>> default_sketch_ref(Project(path=Path("d/县 规划.greenplan.toml")), "近期").source
+    '县 规划.sketch.gpkg'
+    """
+    path = getattr(project, "path", None)
+    stem = Path(path).name.removesuffix(".toml").removesuffix(".greenplan") if path else project.name
     return SketchRef(source=f"{stem}.sketch.gpkg", layer=scenario_name)
 
 

@@ -1,0 +1,308 @@
+"""The hand-drawn features of the open project's scenarios, edited with undo, without Qt.
+
+Each scenario may carry a sketch (:mod:`greenplan.jobs.sketch`). :class:`SketchState` holds
+the features of the scenario being edited; every edit (add, delete, move, modify) is one
+:class:`~greenplan.app.undo.Command` on the project's undo stack, so Ctrl+Z / Ctrl+Y, the
+dirty state and the Edit menu treat it like every other edit of the project. The first
+feature drawn in a scenario also sets the scenario's ``sketch`` key (and creates the
+scenario when the project has none of that name) in the same command.
+
+Every feature is checked at once against permanent farmland and the ecological red line
+(:class:`~greenplan.app.sketch_check.SketchChecker`); :meth:`SketchState.conflicts` gives
+the result per feature.
+
+The sketch GeoPackage is written when the project is saved (:meth:`SketchState.save`,
+called by :meth:`ProjectState.mark_saved`'s ``path_changed`` event, see
+:meth:`SketchState._on_path_changed`); the source data is never edited.
+"""
+
+from __future__ import annotations
+
+import copy
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+from typing import Any
+
+import geopandas as gpd
+import shapely
+
+from greenplan.app.events import EmitterGroup
+from greenplan.app.project_state import ProjectState
+from greenplan.app.sketch_check import SketchChecker, SketchConflict
+from greenplan.app.undo import Command
+from greenplan.core.errors import GreenplanError
+from greenplan.core.scenario import Scenario, get_scenario, scenarios_from_project, set_scenario
+from greenplan.jobs.sketch import (
+    DEFAULT_CLASS,
+    DEFAULT_GS_SHARE,
+    SKETCH_KINDS,
+    belt_polygon,
+    default_sketch_ref,
+    empty_sketch,
+    read_sketch,
+    write_sketch,
+)
+
+#: the scenario a sketch goes to when the project has no current scenario
+DEFAULT_SCENARIO = "手绘方案"
+
+
+@dataclass(frozen=True)
+class SketchFeature:
+    """One hand-drawn feature (the columns of :mod:`greenplan.jobs.sketch`)."""
+
+    kind: str
+    geometry: Any
+    cls: str = ""
+    gs_share: float | None = None
+    name: str = ""
+    note: str = ""
+    centre_wkt: str = ""
+    width_m: float | None = None
+
+    def __post_init__(self) -> None:
+        if self.kind not in SKETCH_KINDS:
+            raise ValueError(f"unknown sketch kind {self.kind!r}")
+        if not self.cls:
+            object.__setattr__(self, "cls", DEFAULT_CLASS[self.kind])
+        if self.gs_share is None:
+            object.__setattr__(self, "gs_share", DEFAULT_GS_SHARE[self.kind])
+
+    @classmethod
+    def belt(cls, centre: list[tuple[float, float]] | shapely.LineString, width_m: float, **kw: Any) -> SketchFeature:
+        """A ``green_belt`` along ``centre``, ``width_m`` wide (stored as the buffered polygon)."""
+        line = centre if isinstance(centre, shapely.LineString) else shapely.LineString(centre)
+        return cls("green_belt", belt_polygon(line, width_m), centre_wkt=line.wkt, width_m=float(width_m), **kw)
+
+    def moved(self, dx: float, dy: float) -> SketchFeature:
+        """The same feature shifted by (dx, dy) map units (its centre line too)."""
+        centre = self.centre_wkt
+        if centre:
+            centre = shapely.transform(shapely.from_wkt(centre), lambda c: c + (dx, dy)).wkt
+        return replace(self, geometry=shapely.transform(self.geometry, lambda c: c + (dx, dy)), centre_wkt=centre)
+
+
+def features_frame(features: list[SketchFeature], crs: Any = None) -> gpd.GeoDataFrame:
+    """The features as a sketch GeoDataFrame (:func:`greenplan.jobs.sketch.normalize_sketch` columns)."""
+    if not features:
+        return empty_sketch(crs)
+    return gpd.GeoDataFrame({
+        "kind": [f.kind for f in features], "class": [f.cls for f in features],
+        "gs_share": [float(f.gs_share) for f in features], "name": [f.name for f in features],
+        "note": [f.note for f in features], "centre_wkt": [f.centre_wkt for f in features],
+        "width_m": [float("nan") if f.width_m is None else float(f.width_m) for f in features],
+    }, geometry=gpd.GeoSeries([f.geometry for f in features], crs=crs), crs=crs)
+
+
+def frame_features(frame: gpd.GeoDataFrame) -> list[SketchFeature]:
+    """The rows of a (normalized) sketch frame as features."""
+    out = []
+    for rec, geom in zip(frame.drop(columns="geometry").to_dict("records"), frame.geometry.values, strict=True):
+        width = rec.get("width_m")
+        out.append(SketchFeature(rec["kind"], geom, rec.get("class") or "", float(rec["gs_share"]), rec.get("name") or "",
+                                 rec.get("note") or "", rec.get("centre_wkt") or "",
+                                 None if width is None or width != width else float(width)))
+    return out
+
+
+class SketchState:
+    """The sketch of the scenario being edited (see the module docstring).
+
+    Events (``state.events``)
+    -------------------------
+    changed()
+        Features were added, deleted, moved or modified (or an edit undone), or another
+        scenario's sketch is shown.
+    saved(names, error)
+        After the project was saved: the scenarios whose sketch was written, or the
+        :class:`~greenplan.core.errors.GreenplanError` that stopped it (else None).
+    """
+
+    def __init__(self, project_state: ProjectState, sliver_m2: float | None = None) -> None:
+        self.ps = project_state
+        self.scenario_name = DEFAULT_SCENARIO
+        self._sketches: dict[str, list[SketchFeature]] = {}
+        self._touched: set[str] = set()  # scenarios whose sketch was edited since loading
+        self._checker: SketchChecker | None = None
+        self._conflicts: dict[int, tuple[SketchFeature, list[SketchConflict]]] = {}
+        self._sliver = sliver_m2
+        self._replacing = False
+        self.load_errors: list[GreenplanError] = []
+        self.events = EmitterGroup(self, changed=(), saved=("names", "error"))
+        ev = project_state.events
+        ev.project_replaced.connect(self._on_project_replaced)
+        ev.layers_changed.connect(self._on_layers_changed)
+        ev.path_changed.connect(self._on_path_changed)
+
+    # ------------------------------------------------------------------ queries
+    @property
+    def features(self) -> list[SketchFeature]:
+        return self._features(self.scenario_name)
+
+    def _features(self, name: str) -> list[SketchFeature]:
+        if name not in self._sketches:
+            self._sketches[name] = self._load(name)
+        return self._sketches[name]
+
+    def _load(self, name: str) -> list[SketchFeature]:
+        project = self.ps.project
+        try:
+            sc = get_scenario(project, name)
+        except GreenplanError:
+            return []
+        if sc.sketch is None:
+            return []
+        try:
+            return frame_features(read_sketch(project, sc.sketch, self.ps.crs))
+        except GreenplanError as exc:  # shown by the GUI; the scenario starts with no sketch
+            self.load_errors.append(exc)
+            return []
+
+    def frame(self, name: str | None = None) -> gpd.GeoDataFrame:
+        return features_frame(self._features(name or self.scenario_name), self.ps.crs)
+
+    @property
+    def checker(self) -> SketchChecker:
+        """Permanent farmland and red line of the loaded layers (built once per load)."""
+        if self._checker is None:
+            layers: dict[str, Any] = {}
+            for e in self.ps.entries:
+                if e.spec.role in ("permanent_farmland", "ecological_redline") and e.gdf is not None:
+                    prev = layers.get(e.spec.role)
+                    geoms = list(e.gdf.geometry.values)
+                    layers[e.spec.role] = geoms if prev is None else prev + geoms
+            sliver = self._sliver if self._sliver is not None else self.ps.project.settings.sliver_m2
+            self._checker = SketchChecker(layers, sliver)
+        return self._checker
+
+    def set_checker(self, checker: SketchChecker | None) -> None:
+        """Use ``checker`` (None: build it from the loaded layers when next needed)."""
+        self._checker = checker
+        self._conflicts.clear()
+        self.events.changed()
+
+    def conflicts(self, index: int) -> list[SketchConflict]:
+        """The rules feature ``index`` breaks, with the overlap (m²); cached per geometry."""
+        f = self.features[index]
+        hit = self._conflicts.get(id(f))
+        if hit is None or hit[0] is not f:  # (an id may be reused by a later feature)
+            hit = self._conflicts[id(f)] = (f, self.checker.check(f.geometry))
+        return hit[1]
+
+    def conflict_flags(self) -> list[bool]:
+        return [bool(self.conflicts(i)) for i in range(len(self.features))]
+
+    # ------------------------------------------------------------------ scenario
+    def set_scenario(self, name: str) -> None:
+        """Edit the sketch of scenario ``name`` (``""``: the default scenario)."""
+        name = name or DEFAULT_SCENARIO
+        if name != self.scenario_name:
+            self.scenario_name = name
+            self.events.changed()
+
+    # ------------------------------------------------------------------ edits
+    def add(self, feature: SketchFeature) -> int:
+        """Add ``feature`` (one undo step); returns its index."""
+        index = len(self.features)
+        self._edit("Add sketch feature", f"添加{SKETCH_KINDS[feature.kind]}草图",
+                   lambda fs: fs.append(feature))
+        return index
+
+    def delete(self, index: int) -> None:
+        f = self.features[index]
+        self._edit("Delete sketch feature", f"删除{SKETCH_KINDS[f.kind]}草图", lambda fs: fs.pop(index))
+
+    def move(self, index: int, dx: float, dy: float) -> None:
+        f = self.features[index]
+        self._edit("Move sketch feature", f"移动{SKETCH_KINDS[f.kind]}草图",
+                   lambda fs: fs.__setitem__(index, f.moved(dx, dy)))
+
+    def modify(self, index: int, **changes: Any) -> None:
+        """Change attributes (``kind``, ``cls``, ``gs_share``, ``name``, ``note``) or ``geometry``."""
+        f = self.features[index]
+        new = replace(f, **changes)
+        if "kind" in changes and "cls" not in changes:
+            new = replace(new, cls=DEFAULT_CLASS[new.kind], gs_share=DEFAULT_GS_SHARE[new.kind]
+                          if "gs_share" not in changes else new.gs_share)
+        self._edit("Modify sketch feature", f"修改{SKETCH_KINDS[new.kind]}草图",
+                   lambda fs: fs.__setitem__(index, new))
+
+    def _edit(self, text: str, text_zh: str, mutate: Callable[[list[SketchFeature]], Any]) -> None:
+        name = self.scenario_name
+        before_feats = list(self._features(name))
+        after_feats = list(before_feats)
+        mutate(after_feats)
+        before_scen = copy.deepcopy(self.ps.project.scenarios)
+        after_scen = self._with_ref(name)
+
+        def put(feats: list[SketchFeature], scen: list[dict[str, Any]]) -> None:
+            self._sketches[name] = list(feats)
+            self.ps.project.scenarios = copy.deepcopy(scen)
+            self._touched.add(name)  # an undo after saving changes the file too
+            if self.scenario_name != name:
+                self.scenario_name = name
+            self.events.changed()
+
+        self.ps.undo_stack.push(Command(text, lambda: put(after_feats, after_scen),
+                                        lambda: put(before_feats, before_scen), text_zh))
+
+    def _with_ref(self, name: str) -> list[dict[str, Any]]:
+        """``project.scenarios`` with scenario ``name`` present and carrying a ``sketch`` key."""
+        project = copy.deepcopy(self.ps.project)
+        try:
+            sc = get_scenario(project, name)
+        except GreenplanError:
+            sc = Scenario(name)
+        if sc.sketch is None:
+            sc = replace(sc, sketch=default_sketch_ref(self.ps.project, name))
+            set_scenario(project, sc)
+        return project.scenarios
+
+    # ------------------------------------------------------------------ saving
+    def save(self) -> list[str]:
+        """Write the sketch of every edited scenario into its GeoPackage (atomically).
+
+        Returns the scenario names written. Raises OutputError when a file cannot be written.
+        """
+        written = []
+        names = {s.name: s for s in scenarios_from_project(self.ps.project)}
+        for name in sorted(self._touched):
+            sc = names.get(name)
+            if sc is None or sc.sketch is None:
+                continue
+            write_sketch(self.ps.project, sc.sketch, self.frame(name), self.ps.crs)
+            written.append(name)
+        self._touched.clear()
+        return written
+
+    # ------------------------------------------------------------------ project events
+    def _on_project_replaced(self, _event=None) -> None:
+        self._sketches.clear()
+        self._touched.clear()
+        self._conflicts.clear()
+        self._checker = None
+        self.load_errors.clear()
+        self.scenario_name = DEFAULT_SCENARIO
+        self._replacing = True  # set_project emits path_changed next: not a save
+        self.events.changed()
+
+    def _on_layers_changed(self, _event=None) -> None:
+        self._checker = None
+        self._conflicts.clear()
+        if not any(self._touched):  # loaded in the working CRS now that it is known
+            self._sketches.clear()
+        self.events.changed()
+
+    def _on_path_changed(self, _event=None) -> None:
+        # ProjectState.mark_saved emits path_changed after the project file was written:
+        # the sketches go to their GeoPackage then (set_project's path_changed is no save)
+        if self._replacing:
+            self._replacing = False
+            return
+        if self._touched:
+            try:
+                names = self.save()
+            except GreenplanError as exc:
+                self.events.saved(names=[], error=exc)
+                return
+            self.events.saved(names=names, error=None)
