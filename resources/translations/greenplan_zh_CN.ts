@@ -227,6 +227,22 @@
         <source>E&amp;xport Selected Features…</source>
         <translation>导出所选要素(&amp;X)…</translation>
     </message>
+    <message>
+        <source>S&amp;ketch</source>
+        <translation>草图(&amp;K)</translation>
+    </message>
+    <message>
+        <source>Draw &amp;Polygon</source>
+        <translation>绘制多边形(&amp;P)</translation>
+    </message>
+    <message>
+        <source>Draw &amp;Rectangle</source>
+        <translation>绘制矩形(&amp;R)</translation>
+    </message>
+    <message>
+        <source>Draw Green &amp;Belt</source>
+        <translation>绘制绿带(&amp;B)</translation>
+    </message>
 </context>
 <context>
     <name>AddLayerDialog</name>
@@ -1771,6 +1787,52 @@
     <message>
         <source>{0} features written to {1}</source>
         <translation>已将 {0} 个要素导出到 {1}</translation>
+    </message>
+</context>
+<context>
+    <name>SketchBar</name>
+    <message>
+        <source>Sketch</source>
+        <translation>草图</translation>
+    </message>
+    <message>
+        <source>Sketch kind:</source>
+        <translation>草图类型：</translation>
+    </message>
+    <message>
+        <source>Pocket park</source>
+        <translation>口袋公园</translation>
+    </message>
+    <message>
+        <source>Green belt</source>
+        <translation>绿带</translation>
+    </message>
+    <message>
+        <source>Green space</source>
+        <translation>绿地</translation>
+    </message>
+    <message>
+        <source>Rooftop greening</source>
+        <translation>屋顶绿化</translation>
+    </message>
+    <message>
+        <source>New construction</source>
+        <translation>新增建设</translation>
+    </message>
+    <message>
+        <source>Belt width:</source>
+        <translation>绿带宽度：</translation>
+    </message>
+    <message>
+        <source>Width of a green belt drawn along its centre line, in metres</source>
+        <translation>沿中心线绘制的绿带总宽度（米）</translation>
+    </message>
+</context>
+<context>
+    <name>SketchTools</name>
+    <message>
+        <source>Sketch feature added (no conflict with permanent farmland or the ecological red line)</source>
+        <translation>已添加草图要素（未占用永久基本农田和生态保护红线，无冲突）</translation>
     </message>
 </context>
 <context>

@@ -27,7 +27,11 @@ from greenplan.gui.canvas.map_renderer import (
     elements_to_path,
 )
 
-TOOLS = ("pan", "identify", "measure_distance", "measure_area", "zoom_box", "select_rect", "select_polygon")
+TOOLS = ("pan", "identify", "measure_distance", "measure_area", "zoom_box", "select_rect", "select_polygon",
+         "sketch_polygon", "sketch_rect", "sketch_belt")
+#: hand-drawn scenario features (#15): drawn like the select tools, the shape goes out in sketch_drawn
+SKETCH_TOOLS = ("sketch_polygon", "sketch_rect", "sketch_belt")
+SKETCH_COLOUR = QColor(0, 130, 50)
 #: the selection (cyan), and highlights by purpose: never the same colour for two purposes
 HIGHLIGHT = QColor(0, 200, 255)
 PURPOSE_COLOURS = {"conflict": QColor(220, 0, 0), "greening": QColor(0, 150, 60), "other": QColor(255, 140, 0)}
@@ -90,6 +94,11 @@ class MapCanvas(QWidget):
     #: select tools: the drawn shape in map coordinates [(x, y), ...] (a rectangle's corners,
     #: a click's small square, a polygon) and how it combines: "" new, "add" (Shift), "remove" (Ctrl)
     select_requested = Signal(object, str)
+    #: sketch tools: the tool and the drawn shape in map coordinates [(x, y), ...] (a polygon's
+    #: vertices, a rectangle's corners, a belt's centre line)
+    sketch_drawn = Signal(str, object)
+    #: sketch tools, while drawing: the tool and the shape so far with the point under the mouse
+    sketch_moved = Signal(str, object)
 
     def __init__(self, parent=None) -> None:
         super().__init__(parent)
@@ -116,6 +125,7 @@ class MapCanvas(QWidget):
         self._selection_path: QPainterPath | None = None
         self._highlight_path: QPainterPath | None = None
         self.highlight_purpose = "other"
+        self._sketch_paths: tuple[QPainterPath | None, QPainterPath | None] = (None, None)
         self._thread = RenderThread(self)
         self._thread.rendered.connect(self._on_rendered)
         self._thread.failed.connect(self.render_failed)
@@ -133,6 +143,15 @@ class MapCanvas(QWidget):
     def set_highlight_geometries(self, geoms, purpose: str = "other") -> None:
         self._highlight_path = map_path(geoms) if geoms is not None and len(geoms) else None
         self.highlight_purpose = purpose if purpose in PURPOSE_COLOURS else "other"
+        self.update()
+
+    def set_sketch_geometries(self, geoms, conflict=None) -> None:
+        """The scenario's sketch: ``geoms`` (map coordinates) and which of them break a rule
+        (``conflict``, booleans), outlined in the conflict style."""
+        geoms = np.asarray(geoms if geoms is not None else [], dtype=object)
+        bad = np.zeros(len(geoms), bool) if conflict is None else np.asarray(conflict, dtype=bool)
+        self._sketch_paths = (map_path(geoms[~bad]) if (~bad).any() else None,
+                              map_path(geoms[bad]) if bad.any() else None)
         self.update()
 
     def set_tool(self, tool: str) -> None:
@@ -238,13 +257,23 @@ class MapCanvas(QWidget):
                 p.setPen(Qt.PenStyle.NoPen)  # proposed greening: green with a hatch, as on the maps
                 p.setBrush(QBrush(color, Qt.BrushStyle.BDiagPattern))
                 p.drawPath(mapped)
+        ok_path, bad_path = self._sketch_paths
+        for path, colour, width in ((ok_path, SKETCH_COLOUR, 1.5), (bad_path, PURPOSE_COLOURS["conflict"], 3.0)):
+            if path is not None:
+                fill = QColor(SKETCH_COLOUR)
+                fill.setAlpha(90)
+                pen = QPen(colour, width, Qt.PenStyle.SolidLine if path is ok_path else Qt.PenStyle.DashLine)
+                pen.setCosmetic(True)
+                p.setPen(pen)
+                p.setBrush(fill)
+                p.drawPath(t.map(path))
         if self.measure_points:
             pts = [QPointF(*self.view.to_pixel(x, y)) for x, y in self.measure_points]
             if self._measure_cursor is not None and not self._measure_done:
                 pts.append(QPointF(*self.view.to_pixel(*self._measure_cursor)))
             pen = QPen(QColor(220, 0, 120), 2, Qt.PenStyle.DashLine)
             p.setPen(pen)
-            if self.tool in ("measure_area", "select_polygon") and len(pts) >= 3:
+            if self.tool in ("measure_area", "select_polygon", "sketch_polygon") and len(pts) >= 3:
                 p.setBrush(QColor(220, 0, 120, 50))
                 p.drawPolygon(QPolygonF(pts))
             else:
@@ -278,7 +307,7 @@ class MapCanvas(QWidget):
             event.button() == Qt.MouseButton.LeftButton and self.tool in ("pan", "identify"))
         if pan and self.view is not None:
             self._drag, self._drag_view = (pos.x(), pos.y()), self.view
-        elif event.button() == Qt.MouseButton.LeftButton and self.tool in ("zoom_box", "select_rect"):
+        elif event.button() == Qt.MouseButton.LeftButton and self.tool in ("zoom_box", "select_rect", "sketch_rect"):
             self._box = (pos.x(), pos.y(), pos.x(), pos.y())
         event.accept()
 
@@ -299,9 +328,14 @@ class MapCanvas(QWidget):
         elif self._box is not None:
             self._box = (self._box[0], self._box[1], pos.x(), pos.y())
             self.update()
+            if self.tool == "sketch_rect":
+                x0, y0, x1, y1 = self._box
+                self.sketch_moved.emit(self.tool, [self.view.to_map(px, py) for px, py in ((x0, y0), (x1, y0), (x1, y1), (x0, y1))])
         elif self._draws_points() and self.measure_points and not self._measure_done:
             self._measure_cursor = (x, y)
             self.update()
+            if self.tool in SKETCH_TOOLS:
+                self.sketch_moved.emit(self.tool, [*self.measure_points, (x, y)])
 
     def mouseReleaseEvent(self, event) -> None:  # noqa: N802
         pos = event.position()
@@ -315,6 +349,13 @@ class MapCanvas(QWidget):
         if event.button() == Qt.MouseButton.LeftButton:
             if self._box is not None and self.tool == "select_rect":
                 self._finish_select_rect(event.modifiers())
+            elif self._box is not None and self.tool == "sketch_rect":
+                x0, y0, x1, y1 = self._box
+                self._box = None
+                self.update()
+                if abs(x1 - x0) > 2 and abs(y1 - y0) > 2:
+                    corners = [self.view.to_map(px, py) for px, py in ((x0, y0), (x1, y0), (x1, y1), (x0, y1))]
+                    self.sketch_drawn.emit(self.tool, corners)
             elif self._box is not None:
                 x0, y0, x1, y1 = self._box
                 self._box = None
@@ -364,6 +405,13 @@ class MapCanvas(QWidget):
         self.update()
 
     def finish_measure(self, modifiers=Qt.KeyboardModifier.NoModifier) -> None:
+        if self.tool in ("sketch_polygon", "sketch_belt"):  # drawn like a measurement, then handed on
+            points, self.measure_points = list(self.measure_points), []
+            self._measure_cursor = None
+            self.update()
+            if len(points) >= (3 if self.tool == "sketch_polygon" else 2):
+                self.sketch_drawn.emit(self.tool, points)
+            return
         if self.tool == "select_polygon":  # the polygon select tool draws like a measurement
             points, self.measure_points = list(self.measure_points), []
             self._measure_cursor = None
@@ -383,7 +431,7 @@ class MapCanvas(QWidget):
         self.update()
 
     def _draws_points(self) -> bool:
-        return self.tool.startswith("measure") or self.tool == "select_polygon"
+        return self.tool.startswith("measure") or self.tool in ("select_polygon", "sketch_polygon", "sketch_belt")
 
     def _finish_select_rect(self, modifiers) -> None:
         x0, y0, x1, y1 = self._box
@@ -395,7 +443,7 @@ class MapCanvas(QWidget):
         self.select_requested.emit(corners, _select_mode(modifiers))
 
     def _emit_measure(self, done: bool) -> None:
-        if self.tool == "select_polygon":
+        if self.tool in ("select_polygon", *SKETCH_TOOLS):
             return
         if self.tool == "measure_area":
             self.measured.emit("area", measure_area_m2(self.measure_points), done)

@@ -1,0 +1,85 @@
+"""Hand-drawn greening in the main window (#15): draw with the mouse, undo/redo, the live
+conflict message, saving with the project (the town of ``conftest.py``: B 1000 × 1000 at
+(0, 0), permanent farmland 1000 × 500 at (0, 1500), the red line at (2000, 0))."""
+
+from __future__ import annotations
+
+import pytest
+import shapely
+from PySide6.QtCore import QPoint, Qt
+
+from greenplan.analysis.wording import format_area
+from greenplan.core.project import read_project
+from greenplan.core.scenario import get_scenario
+from greenplan.jobs.sketch import read_sketch
+
+
+def px(w, build, dx: float, dy: float) -> QPoint:
+    x, y = w.canvas.view.to_pixel(build.X0 + dx, build.Y0 + dy)
+    return QPoint(int(x), int(y))
+
+
+def on_map(w, p: QPoint) -> tuple[float, float]:
+    return w.canvas.view.to_map(p.x(), p.y())
+
+
+def test_draw_a_polygon_undo_redo_and_save(qtbot, opened, build) -> None:
+    w = opened
+    w.actions["tool.sketch_polygon"].trigger()
+    assert w.canvas.tool == "sketch_polygon" and w.sketch.bar.kind == "pocket_park"
+    clicks = [px(w, build, dx, dy) for dx, dy in ((400, 300), (700, 300), (700, 600), (400, 600))]
+    for p in clicks:
+        qtbot.mouseClick(w.canvas, Qt.MouseButton.LeftButton, pos=p)
+    qtbot.mouseClick(w.canvas, Qt.MouseButton.RightButton, pos=clicks[-1])
+    feats = w.sketch.state.features
+    assert len(feats) == 1 and feats[0].kind == "pocket_park" and feats[0].cls == "G1"
+    expected = shapely.Polygon([on_map(w, p) for p in clicks])
+    assert feats[0].geometry.area == pytest.approx(expected.area) and expected.area == pytest.approx(90_000, rel=0.05)
+    ok_path, bad_path = w.canvas._sketch_paths
+    assert ok_path is not None and bad_path is None
+    assert "无冲突" in w.statusBar().currentMessage()
+    assert w.model.dirty and "添加口袋公园草图" in w.actions["edit.undo"].text()
+    w.actions["edit.undo"].trigger()
+    assert w.sketch.state.features == [] and w.canvas._sketch_paths == (None, None)
+    w.actions["edit.redo"].trigger()
+    assert len(w.sketch.state.features) == 1
+    # saving the project writes the sketch next to it and names it in the project file
+    assert w.ops.save()
+    project, _ = read_project(w.model.project.path)
+    back = read_sketch(project, get_scenario(project, "手绘方案").sketch)
+    assert back["kind"].tolist() == ["pocket_park"] and back.geometry.area[0] == pytest.approx(expected.area)
+    assert (w.model.project.path.parent / "测试 项目.sketch.gpkg").is_file()
+
+
+def test_belt_on_farmland_is_flagged_while_drawing_and_after(qtbot, opened, build) -> None:
+    w = opened
+    w.actions["tool.sketch_belt"].trigger()
+    w.sketch.bar.width_box.setValue(30.0)
+    a, b = px(w, build, 100, 1600), px(w, build, 600, 1600)
+    qtbot.mouseClick(w.canvas, Qt.MouseButton.LeftButton, pos=a)
+    qtbot.mouseMove(w.canvas, b)  # the live check of the line so far
+    assert "占用永久基本农田" in w.statusBar().currentMessage()
+    qtbot.mouseClick(w.canvas, Qt.MouseButton.LeftButton, pos=b)
+    qtbot.mouseClick(w.canvas, Qt.MouseButton.RightButton, pos=b)
+    (belt,) = w.sketch.state.features
+    line = shapely.LineString([on_map(w, a), on_map(w, b)])
+    farmland = shapely.box(build.X0, build.Y0 + 1500, build.X0 + 1000, build.Y0 + 2000)
+    overlap = shapely.intersection(shapely.buffer(line, 15, cap_style="flat"), farmland).area
+    assert belt.kind == "green_belt" and belt.width_m == 30.0 and belt.geometry.area == pytest.approx(line.length * 30)
+    assert overlap == pytest.approx(15_000, rel=0.05)
+    assert w.statusBar().currentMessage() == f"占用永久基本农田 {format_area(overlap)}"
+    assert w.canvas._sketch_paths[0] is None and w.canvas._sketch_paths[1] is not None  # the conflict style
+
+
+def test_rectangle_of_construction_in_the_red_line(qtbot, opened, build) -> None:
+    w = opened
+    w.actions["tool.sketch_rect"].trigger()
+    w.sketch.bar.set_kind("construction")
+    a, b = px(w, build, 2100, 100), px(w, build, 2300, 300)
+    qtbot.mousePress(w.canvas, Qt.MouseButton.LeftButton, pos=a)
+    qtbot.mouseMove(w.canvas, b)
+    qtbot.mouseRelease(w.canvas, Qt.MouseButton.LeftButton, pos=b)
+    (f,) = w.sketch.state.features
+    (x0, y0), (x1, y1) = on_map(w, a), on_map(w, b)
+    assert f.kind == "construction" and f.geometry.area == pytest.approx(abs(x1 - x0) * abs(y1 - y0))
+    assert w.statusBar().currentMessage().startswith("占用生态保护红线")
