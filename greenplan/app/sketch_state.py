@@ -123,6 +123,7 @@ class SketchState:
         self.scenario_name = DEFAULT_SCENARIO
         self._sketches: dict[str, list[SketchFeature]] = {}
         self._touched: set[str] = set()  # scenarios whose sketch was edited since loading
+        self._failed: set[str] = set()  # scenarios whose sketch file could not be read
         self._checker: SketchChecker | None = None
         self._conflicts: dict[int, tuple[SketchFeature, list[SketchConflict]]] = {}
         self._sliver = sliver_m2
@@ -154,12 +155,21 @@ class SketchState:
             return []
         try:
             return frame_features(read_sketch(project, sc.sketch, self.ps.crs))
-        except GreenplanError as exc:  # shown by the GUI; the scenario starts with no sketch
+        except GreenplanError as exc:  # the scenario starts with no sketch here; a run reports it
             self.load_errors.append(exc)
+            self._failed.add(name)
             return []
 
     def frame(self, name: str | None = None) -> gpd.GeoDataFrame:
         return features_frame(self._features(name or self.scenario_name), self.ps.crs)
+
+    def edited_frame(self, name: str) -> gpd.GeoDataFrame | None:
+        """The sketch of scenario ``name`` as edited here and not saved yet, for a scenario
+        run (``run_scenario(..., sketch=...)``); None when it is unchanged since it was read
+        (the run reads the GeoPackage, and reports a file that cannot be read)."""
+        if name not in self._touched or name in self._failed and not self._sketches.get(name):
+            return None
+        return self.frame(name)
 
     @property
     def checker(self) -> SketchChecker:
@@ -279,6 +289,7 @@ class SketchState:
     def _on_project_replaced(self, _event=None) -> None:
         self._sketches.clear()
         self._touched.clear()
+        self._failed.clear()
         self._conflicts.clear()
         self._checker = None
         self.load_errors.clear()

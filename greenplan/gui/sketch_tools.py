@@ -145,6 +145,7 @@ def install(window) -> SketchTools:
     window.addToolBar(Qt.ToolBarArea.TopToolBarArea, bar)
     tools = SketchTools(window.canvas, state, bar, lambda text, ms: window.statusBar().showMessage(text, ms), window)
     window.scenarios.current_changed.connect(state.set_scenario)
+    window.scenario_panel.sketch_frame = state.edited_frame  # runs include unsaved edits
 
     def saved(event) -> None:
         if event.error is not None:

@@ -133,18 +133,26 @@ def scenario_greening(scenario: Scenario, cands: CandidateSet, settings: Any) ->
     return g, notes
 
 
-def add_sketch(project: Project, scenario: Scenario, greening: gpd.GeoDataFrame, crs: Any
-               ) -> tuple[gpd.GeoDataFrame, gpd.GeoDataFrame | None]:
+def add_sketch(project: Project, scenario: Scenario, greening: gpd.GeoDataFrame, crs: Any,
+               sketch: gpd.GeoDataFrame | None = None) -> tuple[gpd.GeoDataFrame, gpd.GeoDataFrame | None]:
     """``greening`` with the scenario's sketched greening added, and its sketched construction.
+
+    ``sketch``: the features as edited in the desktop app and not saved yet (used instead of
+    the scenario's sketch GeoPackage); default: read from the GeoPackage.
 
     Raises
     ------
     LayerSourceError
         The scenario names a sketch GeoPackage or layer that cannot be read.
     """
-    from greenplan.jobs.sketch import scenario_sketch, sketch_layers
+    from greenplan.jobs.sketch import normalize_sketch, scenario_sketch, sketch_layers
 
-    sketch = scenario_sketch(project, scenario, crs)
+    if sketch is None:
+        sketch = scenario_sketch(project, scenario, crs)
+    else:
+        sketch = normalize_sketch(sketch)
+        if crs is not None and sketch.crs is not None and len(sketch):
+            sketch = sketch.to_crs(crs)
     if sketch is None or not len(sketch):
         return greening, None
     sg, sc = sketch_layers(sketch)
@@ -223,7 +231,7 @@ def _selected_summary(g: gpd.GeoDataFrame) -> dict[str, Any]:
 
 def compute_scenario(project: Project, name: str, loaded: Any, layers: dict[str, Any], rasters: dict[str, Any], *,
                      cands: CandidateSet | None = None, before: dict[str, Any] | None = None,
-                     feedback: Feedback | None = None) -> tuple[dict[str, Any], gpd.GeoDataFrame, dict[str, Any]]:
+                     sketch: gpd.GeoDataFrame | None = None, feedback: Feedback | None = None) -> tuple[dict[str, Any], gpd.GeoDataFrame, dict[str, Any]]:
     """The ``scenario.json`` document of scenario ``name``, without writing anything.
 
     Parameters
@@ -235,6 +243,9 @@ def compute_scenario(project: Project, name: str, loaded: Any, layers: dict[str,
     before : dict, optional
         The indicators document without the scenario (``indicators``, ``by_unit``), when
         already computed from the same layers; default: computed here.
+    sketch : GeoDataFrame, optional
+        The scenario's hand-drawn features as edited and not saved yet (the desktop app);
+        default: read from the scenario's sketch GeoPackage (:mod:`greenplan.jobs.sketch`).
 
     Returns
     -------
@@ -256,7 +267,7 @@ def compute_scenario(project: Project, name: str, loaded: Any, layers: dict[str,
         kinds = {s.kind for s in scenario.selections}
         cands = compute_candidates(layers, rasters, settings, kinds=kinds, feedback=SubFeedback(feedback, 0, 40))
     greening, notes = scenario_greening(scenario, cands, settings)
-    greening, construction = add_sketch(project, scenario, greening, loaded.crs)
+    greening, construction = add_sketch(project, scenario, greening, loaded.crs, sketch)
     if before is None:
         feedback.set_text("现状指标 / indicators before")
         before = compute_indicators(layers, rasters, settings, feedback=SubFeedback(feedback, 40, 70)).to_dict()
@@ -280,8 +291,11 @@ def compute_scenario(project: Project, name: str, loaded: Any, layers: dict[str,
     return doc, greening, after
 
 
-def run_scenario(project: Project, name: str, out_dir: Path, *, feedback: Feedback | None = None) -> ScenarioOutputs:
+def run_scenario(project: Project, name: str, out_dir: Path, *, sketch: gpd.GeoDataFrame | None = None,
+                 feedback: Feedback | None = None) -> ScenarioOutputs:
     """Compute scenario ``name`` of ``project`` and write its outputs to ``out_dir``.
+
+    ``sketch``: the scenario's hand-drawn features not saved yet (see :func:`compute_scenario`).
 
     Raises
     ------
@@ -296,7 +310,7 @@ def run_scenario(project: Project, name: str, out_dir: Path, *, feedback: Feedba
     loaded, layers, rasters = load_layers(project, SubFeedback(feedback, 0, 20))
     kinds = {s.kind for s in scenario.selections}
     cands = compute_candidates(layers, rasters, project.settings, kinds=kinds, feedback=SubFeedback(feedback, 20, 45))
-    doc, greening, _ = compute_scenario(project, name, loaded, layers, rasters, cands=cands,
+    doc, greening, _ = compute_scenario(project, name, loaded, layers, rasters, cands=cands, sketch=sketch,
                                         feedback=SubFeedback(feedback, 45, 95))
     feedback.step(95, 100, "写出结果 / writing outputs")
     files = {"json": out_dir / "scenario.json", "csv": out_dir / "scenario.csv",

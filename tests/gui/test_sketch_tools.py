@@ -83,3 +83,20 @@ def test_rectangle_of_construction_in_the_red_line(qtbot, opened, build) -> None
     (x0, y0), (x1, y1) = on_map(w, a), on_map(w, b)
     assert f.kind == "construction" and f.geometry.area == pytest.approx(abs(x1 - x0) * abs(y1 - y0))
     assert w.statusBar().currentMessage().startswith("占用生态保护红线")
+
+
+def test_scenario_run_includes_the_unsaved_sketch(qtbot, opened, build, wait_idle) -> None:
+    w = opened
+    w.actions["tool.sketch_rect"].trigger()
+    a, b = px(w, build, 400, 300), px(w, build, 700, 600)
+    qtbot.mousePress(w.canvas, Qt.MouseButton.LeftButton, pos=a)
+    qtbot.mouseMove(w.canvas, b)
+    qtbot.mouseRelease(w.canvas, Qt.MouseButton.LeftButton, pos=b)
+    (x0, y0), (x1, y1) = on_map(w, a), on_map(w, b)
+    w.scenarios.set_current("手绘方案")
+    assert w.scenario_panel.run() is not None
+    wait_idle(w)
+    cov = w.scenario_panel.outputs.document["indicators"]["green_coverage_vector"]
+    # B is 1000 x 1000 m; the rectangle lies inside B and outside the park (x 0-300)
+    assert cov["delta"] == pytest.approx(abs(x1 - x0) * abs(y1 - y0) / 1e6, rel=1e-9)
+    assert not (w.model.project.path.parent / "测试 项目.sketch.gpkg").exists()  # nothing saved yet

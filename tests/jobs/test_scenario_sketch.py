@@ -96,3 +96,12 @@ def test_missing_sketch_file_is_a_typed_error(build, cn_dir, tmp_path) -> None:
     with pytest.raises(LayerSourceError) as info:
         run_scenario(project, "手绘 方案", tmp_path / "o")
     assert "草图文件" in info.value.message("zh") and "sketch file" in info.value.message("en")
+
+
+def test_an_unsaved_sketch_is_used_instead_of_the_file(build, cn_dir, tmp_path) -> None:
+    # the desktop app runs a scenario with its edited, not yet saved sketch: no file needed
+    project, _ = read_project(town(build, cn_dir, [{"name": "手绘 方案", "sketch": REF}]))
+    park = build.box(100, 100, 50, 40)
+    out = run_scenario(project, "手绘 方案", tmp_path / "o", sketch=sketch(build, ["pocket_park"], [park]))
+    assert out.document["indicators"]["green_coverage_vector"]["delta"] == pytest.approx(2_000 / 1e6, rel=1e-9)
+    assert not sketch_path(project, SketchRef(**REF)).exists()
