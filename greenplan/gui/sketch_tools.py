@@ -94,16 +94,24 @@ class SketchTools(QObject):
     """Binds the canvas's sketch tools, the sketch toolbar and a :class:`SketchState`."""
 
     def __init__(self, canvas, state: SketchState, bar: SketchBar,
-                 show_message: Callable[[str, int], None], parent: QObject | None = None) -> None:
+                 show_message: Callable[[str, int], None], parent: QObject | None = None,
+                 show_label: Callable[[str], None] | None = None) -> None:
         super().__init__(parent)
         self.canvas = canvas
         self.state = state
         self.bar = bar
-        self.show_message = show_message
+        self._message = show_message
+        self._label = show_label
         canvas.sketch_drawn.connect(self.on_drawn)
         canvas.sketch_moved.connect(self.on_moved)
         state.events.changed.connect(self._on_changed)
         self._on_changed()
+
+    def show_message(self, text: str, ms: int) -> None:
+        """The status bar's message and its label (which stays until the next shape)."""
+        self._message(text, ms)
+        if self._label is not None:
+            self._label(text)
 
     def on_drawn(self, tool: str, points) -> None:
         feature = shape_feature(tool, list(points), self.bar.kind, self.bar.width_m)
@@ -121,8 +129,7 @@ class SketchTools(QObject):
         if feature is None:
             return
         text = conflicts_text(self.state.checker.check(feature.geometry), current_language())
-        if text:
-            self.show_message(text, 2000)
+        self.show_message(text, 2000)  # cleared when the shape leaves the protected land
 
     def conflict_message(self, index: int) -> str:
         """The status bar text for feature ``index``: its conflicts, or that it was added."""
@@ -142,8 +149,10 @@ def install(window) -> SketchTools:
     for action_id in ("tool.sketch_polygon", "tool.sketch_rect", "tool.sketch_belt"):
         bar.insertAction(first, window.actions[action_id])
     bar.insertSeparator(first)
+    window.addToolBarBreak(Qt.ToolBarArea.TopToolBarArea)  # its own row: the main toolbars fill theirs
     window.addToolBar(Qt.ToolBarArea.TopToolBarArea, bar)
-    tools = SketchTools(window.canvas, state, bar, lambda text, ms: window.statusBar().showMessage(text, ms), window)
+    tools = SketchTools(window.canvas, state, bar, lambda text, ms: window.statusBar().showMessage(text, ms), window,
+                        show_label=window.measure_label.setText)
     window.scenarios.current_changed.connect(state.set_scenario)
     window.scenario_panel.sketch_frame = state.edited_frame  # runs include unsaved edits
 

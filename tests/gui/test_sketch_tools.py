@@ -67,7 +67,7 @@ def test_belt_on_farmland_is_flagged_while_drawing_and_after(qtbot, opened, buil
     overlap = shapely.intersection(shapely.buffer(line, 15, cap_style="flat"), farmland).area
     assert belt.kind == "green_belt" and belt.width_m == 30.0 and belt.geometry.area == pytest.approx(line.length * 30)
     assert overlap == pytest.approx(15_000, rel=0.05)
-    assert w.statusBar().currentMessage() == f"占用永久基本农田 {format_area(overlap)}"
+    assert w.statusBar().currentMessage() == f"占用永久基本农田 {format_area(overlap)}" == w.measure_label.text()
     assert w.canvas._sketch_paths[0] is None and w.canvas._sketch_paths[1] is not None  # the conflict style
 
 
