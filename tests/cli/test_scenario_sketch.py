@@ -40,3 +40,13 @@ def test_scenario_command_includes_the_sketch(build, cn_dir, tmp_path, capsys) -
     assert doc["indicators"]["green_coverage_vector"]["after"] == pytest.approx(expected, rel=1e-9)
     assert doc["selected"]["sketch"]["area_m2"] == pytest.approx(2_000)
     assert "1.00 % → 1.20 %" in capsys.readouterr().out
+
+
+def test_missing_sketch_file_exits_2_in_both_languages(build, cn_dir, tmp_path, capsys) -> None:
+    gpkg = cn_dir / "城区.gpkg"
+    build.write(build.frame([build.box(0, 0, 1000, 1000)]), gpkg, "built_up_area")
+    layers = [{"name": "B", "source": gpkg.name, "layer": "built_up_area", "role": "built_up_area"}]
+    path = build.write_project(cn_dir, layers, scenarios=[{"name": "近期", "sketch": {"source": "无.gpkg", "layer": "近期"}}])
+    assert cli(["scenario", str(path), "--name", "近期", "--out", str(tmp_path / "o"), "--quiet"]) == 2
+    err = capsys.readouterr().err
+    assert "草图文件 无.gpkg 不存在" in err and "sketch file 无.gpkg does not exist" in err and "Traceback" not in err
