@@ -15,7 +15,7 @@ from collections.abc import Callable
 
 import shapely
 from PySide6.QtCore import QEvent, QObject, Qt
-from PySide6.QtWidgets import QComboBox, QDoubleSpinBox, QLabel, QToolBar, QWidget
+from PySide6.QtWidgets import QCheckBox, QComboBox, QDoubleSpinBox, QLabel, QToolBar, QWidget
 
 from greenplan.app.sketch_check import conflicts_text
 from greenplan.app.sketch_state import SketchFeature, SketchState
@@ -41,7 +41,9 @@ class SketchBar(QToolBar):
         self.width_box.setDecimals(1)
         self.width_box.setValue(20.0)
         self.width_box.setSuffix(" m")
-        for w in (self.kind_label, self.kind_box, self.width_label, self.width_box):
+        self.snap_box = QCheckBox(objectName="sketchSnap")
+        self.snap_box.setChecked(True)
+        for w in (self.kind_label, self.kind_box, self.width_label, self.width_box, self.snap_box):
             self.addWidget(w)
         self.retranslate()
 
@@ -66,6 +68,8 @@ class SketchBar(QToolBar):
             self.kind_box.setItemText(i, names[k])
         self.width_label.setText(self.tr("Belt width:"))
         self.width_box.setToolTip(self.tr("Width of a green belt drawn along its centre line, in metres"))
+        self.snap_box.setText(self.tr("Snap to vertices"))
+        self.snap_box.setToolTip(self.tr("Snap new vertices to the vertices of visible layers within a few pixels"))
 
     def changeEvent(self, event) -> None:  # noqa: N802 - Qt
         if event.type() == QEvent.Type.LanguageChange:
@@ -103,6 +107,8 @@ class SketchTools(QObject):
         self._message = show_message
         self._label = show_label
         canvas.sketch_drawn.connect(self.on_drawn)
+        bar.snap_box.toggled.connect(self._set_snapping)
+        self._set_snapping(bar.snap_box.isChecked())
         canvas.sketch_moved.connect(self.on_moved)
         state.events.changed.connect(self._on_changed)
         self._on_changed()
@@ -112,6 +118,9 @@ class SketchTools(QObject):
         self._message(text, ms)
         if self._label is not None:
             self._label(text)
+
+    def _set_snapping(self, on: bool) -> None:
+        self.canvas.set_snapping(on)
 
     def on_drawn(self, tool: str, points) -> None:
         feature = shape_feature(tool, list(points), self.bar.kind, self.bar.width_m)

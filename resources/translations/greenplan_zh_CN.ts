@@ -1827,6 +1827,14 @@
         <source>Width of a green belt drawn along its centre line, in metres</source>
         <translation>沿中心线绘制的绿带总宽度（米）</translation>
     </message>
+    <message>
+        <source>Snap to vertices</source>
+        <translation>吸附顶点</translation>
+    </message>
+    <message>
+        <source>Snap new vertices to the vertices of visible layers within a few pixels</source>
+        <translation>新顶点吸附到几个像素范围内可见图层的顶点</translation>
+    </message>
 </context>
 <context>
     <name>SketchTools</name>

@@ -23,6 +23,13 @@ def on_map(w, p: QPoint) -> tuple[float, float]:
     return w.canvas.view.to_map(p.x(), p.y())
 
 
+@pytest.fixture
+def opened(opened):
+    """The town, snapping off: the shapes are exactly where the mouse clicked."""
+    opened.sketch.bar.snap_box.setChecked(False)
+    return opened
+
+
 def test_draw_a_polygon_undo_redo_and_save(qtbot, opened, build) -> None:
     w = opened
     w.actions["tool.sketch_polygon"].trigger()
@@ -100,3 +107,35 @@ def test_scenario_run_includes_the_unsaved_sketch(qtbot, opened, build, wait_idl
     # B is 1000 x 1000 m; the rectangle lies inside B and outside the park (x 0-300)
     assert cov["delta"] == pytest.approx(abs(x1 - x0) * abs(y1 - y0) / 1e6, rel=1e-9)
     assert not (w.model.project.path.parent / "测试 项目.sketch.gpkg").exists()  # nothing saved yet
+
+
+def test_snapping_to_a_vertex_of_a_visible_layer(qtbot, window, town, town_loaded, wait_idle, build) -> None:
+    from greenplan.core.project import read_project
+    from greenplan.gui.canvas.display_data import DisplayProject, prepare_layer
+
+    project, _ = read_project(town)
+    display = DisplayProject(town_loaded, [prepare_layer(spec, lyr, town_loaded.crs)
+                                           for spec, lyr in zip(project.layers, town_loaded.layers, strict=True)])
+    w = window
+    w.canvas.reset()
+    w.model.set_project(project, display)
+    wait_idle(w)
+    assert w.sketch.bar.snap_box.isChecked()
+    w.actions["tool.sketch_polygon"].trigger()
+    corner = px(w, build, 1000, 1000)  # B's corner; the mouse lands 3 pixels off it
+    near = QPoint(corner.x() + 3, corner.y() - 2)
+    qtbot.mouseMove(w.canvas, near)
+    assert w.canvas._snap_marker == (build.X0 + 1000, build.Y0 + 1000)
+    far = px(w, build, 600, 600)
+    for p in (near, px(w, build, 600, 1000), far):
+        qtbot.mouseClick(w.canvas, Qt.MouseButton.LeftButton, pos=p)
+    qtbot.mouseClick(w.canvas, Qt.MouseButton.RightButton, pos=far)
+    (f,) = w.sketch.state.features
+    assert (build.X0 + 1000, build.Y0 + 1000) in list(f.geometry.exterior.coords)
+    assert on_map(w, far) in list(f.geometry.exterior.coords)  # nothing to snap to there
+    # off: the vertex is where the mouse was
+    w.sketch.bar.snap_box.setChecked(False)
+    assert w.canvas._snap_marker is None
+    qtbot.mouseMove(w.canvas, far)
+    qtbot.mouseMove(w.canvas, near)
+    assert w.canvas._snap_marker is None and w.canvas.snap(*on_map(w, near)) is None

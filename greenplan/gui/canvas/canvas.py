@@ -13,6 +13,7 @@ import time
 from typing import Any
 
 import numpy as np
+import shapely
 from PySide6.QtCore import QPointF, QRectF, Qt, Signal
 from PySide6.QtGui import QBrush, QColor, QPainter, QPainterPath, QPen, QPolygonF, QTransform
 from PySide6.QtWidgets import QWidget
@@ -20,6 +21,7 @@ from PySide6.QtWidgets import QWidget
 from greenplan.app.map_tools import measure_area_m2, measure_length_m
 from greenplan.app.map_view import MapView, fit_bounds
 from greenplan.app.render_cache import Elements, PreparedLayer
+from greenplan.app.sketch_snap import snap_to_vertex
 from greenplan.gui.canvas.map_renderer import (
     RenderLayer,
     RenderRequest,
@@ -32,6 +34,8 @@ TOOLS = ("pan", "identify", "measure_distance", "measure_area", "zoom_box", "sel
 #: hand-drawn scenario features (#15): drawn like the select tools, the shape goes out in sketch_drawn
 SKETCH_TOOLS = ("sketch_polygon", "sketch_rect", "sketch_belt")
 SKETCH_COLOUR = QColor(0, 130, 50)
+#: sketch tools snap to a vertex of a visible layer (or of the sketch) this close, in pixels
+SNAP_PX = 8
 #: the selection (cyan), and highlights by purpose: never the same colour for two purposes
 HIGHLIGHT = QColor(0, 200, 255)
 PURPOSE_COLOURS = {"conflict": QColor(220, 0, 0), "greening": QColor(0, 150, 60), "other": QColor(255, 140, 0)}
@@ -126,6 +130,9 @@ class MapCanvas(QWidget):
         self._highlight_path: QPainterPath | None = None
         self.highlight_purpose = "other"
         self._sketch_paths: tuple[QPainterPath | None, QPainterPath | None] = (None, None)
+        self.snapping = True
+        self._snap_sketch: tuple[Any, Any] | None = None  # (STRtree, geometries) of the sketch
+        self._snap_marker: tuple[float, float] | None = None  # map point snapped to
         self._thread = RenderThread(self)
         self._thread.rendered.connect(self._on_rendered)
         self._thread.failed.connect(self.render_failed)
@@ -152,12 +159,40 @@ class MapCanvas(QWidget):
         bad = np.zeros(len(geoms), bool) if conflict is None else np.asarray(conflict, dtype=bool)
         self._sketch_paths = (map_path(geoms[~bad]) if (~bad).any() else None,
                               map_path(geoms[bad]) if bad.any() else None)
+        self._snap_sketch = (shapely.STRtree(geoms), geoms) if len(geoms) else None
         self.update()
+
+    def set_snapping(self, on: bool) -> None:
+        """Sketch tools snap to vertices (on) or not; the marker goes when off."""
+        self.snapping = bool(on)
+        if not on:
+            self._snap_marker = None
+            self.update()
+
+    def snap(self, x: float, y: float) -> tuple[float, float] | None:
+        """The vertex of a visible layer or of the sketch within :data:`SNAP_PX` of map point
+        (x, y), for the sketch tools (None: none, or snapping is off)."""
+        if self.tool not in SKETCH_TOOLS or not self.snapping or self.view is None:
+            return None
+        targets = [(lyr.prepared.tree, lyr.prepared.geoms) for lyr in self.layers
+                   if lyr.visible and lyr.prepared is not None and lyr.prepared.n]
+        if self._snap_sketch is not None:
+            targets.append(self._snap_sketch)
+        return snap_to_vertex(targets, x, y, SNAP_PX * self.view.res)
+
+    def _snapped_pixel(self, px: float, py: float) -> tuple[float, float]:
+        """Pixel (px, py), moved onto the vertex it snaps to (the marker follows)."""
+        if self.view is None:
+            return px, py
+        hit = self.snap(*self.view.to_map(px, py))
+        self._snap_marker = hit
+        return self.view.to_pixel(*hit) if hit is not None else (px, py)
 
     def set_tool(self, tool: str) -> None:
         if tool not in TOOLS:
             raise ValueError(tool)
         self.tool = tool
+        self._snap_marker = None
         self.clear_measure()
         cursors = {"pan": Qt.CursorShape.OpenHandCursor, "identify": Qt.CursorShape.WhatsThisCursor,
                    "zoom_box": Qt.CursorShape.CrossCursor}
@@ -279,6 +314,11 @@ class MapCanvas(QWidget):
             else:
                 p.setBrush(Qt.BrushStyle.NoBrush)
                 p.drawPolyline(QPolygonF(pts))
+        if self._snap_marker is not None and self.tool in SKETCH_TOOLS:
+            sx, sy = self.view.to_pixel(*self._snap_marker)
+            p.setPen(QPen(QColor(220, 0, 220), 2))
+            p.setBrush(Qt.BrushStyle.NoBrush)
+            p.drawRect(QRectF(sx - 5, sy - 5, 10, 10))
         if self._box is not None:
             x0, y0, x1, y1 = self._box
             p.setPen(QPen(QColor(0, 90, 200), 1, Qt.PenStyle.DashLine))
@@ -308,7 +348,8 @@ class MapCanvas(QWidget):
         if pan and self.view is not None:
             self._drag, self._drag_view = (pos.x(), pos.y()), self.view
         elif event.button() == Qt.MouseButton.LeftButton and self.tool in ("zoom_box", "select_rect", "sketch_rect"):
-            self._box = (pos.x(), pos.y(), pos.x(), pos.y())
+            bx, by = self._snapped_pixel(pos.x(), pos.y()) if self.tool == "sketch_rect" else (pos.x(), pos.y())
+            self._box = (bx, by, bx, by)
         event.accept()
 
     def mouseMoveEvent(self, event) -> None:  # noqa: N802
@@ -317,6 +358,14 @@ class MapCanvas(QWidget):
             return
         x, y = self.view.to_map(pos.x(), pos.y())
         self.cursor_moved.emit(x, y)
+        if self.tool in SKETCH_TOOLS and self._drag is None:
+            had = self._snap_marker
+            hit = self.snap(x, y)
+            self._snap_marker = hit
+            if hit is not None:
+                x, y = hit
+            if hit != had:
+                self.update()
         if self._drag is not None and self._drag_view is not None:
             dx, dy = pos.x() - self._drag[0], pos.y() - self._drag[1]
             if self.tool == "identify" and abs(dx) + abs(dy) < 4:
@@ -326,7 +375,8 @@ class MapCanvas(QWidget):
             self.update()  # the preview follows the mouse at once
             self.request_render()
         elif self._box is not None:
-            self._box = (self._box[0], self._box[1], pos.x(), pos.y())
+            bx, by = self.view.to_pixel(x, y) if self.tool == "sketch_rect" else (pos.x(), pos.y())
+            self._box = (self._box[0], self._box[1], bx, by)
             self.update()
             if self.tool == "sketch_rect":
                 x0, y0, x1, y1 = self._box
@@ -350,7 +400,8 @@ class MapCanvas(QWidget):
             if self._box is not None and self.tool == "select_rect":
                 self._finish_select_rect(event.modifiers())
             elif self._box is not None and self.tool == "sketch_rect":
-                x0, y0, x1, y1 = self._box
+                x0, y0 = self._box[:2]
+                x1, y1 = self._snapped_pixel(pos.x(), pos.y())
                 self._box = None
                 self.update()
                 if abs(x1 - x0) > 2 and abs(y1 - y0) > 2:
@@ -367,7 +418,8 @@ class MapCanvas(QWidget):
                 x, y = self.view.to_map(pos.x(), pos.y())
                 self.identify_requested.emit(x, y, 3.0 * self.view.res)
             elif self._draws_points():
-                self.add_measure_point(*self.view.to_map(pos.x(), pos.y()))
+                x, y = self.view.to_map(pos.x(), pos.y())
+                self.add_measure_point(*(self.snap(x, y) or (x, y)))
         elif event.button() == Qt.MouseButton.RightButton and self._draws_points():
             self.finish_measure(event.modifiers())
 
