@@ -199,6 +199,25 @@ class SketchState:
             hit = self._conflicts[id(f)] = (f, self.checker.check(f.geometry))
         return hit[1]
 
+    def feature_at(self, x: float, y: float, tolerance: float = 0.0) -> int | None:
+        """The topmost (last drawn) feature at map point (x, y), within ``tolerance``; or None.
+
+        Examples
+        --------
+        >>> from greenplan.app.project_state import ProjectState
+        >>> sk = SketchState(ProjectState())
+        >>> sk.add(SketchFeature("pocket_park", shapely.box(0, 0, 10, 10)))
+        0
+        >>> sk.feature_at(5, 5), sk.feature_at(10.5, 5, 1.0), sk.feature_at(20, 5, 1.0)
+        (0, 0, None)
+        """
+        geoms = [f.geometry for f in self.features]
+        if not geoms:
+            return None
+        d = shapely.distance(shapely.Point(x, y), geoms)
+        hits = [i for i, v in enumerate(d) if v <= tolerance]
+        return hits[-1] if hits else None
+
     def conflict_flags(self) -> list[bool]:
         return [bool(self.conflicts(i)) for i in range(len(self.features))]
 

@@ -232,9 +232,11 @@ ACTIONS += [
                lambda w: w.set_tool("sketch_rect"), "sketch", "Shift+D", tool="sketch_rect"),
     ActionSpec("tool.sketch_belt", QT_TRANSLATE_NOOP("Actions", "Draw Green &Belt"),
                lambda w: w.set_tool("sketch_belt"), "sketch", "B", tool="sketch_belt"),
+    ActionSpec("tool.sketch_edit", QT_TRANSLATE_NOOP("Actions", "&Edit Sketch Features"),
+               lambda w: w.set_tool("sketch_edit"), "sketch", "E", tool="sketch_edit"),
 ]
 MENU_LAYOUT = {**{k: v for k, v in MENU_LAYOUT.items() if k not in ("analysis", "help")},
-               "sketch": ["tool.sketch_polygon", "tool.sketch_rect", "tool.sketch_belt"],
+               "sketch": ["tool.sketch_polygon", "tool.sketch_rect", "tool.sketch_belt", "-", "tool.sketch_edit"],
                **{k: v for k, v in MENU_LAYOUT.items() if k in ("analysis", "help")}}
 
 def spec(action_id: str) -> ActionSpec:

@@ -6,6 +6,9 @@ emits the shape; :class:`SketchTools` turns it into a
 it to the :class:`~greenplan.app.sketch_state.SketchState` (one undo step). The state's
 features go back to the canvas, those that break a rule outlined in the conflict style,
 and the status bar names the rule and the overlap area at once — also while drawing.
+New vertices snap to the vertices of the visible layers and of the sketch (a magenta square
+marks the vertex). The edit tool (``sketch_edit``) selects a feature with a click, moves it by
+dragging, deletes it with Delete and opens its attributes with a double-click.
 Nothing is computed here (STYLE rule 5).
 """
 
@@ -14,15 +17,36 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import shapely
-from PySide6.QtCore import QEvent, QObject, Qt
-from PySide6.QtWidgets import QCheckBox, QComboBox, QDoubleSpinBox, QLabel, QToolBar, QWidget
+from PySide6.QtCore import QCoreApplication, QEvent, QObject, Qt
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QDoubleSpinBox,
+    QFormLayout,
+    QLabel,
+    QLineEdit,
+    QToolBar,
+    QWidget,
+)
 
+from greenplan.analysis.wording import format_area
 from greenplan.app.sketch_check import conflicts_text
 from greenplan.app.sketch_state import SketchFeature, SketchState
 from greenplan.gui.i18n import current_language
 
 # what the kind box lists, in order (ids of ``greenplan.jobs.sketch.SKETCH_KINDS``)
 KIND_ORDER = ("pocket_park", "green_belt", "green_space", "rooftop", "construction")
+
+
+def kind_texts() -> dict[str, str]:
+    """The sketch kinds in the interface language (the kind box, the attributes dialog)."""
+    return {"pocket_park": QCoreApplication.translate("SketchBar", "Pocket park"),
+            "green_belt": QCoreApplication.translate("SketchBar", "Green belt"),
+            "green_space": QCoreApplication.translate("SketchBar", "Green space"),
+            "rooftop": QCoreApplication.translate("SketchBar", "Rooftop greening"),
+            "construction": QCoreApplication.translate("SketchBar", "New construction")}
 
 
 class SketchBar(QToolBar):
@@ -61,9 +85,7 @@ class SketchBar(QToolBar):
     def retranslate(self) -> None:
         self.setWindowTitle(self.tr("Sketch"))
         self.kind_label.setText(self.tr("Sketch kind:"))
-        names = {"pocket_park": self.tr("Pocket park"), "green_belt": self.tr("Green belt"),
-                 "green_space": self.tr("Green space"), "rooftop": self.tr("Rooftop greening"),
-                 "construction": self.tr("New construction")}
+        names = kind_texts()
         for i, k in enumerate(KIND_ORDER):
             self.kind_box.setItemText(i, names[k])
         self.width_label.setText(self.tr("Belt width:"))
@@ -75,6 +97,52 @@ class SketchBar(QToolBar):
         if event.type() == QEvent.Type.LanguageChange:
             self.retranslate()
         super().changeEvent(event)
+
+
+class SketchAttributesDialog(QDialog):
+    """Name, kind, green-space class, share counted toward the green space ratio and note of
+    one sketch feature; :meth:`changes` gives what was changed."""
+
+    def __init__(self, feature: SketchFeature, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("sketchAttributesDialog")
+        self.feature = feature
+        self.name_edit = QLineEdit(feature.name, objectName="sketchName")
+        self.kind_box = QComboBox(objectName="sketchAttrKind")
+        bar_names = kind_texts()
+        for k in KIND_ORDER:
+            self.kind_box.addItem(bar_names[k], k)
+        self.kind_box.setCurrentIndex(KIND_ORDER.index(feature.kind))
+        self.class_edit = QLineEdit(feature.cls, objectName="sketchClass")
+        self.share_box = QDoubleSpinBox(objectName="sketchShare")
+        self.share_box.setRange(0.0, 1.0)
+        self.share_box.setDecimals(2)
+        self.share_box.setSingleStep(0.1)
+        self.share_box.setValue(float(feature.gs_share))
+        self.note_edit = QLineEdit(feature.note, objectName="sketchNote")
+        form = QFormLayout(self)
+        form.addRow(self.tr("Name:"), self.name_edit)
+        form.addRow(self.tr("Kind:"), self.kind_box)
+        form.addRow(self.tr("Green space class (CJJ/T 85):"), self.class_edit)
+        form.addRow(self.tr("Share counted toward the green space ratio:"), self.share_box)
+        form.addRow(self.tr("Note:"), self.note_edit)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        form.addRow(buttons)
+        self.setWindowTitle(self.tr("Sketch feature attributes"))
+
+    def changes(self) -> dict[str, object]:
+        """The attributes that differ from the feature's (for ``SketchState.modify``)."""
+        new = {"name": self.name_edit.text().strip(), "kind": str(self.kind_box.currentData()),
+               "cls": self.class_edit.text().strip(), "gs_share": round(float(self.share_box.value()), 4),
+               "note": self.note_edit.text().strip()}
+        old = {"name": self.feature.name, "kind": self.feature.kind, "cls": self.feature.cls,
+               "gs_share": round(float(self.feature.gs_share), 4), "note": self.feature.note}
+        out = {k: v for k, v in new.items() if v != old[k]}
+        if "kind" in out and "cls" not in out:  # a new kind brings its default class and share
+            out.pop("gs_share", None)
+        return out
 
 
 def shape_feature(tool: str, points: list[tuple[float, float]], kind: str, width_m: float) -> SketchFeature | None:
@@ -106,7 +174,13 @@ class SketchTools(QObject):
         self.bar = bar
         self._message = show_message
         self._label = show_label
+        self.selected: int | None = None  # the feature the edit tool selected
+        self.dialog: SketchAttributesDialog | None = None
         canvas.sketch_drawn.connect(self.on_drawn)
+        canvas.sketch_clicked.connect(self.on_clicked)
+        canvas.sketch_dragged.connect(self.on_dragged)
+        canvas.sketch_double_clicked.connect(self.on_double_clicked)
+        canvas.delete_pressed.connect(self.on_delete)
         bar.snap_box.toggled.connect(self._set_snapping)
         self._set_snapping(bar.snap_box.isChecked())
         canvas.sketch_moved.connect(self.on_moved)
@@ -140,6 +214,63 @@ class SketchTools(QObject):
         text = conflicts_text(self.state.checker.check(feature.geometry), current_language())
         self.show_message(text, 2000)  # cleared when the shape leaves the protected land
 
+    # ------------------------------------------------------------------ the edit tool
+    def select(self, index: int | None) -> None:
+        self.selected = index
+        feats = self.state.features
+        self.canvas.set_sketch_selected(feats[index].geometry if index is not None and index < len(feats) else None)
+        if index is not None:
+            self.show_message(self.describe(index), 10000)
+
+    def describe(self, index: int) -> str:
+        """``口袋公园 · G1 · 2,000.0 m²`` and its conflicts, for the status bar."""
+        f = self.state.features[index]
+        parts = [f.name, kind_texts()[f.kind], f.cls, format_area(f.geometry.area, current_language())]
+        conflicts = conflicts_text(self.state.conflicts(index), current_language())
+        return " · ".join(p for p in (*parts, conflicts) if p)
+
+    def on_clicked(self, x: float, y: float, tolerance: float) -> None:
+        self.select(self.state.feature_at(x, y, tolerance))
+
+    def on_dragged(self, x0: float, y0: float, x1: float, y1: float, tolerance: float) -> None:
+        """Move the feature the drag started on (one undo step)."""
+        index = self.state.feature_at(x0, y0, tolerance)
+        if index is None:
+            return
+        self.state.move(index, x1 - x0, y1 - y0)
+        self.select(index)
+
+    def on_delete(self) -> None:
+        if self.canvas.tool == "sketch_edit" and self.selected is not None:
+            index, self.selected = self.selected, None
+            self.state.delete(index)
+            self.canvas.set_sketch_selected(None)
+
+    def on_double_clicked(self, x: float, y: float, tolerance: float) -> None:
+        index = self.state.feature_at(x, y, tolerance)
+        if index is not None:
+            self.edit_attributes(index)
+
+    def edit_attributes(self, index: int) -> SketchAttributesDialog:
+        """Open the attributes dialog of feature ``index`` (window-modal); OK applies the changes."""
+        self.select(index)
+        dialog = SketchAttributesDialog(self.state.features[index], self.canvas.window())
+        dialog.setWindowModality(Qt.WindowModality.WindowModal)
+        feature = self.state.features[index]
+
+        def apply() -> None:
+            changes = dialog.changes()
+            feats = self.state.features
+            if changes and index < len(feats) and feats[index] is feature:
+                self.state.modify(index, **changes)
+                self.select(index)
+
+        dialog.accepted.connect(apply)
+        dialog.finished.connect(dialog.deleteLater)
+        self.dialog = dialog
+        dialog.open()
+        return dialog
+
     def conflict_message(self, index: int) -> str:
         """The status bar text for feature ``index``: its conflicts, or that it was added."""
         text = conflicts_text(self.state.conflicts(index), current_language())
@@ -148,6 +279,9 @@ class SketchTools(QObject):
     def _on_changed(self, _event=None) -> None:
         feats = self.state.features
         self.canvas.set_sketch_geometries([f.geometry for f in feats], self.state.conflict_flags())
+        if self.selected is not None and self.selected >= len(feats):
+            self.selected = None
+        self.canvas.set_sketch_selected(feats[self.selected].geometry if self.selected is not None else None)
 
 
 def install(window) -> SketchTools:
@@ -155,7 +289,7 @@ def install(window) -> SketchTools:
     state = SketchState(window.model.state)
     bar = SketchBar(window)
     first = bar.actions()[0]
-    for action_id in ("tool.sketch_polygon", "tool.sketch_rect", "tool.sketch_belt"):
+    for action_id in ("tool.sketch_polygon", "tool.sketch_rect", "tool.sketch_belt", "tool.sketch_edit"):
         bar.insertAction(first, window.actions[action_id])
     bar.insertSeparator(first)
     window.addToolBarBreak(Qt.ToolBarArea.TopToolBarArea)  # its own row: the main toolbars fill theirs

@@ -243,6 +243,10 @@
         <source>Draw Green &amp;Belt</source>
         <translation>绘制绿带(&amp;B)</translation>
     </message>
+    <message>
+        <source>&amp;Edit Sketch Features</source>
+        <translation>编辑草图要素(&amp;E)</translation>
+    </message>
 </context>
 <context>
     <name>AddLayerDialog</name>
@@ -1787,6 +1791,33 @@
     <message>
         <source>{0} features written to {1}</source>
         <translation>已将 {0} 个要素导出到 {1}</translation>
+    </message>
+</context>
+<context>
+    <name>SketchAttributesDialog</name>
+    <message>
+        <source>Name:</source>
+        <translation>名称：</translation>
+    </message>
+    <message>
+        <source>Kind:</source>
+        <translation>类型：</translation>
+    </message>
+    <message>
+        <source>Green space class (CJJ/T 85):</source>
+        <translation>绿地分类（CJJ/T 85）：</translation>
+    </message>
+    <message>
+        <source>Share counted toward the green space ratio:</source>
+        <translation>计入绿地率比例：</translation>
+    </message>
+    <message>
+        <source>Note:</source>
+        <translation>备注：</translation>
+    </message>
+    <message>
+        <source>Sketch feature attributes</source>
+        <translation>草图要素属性</translation>
     </message>
 </context>
 <context>

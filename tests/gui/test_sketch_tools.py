@@ -139,3 +139,44 @@ def test_snapping_to_a_vertex_of_a_visible_layer(qtbot, window, town, town_loade
     qtbot.mouseMove(w.canvas, far)
     qtbot.mouseMove(w.canvas, near)
     assert w.canvas._snap_marker is None and w.canvas.snap(*on_map(w, near)) is None
+
+
+def test_edit_tool_selects_moves_edits_and_deletes(qtbot, opened, build) -> None:
+    w = opened
+    w.actions["tool.sketch_rect"].trigger()
+    a, b = px(w, build, 400, 300), px(w, build, 700, 600)
+    qtbot.mousePress(w.canvas, Qt.MouseButton.LeftButton, pos=a)
+    qtbot.mouseMove(w.canvas, b)
+    qtbot.mouseRelease(w.canvas, Qt.MouseButton.LeftButton, pos=b)
+    drawn = w.sketch.state.features[0].geometry
+    w.actions["tool.sketch_edit"].trigger()
+    inside = px(w, build, 550, 450)
+    qtbot.mouseClick(w.canvas, Qt.MouseButton.LeftButton, pos=inside)
+    assert w.sketch.selected == 0 and w.canvas._sketch_selected is not None
+    assert w.measure_label.text().startswith("口袋公园 · G1 · ")
+    # drag by 40 pixels to the right: the feature moves by the same map distance
+    to = QPoint(inside.x() + 40, inside.y())
+    qtbot.mousePress(w.canvas, Qt.MouseButton.LeftButton, pos=inside)
+    qtbot.mouseMove(w.canvas, to)
+    qtbot.mouseRelease(w.canvas, Qt.MouseButton.LeftButton, pos=to)
+    dx = on_map(w, to)[0] - on_map(w, inside)[0]
+    moved = w.sketch.state.features[0].geometry
+    assert dx > 0 and shapely.equals_exact(moved, shapely.transform(drawn, lambda c: c + (dx, 0)), 1e-6)
+    assert "移动口袋公园草图" in w.actions["edit.undo"].text()
+    # the attributes dialog: a name and another class
+    dialog = w.sketch.edit_attributes(0)
+    dialog.name_edit.setText("街角 公园")
+    dialog.class_edit.setText("G13")
+    dialog.share_box.setValue(0.8)
+    dialog.accept()
+    f = w.sketch.state.features[0]
+    assert (f.name, f.cls, f.gs_share, f.kind) == ("街角 公园", "G13", 0.8, "pocket_park")
+    # Delete removes the selected feature; undo brings it back, then the earlier steps
+    w.canvas.setFocus()
+    qtbot.keyClick(w.canvas, Qt.Key.Key_Delete)
+    assert w.sketch.state.features == [] and w.sketch.selected is None
+    w.actions["edit.undo"].trigger()
+    assert w.sketch.state.features[0].name == "街角 公园"
+    w.actions["edit.undo"].trigger()
+    w.actions["edit.undo"].trigger()
+    assert shapely.equals(w.sketch.state.features[0].geometry, drawn)

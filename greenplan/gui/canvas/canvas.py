@@ -30,7 +30,7 @@ from greenplan.gui.canvas.map_renderer import (
 )
 
 TOOLS = ("pan", "identify", "measure_distance", "measure_area", "zoom_box", "select_rect", "select_polygon",
-         "sketch_polygon", "sketch_rect", "sketch_belt")
+         "sketch_polygon", "sketch_rect", "sketch_belt", "sketch_edit")
 #: hand-drawn scenario features (#15): drawn like the select tools, the shape goes out in sketch_drawn
 SKETCH_TOOLS = ("sketch_polygon", "sketch_rect", "sketch_belt")
 SKETCH_COLOUR = QColor(0, 130, 50)
@@ -103,6 +103,12 @@ class MapCanvas(QWidget):
     sketch_drawn = Signal(str, object)
     #: sketch tools, while drawing: the tool and the shape so far with the point under the mouse
     sketch_moved = Signal(str, object)
+    #: the sketch edit tool: a click (map x, y, tolerance), a drag (x0, y0, x1, y1, tolerance),
+    #: a double-click (x, y, tolerance); Delete / Backspace pressed on the map
+    sketch_clicked = Signal(float, float, float)
+    sketch_dragged = Signal(float, float, float, float, float)
+    sketch_double_clicked = Signal(float, float, float)
+    delete_pressed = Signal()
 
     def __init__(self, parent=None) -> None:
         super().__init__(parent)
@@ -133,6 +139,9 @@ class MapCanvas(QWidget):
         self.snapping = True
         self._snap_sketch: tuple[Any, Any] | None = None  # (STRtree, geometries) of the sketch
         self._snap_marker: tuple[float, float] | None = None  # map point snapped to
+        self._sketch_selected: QPainterPath | None = None
+        self._edit_press: tuple[float, float] | None = None  # sketch_edit: where the drag started (map)
+        self._edit_offset = (0.0, 0.0)
         self._thread = RenderThread(self)
         self._thread.rendered.connect(self._on_rendered)
         self._thread.failed.connect(self.render_failed)
@@ -160,6 +169,11 @@ class MapCanvas(QWidget):
         self._sketch_paths = (map_path(geoms[~bad]) if (~bad).any() else None,
                               map_path(geoms[bad]) if bad.any() else None)
         self._snap_sketch = (shapely.STRtree(geoms), geoms) if len(geoms) else None
+        self.update()
+
+    def set_sketch_selected(self, geom) -> None:
+        """The sketch feature the edit tool selected (None: none)."""
+        self._sketch_selected = map_path([geom]) if geom is not None else None
         self.update()
 
     def set_snapping(self, on: bool) -> None:
@@ -314,6 +328,13 @@ class MapCanvas(QWidget):
             else:
                 p.setBrush(Qt.BrushStyle.NoBrush)
                 p.drawPolyline(QPolygonF(pts))
+        if self._sketch_selected is not None:
+            pen = QPen(HIGHLIGHT, 3)
+            pen.setCosmetic(True)
+            p.setPen(pen)
+            p.setBrush(Qt.BrushStyle.NoBrush)
+            dx, dy = self._edit_offset
+            p.drawPath(t.map(self._sketch_selected.translated(dx, dy)))
         if self._snap_marker is not None and self.tool in SKETCH_TOOLS:
             sx, sy = self.view.to_pixel(*self._snap_marker)
             p.setPen(QPen(QColor(220, 0, 220), 2))
@@ -347,6 +368,9 @@ class MapCanvas(QWidget):
             event.button() == Qt.MouseButton.LeftButton and self.tool in ("pan", "identify"))
         if pan and self.view is not None:
             self._drag, self._drag_view = (pos.x(), pos.y()), self.view
+        elif event.button() == Qt.MouseButton.LeftButton and self.tool == "sketch_edit" and self.view is not None:
+            self._edit_press = self.view.to_map(pos.x(), pos.y())
+            self._edit_offset = (0.0, 0.0)
         elif event.button() == Qt.MouseButton.LeftButton and self.tool in ("zoom_box", "select_rect", "sketch_rect"):
             bx, by = self._snapped_pixel(pos.x(), pos.y()) if self.tool == "sketch_rect" else (pos.x(), pos.y())
             self._box = (bx, by, bx, by)
@@ -358,6 +382,10 @@ class MapCanvas(QWidget):
             return
         x, y = self.view.to_map(pos.x(), pos.y())
         self.cursor_moved.emit(x, y)
+        if self._edit_press is not None:
+            self._edit_offset = (x - self._edit_press[0], y - self._edit_press[1])
+            self.update()
+            return
         if self.tool in SKETCH_TOOLS and self._drag is None:
             had = self._snap_marker
             hit = self.snap(x, y)
@@ -396,6 +424,16 @@ class MapCanvas(QWidget):
         self._drag = self._drag_view = None
         if self.view is None:
             return
+        if event.button() == Qt.MouseButton.LeftButton and self._edit_press is not None:
+            (x0, y0), (x1, y1) = self._edit_press, self.view.to_map(pos.x(), pos.y())
+            self._edit_press, self._edit_offset = None, (0.0, 0.0)
+            tol = 3.0 * self.view.res
+            if moved:
+                self.sketch_dragged.emit(x0, y0, x1, y1, tol)
+            else:
+                self.sketch_clicked.emit(x1, y1, tol)
+            self.update()
+            return
         if event.button() == Qt.MouseButton.LeftButton:
             if self._box is not None and self.tool == "select_rect":
                 self._finish_select_rect(event.modifiers())
@@ -429,12 +467,19 @@ class MapCanvas(QWidget):
         if self._draws_points() and event.button() == Qt.MouseButton.LeftButton:
             self._after_double_click = True
             self.finish_measure(event.modifiers())
+        elif self.tool == "sketch_edit" and event.button() == Qt.MouseButton.LeftButton and self.view is not None:
+            self._after_double_click = True
+            self._edit_press = None
+            pos = event.position()
+            self.sketch_double_clicked.emit(*self.view.to_map(pos.x(), pos.y()), 3.0 * self.view.res)
 
     def keyPressEvent(self, event) -> None:  # noqa: N802
         key = event.key()
         if key == Qt.Key.Key_Escape:
             self.clear_measure()
             self.escape_pressed.emit()
+        elif key in (Qt.Key.Key_Delete, Qt.Key.Key_Backspace):
+            self.delete_pressed.emit()
         elif key in (Qt.Key.Key_Plus, Qt.Key.Key_Equal):
             self.zoom_by(2.0)
         elif key == Qt.Key.Key_Minus:
