@@ -118,8 +118,12 @@ class SketchState:
         :class:`~greenplan.core.errors.GreenplanError` that stopped it (else None).
     """
 
-    def __init__(self, project_state: ProjectState, sliver_m2: float | None = None) -> None:
+    def __init__(self, project_state: ProjectState, sliver_m2: float | None = None,
+                 scenario_state: Any = None) -> None:
         self.ps = project_state
+        #: the scenarios' model (``ScenarioState``): told when an edit changes the scenarios
+        #: (the sketch key, a new scenario) so the scenario panel lists it and marks results stale
+        self.scenario_state = scenario_state
         self.scenario_name = DEFAULT_SCENARIO
         self._sketches: dict[str, list[SketchFeature]] = {}
         self._touched: set[str] = set()  # scenarios whose sketch was edited since loading
@@ -271,6 +275,11 @@ class SketchState:
             if self.scenario_name != name:
                 self.scenario_name = name
             self.events.changed()
+            sc = self.scenario_state
+            if sc is not None:
+                sc.events.changed()
+                if not sc.current_name and name in sc.names():
+                    sc.set_current(name)
 
         self.ps.undo_stack.push(Command(text, lambda: put(after_feats, after_scen),
                                         lambda: put(before_feats, before_scen), text_zh))

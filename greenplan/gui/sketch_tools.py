@@ -286,7 +286,7 @@ class SketchTools(QObject):
 
 def install(window) -> SketchTools:
     """The sketch toolbar, model and binder of the main window (#15); returns the binder."""
-    state = SketchState(window.model.state)
+    state = SketchState(window.model.state, scenario_state=window.scenarios.state)
     bar = SketchBar(window)
     first = bar.actions()[0]
     for action_id in ("tool.sketch_polygon", "tool.sketch_rect", "tool.sketch_belt", "tool.sketch_edit"):

@@ -106,3 +106,20 @@ def test_check_over_many_polygons_counts_only_the_hits() -> None:
     c = SketchChecker({"permanent_farmland": grid})
     assert c.check(shapely.box(5, 5, 195, 95)) == [SketchConflict("permanent_farmland", 85 * 85 + 90 * 85)]
     assert c.roles == ["permanent_farmland"] and c.check(shapely.Polygon()) == []
+
+
+def test_the_scenario_list_hears_of_the_new_scenario(tmp_path) -> None:
+    from greenplan.app.scenario_state import ScenarioState
+
+    ps = ProjectState()
+    ps.set_project(Project(name="县", path=tmp_path / "县.greenplan.toml"))
+    scenarios = ScenarioState(ps)
+    heard = []
+    scenarios.events.changed.connect(lambda e: heard.append("changed"))
+    sk = SketchState(ps, scenario_state=scenarios)
+    sk.set_checker(SketchChecker({}))
+    sk.add(SketchFeature("green_space", shapely.box(0, 0, 10, 10)))
+    assert heard and scenarios.names() == [DEFAULT_SCENARIO] and scenarios.current_name == DEFAULT_SCENARIO
+    # a scenario edited in the panel keeps its sketch key
+    scenarios.add_rule("rooftop", "all")
+    assert get_scenario(ps.project, DEFAULT_SCENARIO).sketch.layer == DEFAULT_SCENARIO
