@@ -21,6 +21,8 @@ from __future__ import annotations
 import copy
 from collections.abc import Callable
 from dataclasses import dataclass, replace
+from pathlib import Path
+from types import SimpleNamespace
 from typing import Any
 
 import geopandas as gpd
@@ -132,6 +134,7 @@ class SketchState:
         self._conflicts: dict[int, tuple[SketchFeature, list[SketchConflict]]] = {}
         self._sliver = sliver_m2
         self._replacing = False
+        self._folder = project_state.project.folder  # where the relative sketch files are now
         self.load_errors: list[GreenplanError] = []
         self.events = EmitterGroup(self, changed=(), saved=("names", "error"))
         ev = project_state.events
@@ -300,10 +303,25 @@ class SketchState:
     def save(self) -> list[str]:
         """Write the sketch of every edited scenario into its GeoPackage (atomically).
 
+        When the project was saved into another folder (Save As), the sketches not edited are
+        written there too, read from the old folder, so the new project file finds them.
         Returns the scenario names written. Raises OutputError when a file cannot be written.
         """
         written = []
         names = {s.name: s for s in scenarios_from_project(self.ps.project)}
+        folder, self._folder = self._folder, self.ps.project.folder
+        if folder != self._folder:
+            for sc in names.values():
+                if sc.sketch is None or sc.name in self._touched or Path(sc.sketch.source).is_absolute():
+                    continue
+                if sc.name not in self._sketches or sc.name in self._failed:
+                    old = SimpleNamespace(folder=folder, path=None)
+                    try:
+                        self._sketches[sc.name] = frame_features(read_sketch(old, sc.sketch, self.ps.crs))
+                    except GreenplanError:
+                        continue  # nothing readable to carry over
+                    self._failed.discard(sc.name)
+                self._touched.add(sc.name)
         for name in sorted(self._touched):
             sc = names.get(name)
             if sc is None or sc.sketch is None:
@@ -321,6 +339,7 @@ class SketchState:
         self._conflicts.clear()
         self._checker = None
         self.load_errors.clear()
+        self._folder = self.ps.project.folder
         self.scenario_name = DEFAULT_SCENARIO
         self._replacing = True  # set_project emits path_changed next: not a save
         self.events.changed()
@@ -338,7 +357,7 @@ class SketchState:
         if self._replacing:
             self._replacing = False
             return
-        if self._touched:
+        if self._touched or self.ps.project.folder != self._folder:
             try:
                 names = self.save()
             except GreenplanError as exc:

@@ -123,3 +123,20 @@ def test_the_scenario_list_hears_of_the_new_scenario(tmp_path) -> None:
     # a scenario edited in the panel keeps its sketch key
     scenarios.add_rule("rooftop", "all")
     assert get_scenario(ps.project, DEFAULT_SCENARIO).sketch.layer == DEFAULT_SCENARIO
+
+
+def test_save_as_into_another_folder_carries_every_sketch(state, tmp_path) -> None:
+    ps, sk = state
+    sk.add(SketchFeature("pocket_park", shapely.box(200, 200, 240, 250)))
+    ps.mark_saved(save_project(ps.project, ps.project.path))
+    # a second scenario edited, the first not touched since saving; then Save As elsewhere
+    sk.set_scenario("远期")
+    sk.add(SketchFeature("rooftop", shapely.box(0, 0, 10, 10)))
+    other = tmp_path / "副本 文件夹"
+    other.mkdir()
+    target = save_project(ps.project, other / "县 规划.greenplan.toml")
+    ps.mark_saved(target)
+    project, _ = read_project(target)
+    for name, kind in ((DEFAULT_SCENARIO, "pocket_park"), ("远期", "rooftop")):
+        assert read_sketch(project, get_scenario(project, name).sketch)["kind"].tolist() == [kind]
+    assert (other / "县 规划.sketch.gpkg").is_file()
