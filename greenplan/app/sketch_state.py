@@ -84,6 +84,32 @@ class SketchFeature:
         return replace(self, geometry=shapely.transform(self.geometry, lambda c: c + (dx, dy)), centre_wkt=centre)
 
 
+def features_from_geometries(geoms: Any, kind: str, width_m: float) -> list[SketchFeature]:
+    """Sketch features copied from layer geometries: polygons as ``kind``; lines as green belts
+    ``width_m`` wide (centre line kept); points and empty geometries are left out.
+
+    Examples
+    --------
+    >>> fs = features_from_geometries([shapely.box(0, 0, 10, 10), shapely.LineString([(0, 0), (100, 0)]),
+    ...                                shapely.Point(1, 1)], "green_space", 20)
+    >>> [(f.kind, f.geometry.area) for f in fs]
+    [('green_space', 100.0), ('green_belt', 2000.0)]
+    """
+    out = []
+    for g in geoms:
+        if g is None or shapely.is_empty(g):
+            continue
+        t = shapely.get_type_id(g)
+        if t in (3, 6):  # Polygon, MultiPolygon
+            out.append(SketchFeature(kind, g))
+        elif t in (1, 2, 5):  # LineString, LinearRing, MultiLineString: one belt per part
+            for part in shapely.get_parts(g):
+                line = shapely.LineString(part.coords)
+                if line.length > 0:
+                    out.append(SketchFeature.belt(line, width_m))
+    return out
+
+
 def features_frame(features: list[SketchFeature], crs: Any = None) -> gpd.GeoDataFrame:
     """The features as a sketch GeoDataFrame (:func:`greenplan.jobs.sketch.normalize_sketch` columns)."""
     if not features:
@@ -243,6 +269,15 @@ class SketchState:
         self._edit("Add sketch feature", f"添加{SKETCH_KINDS[feature.kind]}草图",
                    lambda fs: fs.append(feature))
         return index
+
+    def add_many(self, features: list[SketchFeature]) -> list[int]:
+        """Add several features in one undo step (copied from a layer); returns their indices."""
+        if not features:
+            return []
+        start = len(self.features)
+        self._edit(f"Add {len(features)} sketch features", f"添加 {len(features)} 个草图要素",
+                   lambda fs: fs.extend(features))
+        return list(range(start, start + len(features)))
 
     def delete(self, index: int) -> None:
         f = self.features[index]

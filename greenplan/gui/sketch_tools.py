@@ -33,7 +33,7 @@ from PySide6.QtWidgets import (
 
 from greenplan.analysis.wording import format_area
 from greenplan.app.sketch_check import conflicts_text
-from greenplan.app.sketch_state import SketchFeature, SketchState
+from greenplan.app.sketch_state import SketchFeature, SketchState, features_from_geometries
 from greenplan.gui.i18n import current_language
 
 # what the kind box lists, in order (ids of ``greenplan.jobs.sketch.SKETCH_KINDS``)
@@ -213,6 +213,22 @@ class SketchTools(QObject):
             return
         text = conflicts_text(self.state.checker.check(feature.geometry), current_language())
         self.show_message(text, 2000)  # cleared when the shape leaves the protected land
+
+    def copy_geometries(self, geoms) -> int:
+        """Copy layer geometries into the sketch as the kind picked (lines: belts of the
+        toolbar's width), one undo step; returns how many features were added."""
+        feats = features_from_geometries(list(geoms), self.bar.kind, self.bar.width_m)
+        self.state.add_many(feats)
+        if feats:
+            bad = sum(1 for i in range(len(self.state.features) - len(feats), len(self.state.features))
+                      if self.state.conflicts(i))
+            text = self.tr("{0} features copied into the sketch").format(len(feats))
+            if bad:
+                text += self.tr("; {0} occupy permanent farmland or the ecological red line").format(bad)
+            self.show_message(text, 10000)
+        else:
+            self.show_message(self.tr("No polygon or line among the selected features"), 5000)
+        return len(feats)
 
     # ------------------------------------------------------------------ the edit tool
     def select(self, index: int | None) -> None:

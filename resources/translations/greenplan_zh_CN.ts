@@ -247,6 +247,10 @@
         <source>&amp;Edit Sketch Features</source>
         <translation>编辑草图要素(&amp;E)</translation>
     </message>
+    <message>
+        <source>&amp;Copy Selected Features into Sketch</source>
+        <translation>将所选要素复制到草图(&amp;C)</translation>
+    </message>
 </context>
 <context>
     <name>AddLayerDialog</name>
@@ -1869,6 +1873,18 @@
 </context>
 <context>
     <name>SketchTools</name>
+    <message>
+        <source>{0} features copied into the sketch</source>
+        <translation>已复制 {0} 个要素到草图</translation>
+    </message>
+    <message>
+        <source>; {0} occupy permanent farmland or the ecological red line</source>
+        <translation>，其中 {0} 个占用永久基本农田或生态保护红线</translation>
+    </message>
+    <message>
+        <source>No polygon or line among the selected features</source>
+        <translation>所选要素中没有面或线</translation>
+    </message>
     <message>
         <source>Sketch feature added (no conflict with permanent farmland or the ecological red line)</source>
         <translation>已添加草图要素（未占用永久基本农田和生态保护红线，无冲突）</translation>

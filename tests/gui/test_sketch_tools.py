@@ -180,3 +180,25 @@ def test_edit_tool_selects_moves_edits_and_deletes(qtbot, opened, build) -> None
     w.actions["edit.undo"].trigger()
     w.actions["edit.undo"].trigger()
     assert shapely.equals(w.sketch.state.features[0].geometry, drawn)
+
+
+def test_copy_selected_features_into_the_sketch(qtbot, opened, build) -> None:
+    import numpy as np
+
+    w = opened
+    keys = {e.spec.role: e.key for e in w.model.entries}
+    w.sketch.bar.set_kind("green_space")
+    w.sketch.bar.width_box.setValue(24.0)
+    assert not w.actions["sketch.copy_selected"].isEnabled()  # nothing selected
+    w.model.set_selection(keys["green_space"], np.array([0]))
+    w.actions["sketch.copy_selected"].trigger()
+    assert w.statusBar().currentMessage() == "已复制 1 个要素到草图"
+    w.model.set_selection(keys["roads"], np.array([0]))
+    w.actions["sketch.copy_selected"].trigger()
+    park, belt = w.sketch.state.features
+    assert park.kind == "green_space" and shapely.equals(park.geometry, build.box(0, 0, 300, 1000))
+    # the road (1,400 m along y = 1200) becomes a 24 m belt, its centre line kept
+    assert belt.kind == "green_belt" and belt.geometry.area == pytest.approx(1_400 * 24)
+    assert shapely.from_wkt(belt.centre_wkt).length == pytest.approx(1_400)
+    w.actions["edit.undo"].trigger()  # one undo step per copy
+    assert len(w.sketch.state.features) == 1
