@@ -26,6 +26,7 @@ from types import SimpleNamespace
 from typing import Any
 
 import geopandas as gpd
+import numpy as np
 import shapely
 
 from greenplan.app.events import EmitterGroup
@@ -75,6 +76,37 @@ class SketchFeature:
         """A ``green_belt`` along ``centre``, ``width_m`` wide (stored as the buffered polygon)."""
         line = centre if isinstance(centre, shapely.LineString) else shapely.LineString(centre)
         return cls("green_belt", belt_polygon(line, width_m), centre_wkt=line.wkt, width_m=float(width_m), **kw)
+
+    def vertices(self):
+        """The vertices one can drag: a belt's centre line, else the polygon's (rings' closing
+        points once), as an (n, 2) array."""
+        if self.centre_wkt:
+            return shapely.get_coordinates(shapely.from_wkt(self.centre_wkt))
+        rings = [shapely.get_exterior_ring(p) for p in shapely.get_parts(self.geometry)]
+        rings += [shapely.get_interior_ring(p, i) for p in shapely.get_parts(self.geometry)
+                  for i in range(shapely.get_num_interior_rings(p))]
+        return np.concatenate([shapely.get_coordinates(r)[:-1] for r in rings]) if rings else np.zeros((0, 2))
+
+    def with_vertex_moved(self, vx: float, vy: float, x: float, y: float) -> SketchFeature:
+        """The feature with every vertex at (vx, vy) moved to (x, y) (a belt: its centre line,
+        buffered again with its width).
+
+        Examples
+        --------
+        >>> f = SketchFeature("pocket_park", shapely.box(0, 0, 10, 10)).with_vertex_moved(10, 10, 20, 10)
+        >>> f.geometry.area
+        150.0
+        """
+        def put(c):
+            c = c.copy()
+            c[(c[:, 0] == vx) & (c[:, 1] == vy)] = (x, y)
+            return c
+
+        if self.centre_wkt:
+            line = shapely.transform(shapely.from_wkt(self.centre_wkt), put)
+            return replace(self, geometry=belt_polygon(line, self.width_m or 0.0), centre_wkt=line.wkt)
+        geom = shapely.transform(self.geometry, put)
+        return replace(self, geometry=geom if shapely.is_valid(geom) else shapely.make_valid(geom))
 
     def moved(self, dx: float, dy: float) -> SketchFeature:
         """The same feature shifted by (dx, dy) map units (its centre line too)."""
@@ -278,6 +310,21 @@ class SketchState:
         self._edit(f"Add {len(features)} sketch features", f"添加 {len(features)} 个草图要素",
                    lambda fs: fs.extend(features))
         return list(range(start, start + len(features)))
+
+    def vertex_at(self, index: int, x: float, y: float, tolerance: float) -> tuple[float, float] | None:
+        """The vertex of feature ``index`` nearest to (x, y) within ``tolerance``, or None."""
+        v = self.features[index].vertices()
+        if not len(v):
+            return None
+        d2 = (v[:, 0] - x) ** 2 + (v[:, 1] - y) ** 2
+        i = int(np.argmin(d2))
+        return (float(v[i, 0]), float(v[i, 1])) if d2[i] <= tolerance * tolerance else None
+
+    def move_vertex(self, index: int, vx: float, vy: float, x: float, y: float) -> None:
+        """Move the vertex (vx, vy) of feature ``index`` to (x, y) (one undo step)."""
+        f = self.features[index]
+        new = f.with_vertex_moved(vx, vy, x, y)
+        self._edit("Move sketch vertex", f"移动{SKETCH_KINDS[f.kind]}草图顶点", lambda fs: fs.__setitem__(index, new))
 
     def delete(self, index: int) -> None:
         f = self.features[index]

@@ -8,7 +8,8 @@ features go back to the canvas, those that break a rule outlined in the conflict
 and the status bar names the rule and the overlap area at once — also while drawing.
 New vertices snap to the vertices of the visible layers and of the sketch (a magenta square
 marks the vertex). The edit tool (``sketch_edit``) selects a feature with a click, moves it by
-dragging, deletes it with Delete and opens its attributes with a double-click.
+dragging (or one vertex, dragged from its handle), deletes it with Delete and opens its
+attributes with a double-click.
 Nothing is computed here (STYLE rule 5).
 """
 
@@ -175,8 +176,10 @@ class SketchTools(QObject):
         self._message = show_message
         self._label = show_label
         self.selected: int | None = None  # the feature the edit tool selected
+        self._vertex: tuple[float, float] | None = None  # the vertex a drag of the edit tool moves
         self.dialog: SketchAttributesDialog | None = None
         canvas.sketch_drawn.connect(self.on_drawn)
+        canvas.sketch_pressed.connect(self.on_pressed)
         canvas.sketch_clicked.connect(self.on_clicked)
         canvas.sketch_dragged.connect(self.on_dragged)
         canvas.sketch_double_clicked.connect(self.on_double_clicked)
@@ -233,8 +236,7 @@ class SketchTools(QObject):
     # ------------------------------------------------------------------ the edit tool
     def select(self, index: int | None) -> None:
         self.selected = index
-        feats = self.state.features
-        self.canvas.set_sketch_selected(feats[index].geometry if index is not None and index < len(feats) else None)
+        self._show_selected()
         if index is not None:
             self.show_message(self.describe(index), 10000)
 
@@ -245,11 +247,31 @@ class SketchTools(QObject):
         conflicts = conflicts_text(self.state.conflicts(index), current_language())
         return " · ".join(p for p in (*parts, conflicts) if p)
 
+    def _show_selected(self) -> None:
+        feats, i = self.state.features, self.selected
+        if i is not None and i < len(feats):
+            self.canvas.set_sketch_selected(feats[i].geometry, feats[i].vertices())
+        else:
+            self.canvas.set_sketch_selected(None)
+
+    def on_pressed(self, x: float, y: float, tolerance: float) -> None:
+        """A press of the edit tool on a vertex of the selected feature drags that vertex."""
+        self._vertex = None
+        if self.selected is not None and self.selected < len(self.state.features):
+            self._vertex = self.state.vertex_at(self.selected, x, y, 2 * tolerance)
+        self.canvas.edit_vertex = self._vertex
+
     def on_clicked(self, x: float, y: float, tolerance: float) -> None:
         self.select(self.state.feature_at(x, y, tolerance))
 
     def on_dragged(self, x0: float, y0: float, x1: float, y1: float, tolerance: float) -> None:
-        """Move the feature the drag started on (one undo step)."""
+        """Move the vertex the drag started on (of the selected feature), else the feature the
+        drag started on (one undo step)."""
+        vertex, self._vertex = self._vertex, None
+        if vertex is not None and self.selected is not None:
+            self.state.move_vertex(self.selected, *vertex, x1, y1)
+            self.select(self.selected)
+            return
         index = self.state.feature_at(x0, y0, tolerance)
         if index is None:
             return
@@ -297,7 +319,7 @@ class SketchTools(QObject):
         self.canvas.set_sketch_geometries([f.geometry for f in feats], self.state.conflict_flags())
         if self.selected is not None and self.selected >= len(feats):
             self.selected = None
-        self.canvas.set_sketch_selected(feats[self.selected].geometry if self.selected is not None else None)
+        self._show_selected()
 
 
 def install(window) -> SketchTools:

@@ -140,3 +140,24 @@ def test_save_as_into_another_folder_carries_every_sketch(state, tmp_path) -> No
     for name, kind in ((DEFAULT_SCENARIO, "pocket_park"), ("远期", "rooftop")):
         assert read_sketch(project, get_scenario(project, name).sketch)["kind"].tolist() == [kind]
     assert (other / "县 规划.sketch.gpkg").is_file()
+
+
+def test_vertex_moves_polygons_and_belts(state) -> None:
+    ps, sk = state
+    sk.add(SketchFeature("pocket_park", shapely.Polygon([(0, 0), (10, 0), (10, 10), (0, 10)])))
+    sk.add(SketchFeature.belt([(0, 100), (100, 100)], 10.0))
+    assert sk.vertex_at(0, 10.4, 9.8, 1.0) == (10.0, 10.0) and sk.vertex_at(0, 5, 5, 1.0) is None
+    sk.move_vertex(0, 10, 10, 20, 10)
+    assert sk.features[0].geometry.area == pytest.approx(150.0)  # trapezoid (10 + 20) / 2 x 10
+    assert ps.undo_stack.next_undo.label("zh") == "移动口袋公园草图顶点"
+    # a belt's vertices are its centre line's; moving one rebuilds the belt with its width
+    assert sk.features[1].vertices().tolist() == [[0.0, 100.0], [100.0, 100.0]]
+    sk.move_vertex(1, 100, 100, 200, 100)
+    assert sk.features[1].geometry.area == pytest.approx(200 * 10)
+    assert shapely.from_wkt(sk.features[1].centre_wkt).length == pytest.approx(200)
+    ps.undo()
+    assert sk.features[1].geometry.area == pytest.approx(100 * 10)
+    # the first vertex of a ring is also its closing point: the ring stays closed
+    sk.move_vertex(0, 0, 0, -10, 0)
+    ring = sk.features[0].geometry.exterior.coords
+    assert ring[0] == ring[-1] == (-10.0, 0.0)

@@ -202,3 +202,27 @@ def test_copy_selected_features_into_the_sketch(qtbot, opened, build) -> None:
     assert shapely.from_wkt(belt.centre_wkt).length == pytest.approx(1_400)
     w.actions["edit.undo"].trigger()  # one undo step per copy
     assert len(w.sketch.state.features) == 1
+
+
+def test_edit_tool_drags_a_vertex_of_the_selected_feature(qtbot, opened, build) -> None:
+    w = opened
+    w.actions["tool.sketch_rect"].trigger()
+    a, b = px(w, build, 400, 300), px(w, build, 700, 600)
+    qtbot.mousePress(w.canvas, Qt.MouseButton.LeftButton, pos=a)
+    qtbot.mouseMove(w.canvas, b)
+    qtbot.mouseRelease(w.canvas, Qt.MouseButton.LeftButton, pos=b)
+    before = w.sketch.state.features[0].geometry
+    w.actions["tool.sketch_edit"].trigger()
+    qtbot.mouseClick(w.canvas, Qt.MouseButton.LeftButton, pos=px(w, build, 550, 450))
+    assert w.canvas._sketch_handles is not None and len(w.canvas._sketch_handles) == 4
+    corner, to = b, QPoint(b.x() + 30, b.y())
+    qtbot.mousePress(w.canvas, Qt.MouseButton.LeftButton, pos=corner)
+    assert w.canvas.edit_vertex is not None
+    qtbot.mouseMove(w.canvas, to)
+    qtbot.mouseRelease(w.canvas, Qt.MouseButton.LeftButton, pos=to)
+    after = w.sketch.state.features[0].geometry
+    (x0, _), (x1, _) = on_map(w, corner), on_map(w, to)
+    # one corner moved right by x1 - x0: the area grows by a triangle of half that × the height
+    height = before.bounds[3] - before.bounds[1]
+    assert after.area == pytest.approx(before.area + (x1 - x0) * height / 2, rel=1e-9)
+    assert "移动口袋公园草图顶点" in w.actions["edit.undo"].text()

@@ -105,6 +105,7 @@ class MapCanvas(QWidget):
     sketch_moved = Signal(str, object)
     #: the sketch edit tool: a click (map x, y, tolerance), a drag (x0, y0, x1, y1, tolerance),
     #: a double-click (x, y, tolerance); Delete / Backspace pressed on the map
+    sketch_pressed = Signal(float, float, float)
     sketch_clicked = Signal(float, float, float)
     sketch_dragged = Signal(float, float, float, float, float)
     sketch_double_clicked = Signal(float, float, float)
@@ -142,6 +143,8 @@ class MapCanvas(QWidget):
         self._sketch_selected: QPainterPath | None = None
         self._edit_press: tuple[float, float] | None = None  # sketch_edit: where the drag started (map)
         self._edit_offset = (0.0, 0.0)
+        self._sketch_handles = None  # (n, 2) vertices of the selected sketch feature (map)
+        self.edit_vertex: tuple[float, float] | None = None  # the vertex a drag moves (else the feature)
         self._thread = RenderThread(self)
         self._thread.rendered.connect(self._on_rendered)
         self._thread.failed.connect(self.render_failed)
@@ -171,9 +174,10 @@ class MapCanvas(QWidget):
         self._snap_sketch = (shapely.STRtree(geoms), geoms) if len(geoms) else None
         self.update()
 
-    def set_sketch_selected(self, geom) -> None:
-        """The sketch feature the edit tool selected (None: none)."""
+    def set_sketch_selected(self, geom, vertices=None) -> None:
+        """The sketch feature the edit tool selected (None: none) and its vertices (handles)."""
         self._sketch_selected = map_path([geom]) if geom is not None else None
+        self._sketch_handles = vertices if geom is not None else None
         self.update()
 
     def set_snapping(self, on: bool) -> None:
@@ -334,7 +338,21 @@ class MapCanvas(QWidget):
             p.setPen(pen)
             p.setBrush(Qt.BrushStyle.NoBrush)
             dx, dy = self._edit_offset
-            p.drawPath(t.map(self._sketch_selected.translated(dx, dy)))
+            if self._edit_press is not None and self.edit_vertex is not None:  # a vertex drag
+                p.drawPath(t.map(self._sketch_selected))
+                vx, vy = self.edit_vertex
+                p.setPen(QPen(QColor(220, 0, 220), 2, Qt.PenStyle.DashLine))
+                a, b = self.view.to_pixel(vx, vy), self.view.to_pixel(vx + dx, vy + dy)
+                p.drawLine(QPointF(*a), QPointF(*b))
+                p.drawRect(QRectF(b[0] - 4, b[1] - 4, 8, 8))
+            else:
+                p.drawPath(t.map(self._sketch_selected.translated(dx, dy)))
+            if self._sketch_handles is not None and self._edit_press is None:
+                p.setPen(QPen(QColor(0, 0, 0), 1))
+                p.setBrush(QColor(255, 255, 255))
+                for hx, hy in self._sketch_handles[:2000]:  # a hand-drawn feature: a few dozen
+                    sx, sy = self.view.to_pixel(hx, hy)
+                    p.drawRect(QRectF(sx - 3, sy - 3, 6, 6))
         if self._snap_marker is not None and self.tool in SKETCH_TOOLS:
             sx, sy = self.view.to_pixel(*self._snap_marker)
             p.setPen(QPen(QColor(220, 0, 220), 2))
@@ -371,6 +389,8 @@ class MapCanvas(QWidget):
         elif event.button() == Qt.MouseButton.LeftButton and self.tool == "sketch_edit" and self.view is not None:
             self._edit_press = self.view.to_map(pos.x(), pos.y())
             self._edit_offset = (0.0, 0.0)
+            self.edit_vertex = None
+            self.sketch_pressed.emit(*self._edit_press, 3.0 * self.view.res)  # the binder may set edit_vertex
         elif event.button() == Qt.MouseButton.LeftButton and self.tool in ("zoom_box", "select_rect", "sketch_rect"):
             bx, by = self._snapped_pixel(pos.x(), pos.y()) if self.tool == "sketch_rect" else (pos.x(), pos.y())
             self._box = (bx, by, bx, by)
