@@ -50,6 +50,23 @@ from greenplan.jobs.sketch import (
 DEFAULT_SCENARIO = "手绘方案"
 
 
+def polygonal(geom: Any) -> Any:
+    """``geom`` made valid, its polygon parts only (a self-crossing ring drawn by hand gives
+    a polygon, not a collection with lines); an empty polygon when there are none.
+
+    Examples
+    --------
+    >>> polygonal(shapely.Polygon([(0, 0), (10, 10), (10, 0), (0, 10)])).area  # a bow tie
+    50.0
+    """
+    if shapely.is_valid(geom) and shapely.get_type_id(geom) in (3, 6):
+        return geom
+    parts = [p for p in shapely.get_parts(shapely.make_valid(geom)) if shapely.get_type_id(p) in (3, 6)]
+    if not parts:
+        return shapely.Polygon()
+    return parts[0] if len(parts) == 1 else shapely.union_all(parts)
+
+
 @dataclass(frozen=True)
 class SketchFeature:
     """One hand-drawn feature (the columns of :mod:`greenplan.jobs.sketch`)."""
@@ -105,8 +122,7 @@ class SketchFeature:
         if self.centre_wkt:
             line = shapely.transform(shapely.from_wkt(self.centre_wkt), put)
             return replace(self, geometry=belt_polygon(line, self.width_m or 0.0), centre_wkt=line.wkt)
-        geom = shapely.transform(self.geometry, put)
-        return replace(self, geometry=geom if shapely.is_valid(geom) else shapely.make_valid(geom))
+        return replace(self, geometry=polygonal(shapely.transform(self.geometry, put)))
 
     def moved(self, dx: float, dy: float) -> SketchFeature:
         """The same feature shifted by (dx, dy) map units (its centre line too)."""

@@ -34,7 +34,12 @@ from PySide6.QtWidgets import (
 
 from greenplan.analysis.wording import format_area
 from greenplan.app.sketch_check import conflicts_text
-from greenplan.app.sketch_state import SketchFeature, SketchState, features_from_geometries
+from greenplan.app.sketch_state import (
+    SketchFeature,
+    SketchState,
+    features_from_geometries,
+    polygonal,
+)
 from greenplan.gui.i18n import current_language
 
 # what the kind box lists, in order (ids of ``greenplan.jobs.sketch.SKETCH_KINDS``)
@@ -155,9 +160,7 @@ def shape_feature(tool: str, points: list[tuple[float, float]], kind: str, width
     if tool == "sketch_belt":
         line = shapely.LineString(points)
         return SketchFeature.belt(line, width_m) if line.length > 0 else None
-    poly = shapely.Polygon(points)
-    if not poly.is_valid:
-        poly = shapely.make_valid(poly)
+    poly = polygonal(shapely.Polygon(points))
     if poly.is_empty or poly.area <= 0:
         return None
     return SketchFeature("green_belt" if kind == "green_belt" else kind, poly)

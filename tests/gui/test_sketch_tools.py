@@ -106,6 +106,7 @@ def test_scenario_run_includes_the_unsaved_sketch(qtbot, opened, build, wait_idl
     cov = w.scenario_panel.outputs.document["indicators"]["green_coverage_vector"]
     # B is 1000 x 1000 m; the rectangle lies inside B and outside the park (x 0-300)
     assert cov["delta"] == pytest.approx(abs(x1 - x0) * abs(y1 - y0) / 1e6, rel=1e-9)
+    assert w.scenario_panel.selected.text().endswith("手绘草图 1 (" + format_area(abs(x1 - x0) * abs(y1 - y0)) + ")")
     assert not (w.model.project.path.parent / "测试 项目.sketch.gpkg").exists()  # nothing saved yet
 
 

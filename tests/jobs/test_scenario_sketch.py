@@ -105,3 +105,14 @@ def test_an_unsaved_sketch_is_used_instead_of_the_file(build, cn_dir, tmp_path) 
     out = run_scenario(project, "手绘 方案", tmp_path / "o", sketch=sketch(build, ["pocket_park"], [park]))
     assert out.document["indicators"]["green_coverage_vector"]["delta"] == pytest.approx(2_000 / 1e6, rel=1e-9)
     assert not sketch_path(project, SketchRef(**REF)).exists()
+
+
+def test_an_empty_sketch_round_trips_and_adds_nothing(build, cn_dir, tmp_path) -> None:
+    from greenplan.jobs.sketch import empty_sketch
+
+    project, _ = read_project(town(build, cn_dir, [{"name": "手绘 方案", "sketch": REF}]))
+    write_sketch(project, SketchRef(**REF), empty_sketch(build.CRS))
+    back = read_sketch(project, SketchRef(**REF))
+    assert len(back) == 0 and back.crs == build.CRS and "gs_share" in back.columns
+    out = run_scenario(project, "手绘 方案", tmp_path / "o")
+    assert out.document["indicators"]["green_coverage_vector"]["delta"] == 0 and out.valid
