@@ -262,7 +262,7 @@ class SketchTools(QObject):
         self._vertex = None
         if self.selected is not None and self.selected < len(self.state.features):
             self._vertex = self.state.vertex_at(self.selected, x, y, 2 * tolerance)
-        self.canvas.edit_vertex = self._vertex
+        self.canvas.sketch.edit_vertex = self._vertex
 
     def on_clicked(self, x: float, y: float, tolerance: float) -> None:
         self.select(self.state.feature_at(x, y, tolerance))

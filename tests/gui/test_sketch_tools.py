@@ -42,12 +42,12 @@ def test_draw_a_polygon_undo_redo_and_save(qtbot, opened, build) -> None:
     assert len(feats) == 1 and feats[0].kind == "pocket_park" and feats[0].cls == "G1"
     expected = shapely.Polygon([on_map(w, p) for p in clicks])
     assert feats[0].geometry.area == pytest.approx(expected.area) and expected.area == pytest.approx(90_000, rel=0.05)
-    ok_path, bad_path = w.canvas._sketch_paths
+    ok_path, bad_path = w.canvas.sketch.paths
     assert ok_path is not None and bad_path is None
     assert "无冲突" in w.statusBar().currentMessage()
     assert w.model.dirty and "添加口袋公园草图" in w.actions["edit.undo"].text()
     w.actions["edit.undo"].trigger()
-    assert w.sketch.state.features == [] and w.canvas._sketch_paths == (None, None)
+    assert w.sketch.state.features == [] and w.canvas.sketch.paths == (None, None)
     w.actions["edit.redo"].trigger()
     assert len(w.sketch.state.features) == 1
     # saving the project writes the sketch next to it and names it in the project file
@@ -75,7 +75,7 @@ def test_belt_on_farmland_is_flagged_while_drawing_and_after(qtbot, opened, buil
     assert belt.kind == "green_belt" and belt.width_m == 30.0 and belt.geometry.area == pytest.approx(line.length * 30)
     assert overlap == pytest.approx(15_000, rel=0.05)
     assert w.statusBar().currentMessage() == f"占用永久基本农田 {format_area(overlap)}" == w.measure_label.text()
-    assert w.canvas._sketch_paths[0] is None and w.canvas._sketch_paths[1] is not None  # the conflict style
+    assert w.canvas.sketch.paths[0] is None and w.canvas.sketch.paths[1] is not None  # the conflict style
 
 
 def test_rectangle_of_construction_in_the_red_line(qtbot, opened, build) -> None:
@@ -126,7 +126,7 @@ def test_snapping_to_a_vertex_of_a_visible_layer(qtbot, window, town, town_loade
     corner = px(w, build, 1000, 1000)  # B's corner; the mouse lands 3 pixels off it
     near = QPoint(corner.x() + 3, corner.y() - 2)
     qtbot.mouseMove(w.canvas, near)
-    assert w.canvas._snap_marker == (build.X0 + 1000, build.Y0 + 1000)
+    assert w.canvas.sketch.snap_marker == (build.X0 + 1000, build.Y0 + 1000)
     far = px(w, build, 600, 600)
     for p in (near, px(w, build, 600, 1000), far):
         qtbot.mouseClick(w.canvas, Qt.MouseButton.LeftButton, pos=p)
@@ -136,10 +136,10 @@ def test_snapping_to_a_vertex_of_a_visible_layer(qtbot, window, town, town_loade
     assert on_map(w, far) in list(f.geometry.exterior.coords)  # nothing to snap to there
     # off: the vertex is where the mouse was
     w.sketch.bar.snap_box.setChecked(False)
-    assert w.canvas._snap_marker is None
+    assert w.canvas.sketch.snap_marker is None
     qtbot.mouseMove(w.canvas, far)
     qtbot.mouseMove(w.canvas, near)
-    assert w.canvas._snap_marker is None and w.canvas.snap(*on_map(w, near)) is None
+    assert w.canvas.sketch.snap_marker is None and w.canvas.sketch.snap(*on_map(w, near)) is None
 
 
 def test_edit_tool_selects_moves_edits_and_deletes(qtbot, opened, build) -> None:
@@ -153,7 +153,7 @@ def test_edit_tool_selects_moves_edits_and_deletes(qtbot, opened, build) -> None
     w.actions["tool.sketch_edit"].trigger()
     inside = px(w, build, 550, 450)
     qtbot.mouseClick(w.canvas, Qt.MouseButton.LeftButton, pos=inside)
-    assert w.sketch.selected == 0 and w.canvas._sketch_selected is not None
+    assert w.sketch.selected == 0 and w.canvas.sketch.selected is not None
     assert w.measure_label.text().startswith("口袋公园 · G1 · ")
     # drag by 40 pixels to the right: the feature moves by the same map distance
     to = QPoint(inside.x() + 40, inside.y())
@@ -215,10 +215,10 @@ def test_edit_tool_drags_a_vertex_of_the_selected_feature(qtbot, opened, build) 
     before = w.sketch.state.features[0].geometry
     w.actions["tool.sketch_edit"].trigger()
     qtbot.mouseClick(w.canvas, Qt.MouseButton.LeftButton, pos=px(w, build, 550, 450))
-    assert w.canvas._sketch_handles is not None and len(w.canvas._sketch_handles) == 4
+    assert w.canvas.sketch.handles is not None and len(w.canvas.sketch.handles) == 4
     corner, to = b, QPoint(b.x() + 30, b.y())
     qtbot.mousePress(w.canvas, Qt.MouseButton.LeftButton, pos=corner)
-    assert w.canvas.edit_vertex is not None
+    assert w.canvas.sketch.edit_vertex is not None
     qtbot.mouseMove(w.canvas, to)
     qtbot.mouseRelease(w.canvas, Qt.MouseButton.LeftButton, pos=to)
     after = w.sketch.state.features[0].geometry

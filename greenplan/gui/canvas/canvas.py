@@ -13,7 +13,6 @@ import time
 from typing import Any
 
 import numpy as np
-import shapely
 from PySide6.QtCore import QPointF, QRectF, Qt, Signal
 from PySide6.QtGui import QBrush, QColor, QPainter, QPainterPath, QPen, QPolygonF, QTransform
 from PySide6.QtWidgets import QWidget
@@ -21,21 +20,16 @@ from PySide6.QtWidgets import QWidget
 from greenplan.app.map_tools import measure_area_m2, measure_length_m
 from greenplan.app.map_view import MapView, fit_bounds
 from greenplan.app.render_cache import Elements, PreparedLayer
-from greenplan.app.sketch_snap import snap_to_vertex
 from greenplan.gui.canvas.map_renderer import (
     RenderLayer,
     RenderRequest,
     RenderThread,
     elements_to_path,
 )
+from greenplan.gui.canvas.sketch_overlay import SKETCH_TOOLS, SketchOverlay
 
 TOOLS = ("pan", "identify", "measure_distance", "measure_area", "zoom_box", "select_rect", "select_polygon",
          "sketch_polygon", "sketch_rect", "sketch_belt", "sketch_edit")
-#: hand-drawn scenario features (#15): drawn like the select tools, the shape goes out in sketch_drawn
-SKETCH_TOOLS = ("sketch_polygon", "sketch_rect", "sketch_belt")
-SKETCH_COLOUR = QColor(0, 130, 50)
-#: sketch tools snap to a vertex of a visible layer (or of the sketch) this close, in pixels
-SNAP_PX = 8
 #: the selection (cyan), and highlights by purpose: never the same colour for two purposes
 HIGHLIGHT = QColor(0, 200, 255)
 PURPOSE_COLOURS = {"conflict": QColor(220, 0, 0), "greening": QColor(0, 150, 60), "other": QColor(255, 140, 0)}
@@ -136,15 +130,7 @@ class MapCanvas(QWidget):
         self._selection_path: QPainterPath | None = None
         self._highlight_path: QPainterPath | None = None
         self.highlight_purpose = "other"
-        self._sketch_paths: tuple[QPainterPath | None, QPainterPath | None] = (None, None)
-        self.snapping = True
-        self._snap_sketch: tuple[Any, Any] | None = None  # (STRtree, geometries) of the sketch
-        self._snap_marker: tuple[float, float] | None = None  # map point snapped to
-        self._sketch_selected: QPainterPath | None = None
-        self._edit_press: tuple[float, float] | None = None  # sketch_edit: where the drag started (map)
-        self._edit_offset = (0.0, 0.0)
-        self._sketch_handles = None  # (n, 2) vertices of the selected sketch feature (map)
-        self.edit_vertex: tuple[float, float] | None = None  # the vertex a drag moves (else the feature)
+        self.sketch = SketchOverlay(self)  # hand-drawn greening (#15): drawn on top, snapping
         self._thread = RenderThread(self)
         self._thread.rendered.connect(self._on_rendered)
         self._thread.failed.connect(self.render_failed)
@@ -167,50 +153,32 @@ class MapCanvas(QWidget):
     def set_sketch_geometries(self, geoms, conflict=None) -> None:
         """The scenario's sketch: ``geoms`` (map coordinates) and which of them break a rule
         (``conflict``, booleans), outlined in the conflict style."""
-        geoms = np.asarray(geoms if geoms is not None else [], dtype=object)
-        bad = np.zeros(len(geoms), bool) if conflict is None else np.asarray(conflict, dtype=bool)
-        self._sketch_paths = (map_path(geoms[~bad]) if (~bad).any() else None,
-                              map_path(geoms[bad]) if bad.any() else None)
-        self._snap_sketch = (shapely.STRtree(geoms), geoms) if len(geoms) else None
+        self.sketch.set_geometries(geoms, conflict)
         self.update()
 
     def set_sketch_selected(self, geom, vertices=None) -> None:
         """The sketch feature the edit tool selected (None: none) and its vertices (handles)."""
-        self._sketch_selected = map_path([geom]) if geom is not None else None
-        self._sketch_handles = vertices if geom is not None else None
+        self.sketch.set_selected(geom, vertices)
         self.update()
 
     def set_snapping(self, on: bool) -> None:
         """Sketch tools snap to vertices (on) or not; the marker goes when off."""
-        self.snapping = bool(on)
+        self.sketch.snapping = bool(on)
         if not on:
-            self._snap_marker = None
+            self.sketch.snap_marker = None
             self.update()
-
-    def snap(self, x: float, y: float) -> tuple[float, float] | None:
-        """The vertex of a visible layer or of the sketch within :data:`SNAP_PX` of map point
-        (x, y), for the sketch tools (None: none, or snapping is off)."""
-        if self.tool not in SKETCH_TOOLS or not self.snapping or self.view is None:
-            return None
-        targets = [(lyr.prepared.tree, lyr.prepared.geoms) for lyr in self.layers
-                   if lyr.visible and lyr.prepared is not None and lyr.prepared.n]
-        if self._snap_sketch is not None:
-            targets.append(self._snap_sketch)
-        return snap_to_vertex(targets, x, y, SNAP_PX * self.view.res)
 
     def _snapped_pixel(self, px: float, py: float) -> tuple[float, float]:
         """Pixel (px, py), moved onto the vertex it snaps to (the marker follows)."""
-        if self.view is None:
-            return px, py
-        hit = self.snap(*self.view.to_map(px, py))
-        self._snap_marker = hit
+        hit = self.sketch.snap(*self.view.to_map(px, py))
+        self.sketch.snap_marker = hit
         return self.view.to_pixel(*hit) if hit is not None else (px, py)
 
     def set_tool(self, tool: str) -> None:
         if tool not in TOOLS:
             raise ValueError(tool)
         self.tool = tool
-        self._snap_marker = None
+        self.sketch.snap_marker = None
         self.clear_measure()
         cursors = {"pan": Qt.CursorShape.OpenHandCursor, "identify": Qt.CursorShape.WhatsThisCursor,
                    "zoom_box": Qt.CursorShape.CrossCursor}
@@ -310,16 +278,6 @@ class MapCanvas(QWidget):
                 p.setPen(Qt.PenStyle.NoPen)  # proposed greening: green with a hatch, as on the maps
                 p.setBrush(QBrush(color, Qt.BrushStyle.BDiagPattern))
                 p.drawPath(mapped)
-        ok_path, bad_path = self._sketch_paths
-        for path, colour, width in ((ok_path, SKETCH_COLOUR, 1.5), (bad_path, PURPOSE_COLOURS["conflict"], 3.0)):
-            if path is not None:
-                fill = QColor(SKETCH_COLOUR)
-                fill.setAlpha(90)
-                pen = QPen(colour, width, Qt.PenStyle.SolidLine if path is ok_path else Qt.PenStyle.DashLine)
-                pen.setCosmetic(True)
-                p.setPen(pen)
-                p.setBrush(fill)
-                p.drawPath(t.map(path))
         if self.measure_points:
             pts = [QPointF(*self.view.to_pixel(x, y)) for x, y in self.measure_points]
             if self._measure_cursor is not None and not self._measure_done:
@@ -332,32 +290,7 @@ class MapCanvas(QWidget):
             else:
                 p.setBrush(Qt.BrushStyle.NoBrush)
                 p.drawPolyline(QPolygonF(pts))
-        if self._sketch_selected is not None:
-            pen = QPen(HIGHLIGHT, 3)
-            pen.setCosmetic(True)
-            p.setPen(pen)
-            p.setBrush(Qt.BrushStyle.NoBrush)
-            dx, dy = self._edit_offset
-            if self._edit_press is not None and self.edit_vertex is not None:  # a vertex drag
-                p.drawPath(t.map(self._sketch_selected))
-                vx, vy = self.edit_vertex
-                p.setPen(QPen(QColor(220, 0, 220), 2, Qt.PenStyle.DashLine))
-                a, b = self.view.to_pixel(vx, vy), self.view.to_pixel(vx + dx, vy + dy)
-                p.drawLine(QPointF(*a), QPointF(*b))
-                p.drawRect(QRectF(b[0] - 4, b[1] - 4, 8, 8))
-            else:
-                p.drawPath(t.map(self._sketch_selected.translated(dx, dy)))
-            if self._sketch_handles is not None and self._edit_press is None:
-                p.setPen(QPen(QColor(0, 0, 0), 1))
-                p.setBrush(QColor(255, 255, 255))
-                for hx, hy in self._sketch_handles[:2000]:  # a hand-drawn feature: a few dozen
-                    sx, sy = self.view.to_pixel(hx, hy)
-                    p.drawRect(QRectF(sx - 3, sy - 3, 6, 6))
-        if self._snap_marker is not None and self.tool in SKETCH_TOOLS:
-            sx, sy = self.view.to_pixel(*self._snap_marker)
-            p.setPen(QPen(QColor(220, 0, 220), 2))
-            p.setBrush(Qt.BrushStyle.NoBrush)
-            p.drawRect(QRectF(sx - 5, sy - 5, 10, 10))
+        self.sketch.paint(p, t, self.view, self.tool)
         if self._box is not None:
             x0, y0, x1, y1 = self._box
             p.setPen(QPen(QColor(0, 90, 200), 1, Qt.PenStyle.DashLine))
@@ -387,10 +320,9 @@ class MapCanvas(QWidget):
         if pan and self.view is not None:
             self._drag, self._drag_view = (pos.x(), pos.y()), self.view
         elif event.button() == Qt.MouseButton.LeftButton and self.tool == "sketch_edit" and self.view is not None:
-            self._edit_press = self.view.to_map(pos.x(), pos.y())
-            self._edit_offset = (0.0, 0.0)
-            self.edit_vertex = None
-            self.sketch_pressed.emit(*self._edit_press, 3.0 * self.view.res)  # the binder may set edit_vertex
+            sk = self.sketch
+            sk.edit_press, sk.edit_offset, sk.edit_vertex = self.view.to_map(pos.x(), pos.y()), (0.0, 0.0), None
+            self.sketch_pressed.emit(*sk.edit_press, 3.0 * self.view.res)  # the binder may set edit_vertex
         elif event.button() == Qt.MouseButton.LeftButton and self.tool in ("zoom_box", "select_rect", "sketch_rect"):
             bx, by = self._snapped_pixel(pos.x(), pos.y()) if self.tool == "sketch_rect" else (pos.x(), pos.y())
             self._box = (bx, by, bx, by)
@@ -402,17 +334,16 @@ class MapCanvas(QWidget):
             return
         x, y = self.view.to_map(pos.x(), pos.y())
         self.cursor_moved.emit(x, y)
-        if self._edit_press is not None:
-            self._edit_offset = (x - self._edit_press[0], y - self._edit_press[1])
+        sk = self.sketch
+        if sk.edit_press is not None:
+            sk.edit_offset = (x - sk.edit_press[0], y - sk.edit_press[1])
             self.update()
             return
         if self.tool in SKETCH_TOOLS and self._drag is None:
-            had = self._snap_marker
-            hit = self.snap(x, y)
-            self._snap_marker = hit
-            if hit is not None:
-                x, y = hit
-            if hit != had:
+            had, sk.snap_marker = sk.snap_marker, sk.snap(x, y)
+            if sk.snap_marker is not None:
+                x, y = sk.snap_marker
+            if sk.snap_marker != had:
                 self.update()
         if self._drag is not None and self._drag_view is not None:
             dx, dy = pos.x() - self._drag[0], pos.y() - self._drag[1]
@@ -444,9 +375,9 @@ class MapCanvas(QWidget):
         self._drag = self._drag_view = None
         if self.view is None:
             return
-        if event.button() == Qt.MouseButton.LeftButton and self._edit_press is not None:
-            (x0, y0), (x1, y1) = self._edit_press, self.view.to_map(pos.x(), pos.y())
-            self._edit_press, self._edit_offset = None, (0.0, 0.0)
+        if event.button() == Qt.MouseButton.LeftButton and self.sketch.edit_press is not None:
+            (x0, y0), (x1, y1) = self.sketch.edit_press, self.view.to_map(pos.x(), pos.y())
+            self.sketch.edit_press, self.sketch.edit_offset = None, (0.0, 0.0)
             tol = 3.0 * self.view.res
             if moved:
                 self.sketch_dragged.emit(x0, y0, x1, y1, tol)
@@ -477,7 +408,7 @@ class MapCanvas(QWidget):
                 self.identify_requested.emit(x, y, 3.0 * self.view.res)
             elif self._draws_points():
                 x, y = self.view.to_map(pos.x(), pos.y())
-                self.add_measure_point(*(self.snap(x, y) or (x, y)))
+                self.add_measure_point(*(self.sketch.snap(x, y) or (x, y)))
         elif event.button() == Qt.MouseButton.RightButton and self._draws_points():
             self.finish_measure(event.modifiers())
 
@@ -489,7 +420,7 @@ class MapCanvas(QWidget):
             self.finish_measure(event.modifiers())
         elif self.tool == "sketch_edit" and event.button() == Qt.MouseButton.LeftButton and self.view is not None:
             self._after_double_click = True
-            self._edit_press = None
+            self.sketch.edit_press = None
             pos = event.position()
             self.sketch_double_clicked.emit(*self.view.to_map(pos.x(), pos.y()), 3.0 * self.view.res)
 
