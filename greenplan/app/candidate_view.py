@@ -18,7 +18,7 @@ from greenplan.analysis import wording
 #: candidate kinds in panel order (``greenplan.core.scenario.KINDS``)
 KIND_ORDER = ("rooftop", "pocket_park", "belt")
 KIND_LABELS = {"rooftop": ("屋顶绿化", "Rooftop gardens"), "pocket_park": ("口袋公园", "Pocket parks"),
-               "belt": ("防护绿带", "Green belts")}
+               "belt": ("防护绿带", "Green belts"), "sketch": ("手绘草图", "Hand-drawn sketch")}
 
 #: the columns shown per kind: (frame column, Chinese header, English header, decimals or None)
 COLUMNS: dict[str, list[tuple[str, str, str, int | None]]] = {
@@ -197,7 +197,7 @@ def before_after(v: Mapping[str, Any] | None, lang: str = "zh") -> str:
 def selected_text(selected: Mapping[str, Mapping[str, Any]], lang: str) -> str:
     """Counts and areas of the selected greening per kind, one line."""
     parts = []
-    for kind in KIND_ORDER:
+    for kind in (*KIND_ORDER, "sketch"):  # sketch: a scenario's hand-drawn greening (#15)
         s = selected.get(kind)
         if not s or not s.get("count"):
             continue

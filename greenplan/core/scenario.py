@@ -15,11 +15,18 @@ A scenario lives in the project file as one ``[[scenarios]]`` table::
     kind = "pocket_park"
     ids = ["P0003", "P0017"]      # candidate ids as written by ``greenplan candidates``
 
+    [scenarios.sketch]                # optional: features drawn by hand (desktop app)
+    source = "项目.sketch.gpkg"       # the project's own GeoPackage, relative to the project file
+    layer = "demo"
+
 A selection takes the candidates of its kind that match ``ids`` **or** ``rule`` (either may
 be left out); only features that are candidates are ever selected. ``top`` then keeps the
 best N. A rule is a tiny, safe language: ``FIELD OP VALUE`` conditions joined by ``and``,
 ``OP`` one of ``>= <= > < == !=``, ``VALUE`` a number, ``true``/``false`` or a quoted text;
 it is parsed here and applied to the candidate tables by :mod:`greenplan.jobs.scenario`.
+
+The ``sketch`` table names the layer of hand-drawn features (:mod:`greenplan.jobs.sketch`
+reads and writes it); a scenario may have a sketch and no selections.
 
 This module knows nothing of geometry (core layer).
 """
@@ -126,6 +133,18 @@ class Selection:
         return d
 
 
+@dataclass(frozen=True)
+class SketchRef:
+    """Where a scenario's hand-drawn features live: ``source`` (a GeoPackage, as written in
+    the project file: relative to its folder, or absolute) and ``layer``."""
+
+    source: str
+    layer: str
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"source": self.source, "layer": self.layer}
+
+
 @dataclass
 class Scenario:
     """A named selection of greening candidates (see the module docstring)."""
@@ -133,13 +152,47 @@ class Scenario:
     name: str
     description: str = ""
     selections: list[Selection] = field(default_factory=list)
+    sketch: SketchRef | None = None
 
     def to_dict(self) -> dict[str, Any]:
         d: dict[str, Any] = {"name": self.name}
         if self.description:
             d["description"] = self.description
         d["selections"] = [s.to_dict() for s in self.selections]
+        if self.sketch is not None:
+            d["sketch"] = self.sketch.to_dict()
         return d
+
+
+def sketch_from_dict(raw: Any, *, key: str = "sketch") -> SketchRef:
+    """Validate a ``sketch = { source = "…gpkg", layer = "…" }`` table.
+
+    Raises
+    ------
+    ProjectFileError
+        Not a table, a ``source`` that is not a ``.gpkg`` path, or a missing ``layer``.
+
+    Examples
+    --------
+    >>> sketch_from_dict({"source": "县.sketch.gpkg", "layer": "近期"})
+    SketchRef(source='县.sketch.gpkg', layer='近期')
+    """
+    if not isinstance(raw, dict):
+        raise _err(key, "sketch must be a table: sketch = { source = \"….gpkg\", layer = \"…\" }.",
+                   "sketch 应为一个表：sketch = { source = \"….gpkg\", layer = \"…\" }。")
+    unknown = sorted(set(raw) - {"source", "layer"})
+    if unknown:
+        raise _err(f"{key}.{unknown[0]}", f"Unknown key '{unknown[0]}' in sketch; valid: source, layer.",
+                   f"sketch 中有未知的键“{unknown[0]}”；可用：source、layer。")
+    source = raw.get("source")
+    if not isinstance(source, str) or not source.strip().lower().endswith(".gpkg"):
+        raise _err(f"{key}.source", f"sketch.source must name a GeoPackage (.gpkg), not {source!r}.",
+                   f"sketch.source 应为 GeoPackage（.gpkg）文件，而不是 {source!r}。")
+    layer = raw.get("layer")
+    if not isinstance(layer, str) or not layer.strip():
+        raise _err(f"{key}.layer", "sketch.layer must name the layer in the GeoPackage.",
+                   "sketch.layer 应为 GeoPackage 中的图层名。")
+    return SketchRef(source=source.strip(), layer=layer.strip())
 
 
 def _err(key: str, en: str, zh: str) -> ProjectFileError:
@@ -189,7 +242,8 @@ def scenario_from_dict(raw: Any, *, key: str = "scenarios[0]") -> Scenario:
         if not ids and rule is None:
             raise _err(k, "The selection has neither ids nor a rule.", "该筛选项既没有 ids 也没有 rule。")
         sels.append(Selection(kind=kind, ids=[str(x) for x in ids], rule=rule, top=top))
-    return Scenario(name=name.strip(), description=desc, selections=sels)
+    sketch = sketch_from_dict(raw["sketch"], key=f"{key}.sketch") if raw.get("sketch") is not None else None
+    return Scenario(name=name.strip(), description=desc, selections=sels, sketch=sketch)
 
 
 def scenarios_from_project(project: Any) -> list[Scenario]:

@@ -221,6 +221,28 @@ TOOLBAR = [*TOOLBAR[:TOOLBAR.index("tool.measure_area") + 1], "tool.select_rect"
            *TOOLBAR[TOOLBAR.index("tool.measure_area") + 1:]]
 
 
+# ---------------------------------------------------------------------------- Sketch menu (#15)
+MENUS = {**{k: v for k, v in MENUS.items() if k not in ("analysis", "help")},
+         "sketch": QT_TRANSLATE_NOOP("Actions", "S&ketch"),
+         **{k: v for k, v in MENUS.items() if k in ("analysis", "help")}}
+ACTIONS += [
+    ActionSpec("tool.sketch_polygon", QT_TRANSLATE_NOOP("Actions", "Draw &Polygon"),
+               lambda w: w.set_tool("sketch_polygon"), "sketch", "D", tool="sketch_polygon"),
+    ActionSpec("tool.sketch_rect", QT_TRANSLATE_NOOP("Actions", "Draw &Rectangle"),
+               lambda w: w.set_tool("sketch_rect"), "sketch", "Shift+D", tool="sketch_rect"),
+    ActionSpec("tool.sketch_belt", QT_TRANSLATE_NOOP("Actions", "Draw Green &Belt"),
+               lambda w: w.set_tool("sketch_belt"), "sketch", "B", tool="sketch_belt"),
+    ActionSpec("tool.sketch_edit", QT_TRANSLATE_NOOP("Actions", "&Edit Sketch Features"),
+               lambda w: w.set_tool("sketch_edit"), "sketch", "E", tool="sketch_edit"),
+    ActionSpec("sketch.copy_selected", QT_TRANSLATE_NOOP("Actions", "&Copy Selected Features into Sketch"),
+               lambda w: w.sketch.copy_geometries(w.model.selected_geometries()), "sketch", None,
+               enabled_when=_has_selection),
+]
+MENU_LAYOUT = {**{k: v for k, v in MENU_LAYOUT.items() if k not in ("analysis", "help")},
+               "sketch": ["tool.sketch_polygon", "tool.sketch_rect", "tool.sketch_belt", "-", "tool.sketch_edit", "-",
+                          "sketch.copy_selected"],
+               **{k: v for k, v in MENU_LAYOUT.items() if k in ("analysis", "help")}}
+
 def spec(action_id: str) -> ActionSpec:
     for a in ACTIONS:
         if a.id == action_id:

@@ -92,6 +92,9 @@ class MainWindow(QMainWindow):
         self._build_menus()
         self._build_toolbar()
         self._build_statusbar()
+        from greenplan.gui import sketch_tools  # hand-drawn greening (#15)
+
+        self.sketch = sketch_tools.install(self)
         self.layer_panel.context_actions = [self.actions[i] if i else None for i in acts.CONTEXT]
         self._connect()
         self.setAcceptDrops(True)

@@ -3,13 +3,15 @@
 The scenario's selected candidates become *scenario greening* (``indicators.md``): rooftops
 as class ``XG`` over their planted part (``area × rooftop_usable_share`` inside the footprint)
 with the floor-banded ``gs_share``, pocket parks as ``G1`` and belts as ``G2`` (``gs_share``
-1). Every indicator is computed without and with it, overall and per township.
+1). Every indicator is computed without and with it, overall and per township. The
+scenario's hand-drawn sketch (:mod:`greenplan.jobs.sketch`) adds its greening (with the
+features' own ``class`` and ``gs_share``) and its construction.
 
 Writes into ``out_dir``: ``scenario.json`` (schema ``greenplan.scenario/1``: ``before``,
 ``after``, ``delta`` per indicator, overall and ``by_unit``, and ``checks``),
 ``scenario.csv``, ``scenario.xlsx`` and ``scenario.gpkg`` (the greening features).
 ``checks``: ``farmland_occupied_m2`` and ``eco_redline_occupied_m2``, the area of scenario
-greening on permanent farmland and in the ecological red line, pieces under ``sliver_m2``
+greening (and sketched construction) on permanent farmland and in the ecological red line, pieces under ``sliver_m2``
 left out; a scenario is ``valid`` when both are 0 (a check whose layer is missing is null,
 with a note, and does not count).
 """
@@ -131,6 +133,35 @@ def scenario_greening(scenario: Scenario, cands: CandidateSet, settings: Any) ->
     return g, notes
 
 
+def add_sketch(project: Project, scenario: Scenario, greening: gpd.GeoDataFrame, crs: Any,
+               sketch: gpd.GeoDataFrame | None = None) -> tuple[gpd.GeoDataFrame, gpd.GeoDataFrame | None]:
+    """``greening`` with the scenario's sketched greening added, and its sketched construction.
+
+    ``sketch``: the features as edited in the desktop app and not saved yet (used instead of
+    the scenario's sketch GeoPackage); default: read from the GeoPackage.
+
+    Raises
+    ------
+    LayerSourceError
+        The scenario names a sketch GeoPackage or layer that cannot be read.
+    """
+    from greenplan.jobs.sketch import normalize_sketch, scenario_sketch, sketch_layers
+
+    if sketch is None:
+        sketch = scenario_sketch(project, scenario, crs)
+    else:
+        sketch = normalize_sketch(sketch)
+        if crs is not None and sketch.crs is not None and len(sketch):
+            sketch = sketch.to_crs(crs)
+    if sketch is None or not len(sketch):
+        return greening, None
+    sg, sc = sketch_layers(sketch)
+    if greening.crs is None:
+        greening = greening.set_crs(sg.crs)
+    both = gpd.GeoDataFrame(pd.concat([greening, sg], ignore_index=True), geometry="geometry", crs=sg.crs)
+    return both, (sc if len(sc) else None)
+
+
 def check_scenario(greening: gpd.GeoDataFrame, layers: dict[str, Any], sliver_m2: float) -> dict[str, Any]:
     """Area of scenario greening on permanent farmland and in the red line (slivers apart)."""
     from greenplan.analysis.geom import PieceSet
@@ -191,12 +222,16 @@ def _selected_summary(g: gpd.GeoDataFrame) -> dict[str, Any]:
         union = PieceSet.union_of(np.asarray(k.geometry.values, dtype=object)).area
         gs = float((k["area_m2"] * k["gs_share"]).sum()) if kind == "rooftop" else union
         out[kind] = {"count": len(k), "area_m2": union, "green_space_m2": gs}
+    k = g[g["kind"].astype(str).str.startswith("sketch_")]
+    if len(k):
+        union = PieceSet.union_of(np.asarray(k.geometry.values, dtype=object)).area
+        out["sketch"] = {"count": len(k), "area_m2": union, "green_space_m2": float((k["area_m2"] * k["gs_share"]).sum())}
     return out
 
 
 def compute_scenario(project: Project, name: str, loaded: Any, layers: dict[str, Any], rasters: dict[str, Any], *,
                      cands: CandidateSet | None = None, before: dict[str, Any] | None = None,
-                     feedback: Feedback | None = None) -> tuple[dict[str, Any], gpd.GeoDataFrame, dict[str, Any]]:
+                     sketch: gpd.GeoDataFrame | None = None, feedback: Feedback | None = None) -> tuple[dict[str, Any], gpd.GeoDataFrame, dict[str, Any]]:
     """The ``scenario.json`` document of scenario ``name``, without writing anything.
 
     Parameters
@@ -208,6 +243,9 @@ def compute_scenario(project: Project, name: str, loaded: Any, layers: dict[str,
     before : dict, optional
         The indicators document without the scenario (``indicators``, ``by_unit``), when
         already computed from the same layers; default: computed here.
+    sketch : GeoDataFrame, optional
+        The scenario's hand-drawn features as edited and not saved yet (the desktop app);
+        default: read from the scenario's sketch GeoPackage (:mod:`greenplan.jobs.sketch`).
 
     Returns
     -------
@@ -229,13 +267,16 @@ def compute_scenario(project: Project, name: str, loaded: Any, layers: dict[str,
         kinds = {s.kind for s in scenario.selections}
         cands = compute_candidates(layers, rasters, settings, kinds=kinds, feedback=SubFeedback(feedback, 0, 40))
     greening, notes = scenario_greening(scenario, cands, settings)
+    greening, construction = add_sketch(project, scenario, greening, loaded.crs, sketch)
     if before is None:
         feedback.set_text("现状指标 / indicators before")
         before = compute_indicators(layers, rasters, settings, feedback=SubFeedback(feedback, 40, 70)).to_dict()
     feedback.set_text("方案指标 / indicators after")
     after = compute_indicators(layers, rasters, settings, scenario_greening=greening,
-                               feedback=SubFeedback(feedback, 70, 100)).to_dict()
-    checks = check_scenario(greening, layers, settings.sliver_m2)
+                               scenario_construction=construction, feedback=SubFeedback(feedback, 70, 100)).to_dict()
+    occupied = greening if construction is None else pd.concat(
+        [greening[["geometry"]], construction[["geometry"]]], ignore_index=True)
+    checks = check_scenario(occupied, layers, settings.sliver_m2)
     overall, by_unit = compare_documents(before, after)
     doc = {
         "schema": SCHEMA, "generator": f"greenplan {__version__}", "project": project.name,
@@ -250,8 +291,11 @@ def compute_scenario(project: Project, name: str, loaded: Any, layers: dict[str,
     return doc, greening, after
 
 
-def run_scenario(project: Project, name: str, out_dir: Path, *, feedback: Feedback | None = None) -> ScenarioOutputs:
+def run_scenario(project: Project, name: str, out_dir: Path, *, sketch: gpd.GeoDataFrame | None = None,
+                 feedback: Feedback | None = None) -> ScenarioOutputs:
     """Compute scenario ``name`` of ``project`` and write its outputs to ``out_dir``.
+
+    ``sketch``: the scenario's hand-drawn features not saved yet (see :func:`compute_scenario`).
 
     Raises
     ------
@@ -266,7 +310,7 @@ def run_scenario(project: Project, name: str, out_dir: Path, *, feedback: Feedba
     loaded, layers, rasters = load_layers(project, SubFeedback(feedback, 0, 20))
     kinds = {s.kind for s in scenario.selections}
     cands = compute_candidates(layers, rasters, project.settings, kinds=kinds, feedback=SubFeedback(feedback, 20, 45))
-    doc, greening, _ = compute_scenario(project, name, loaded, layers, rasters, cands=cands,
+    doc, greening, _ = compute_scenario(project, name, loaded, layers, rasters, cands=cands, sketch=sketch,
                                         feedback=SubFeedback(feedback, 45, 95))
     feedback.step(95, 100, "写出结果 / writing outputs")
     files = {"json": out_dir / "scenario.json", "csv": out_dir / "scenario.csv",
@@ -276,6 +320,14 @@ def run_scenario(project: Project, name: str, out_dir: Path, *, feedback: Feedba
     write_gpkg_layers(files["gpkg"], {"scenario_greening": greening}, crs=loaded.crs)
     feedback.step(100, 100, "完成 / done")
     return ScenarioOutputs(document=doc, greening=greening, files=files)
+
+
+def _kind_label(kind: str) -> str:
+    from greenplan.jobs.sketch import SKETCH_KINDS
+
+    if kind.startswith("sketch_"):
+        return f"草图·{SKETCH_KINDS.get(kind[7:], kind[7:])}"
+    return KINDS.get(kind, kind)
 
 
 CSV_COLUMNS = [("scope", "范围"), ("unit_code", "行政区代码"), ("unit_name", "行政区名称"), ("key", "指标代码"),
@@ -333,7 +385,7 @@ def write_scenario_tables(doc: dict[str, Any], greening: gpd.GeoDataFrame, csv_p
     ws2 = wb.create_sheet("选中项目")
     ws2.append(["类型", "候选编号", "绿地分类", "绿化面积（㎡）", "计入绿地率比例"])
     for rec in greening[["kind", "candidate_id", "class", "area_m2", "gs_share"]].itertuples(index=False):
-        ws2.append([KINDS.get(rec.kind, rec.kind), rec.candidate_id, rec[2], float(rec.area_m2), float(rec.gs_share)])
+        ws2.append([_kind_label(rec.kind), rec.candidate_id, rec[2], float(rec.area_m2), float(rec.gs_share)])
     ws3 = wb.create_sheet("合规检查")
     ck = doc["checks"]
     ws3.append(["检查项", "面积（㎡）"])

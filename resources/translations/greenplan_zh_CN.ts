@@ -227,6 +227,30 @@
         <source>E&amp;xport Selected Features…</source>
         <translation>导出所选要素(&amp;X)…</translation>
     </message>
+    <message>
+        <source>S&amp;ketch</source>
+        <translation>草图(&amp;K)</translation>
+    </message>
+    <message>
+        <source>Draw &amp;Polygon</source>
+        <translation>绘制多边形(&amp;P)</translation>
+    </message>
+    <message>
+        <source>Draw &amp;Rectangle</source>
+        <translation>绘制矩形(&amp;R)</translation>
+    </message>
+    <message>
+        <source>Draw Green &amp;Belt</source>
+        <translation>绘制绿带(&amp;B)</translation>
+    </message>
+    <message>
+        <source>&amp;Edit Sketch Features</source>
+        <translation>编辑草图要素(&amp;E)</translation>
+    </message>
+    <message>
+        <source>&amp;Copy Selected Features into Sketch</source>
+        <translation>将所选要素复制到草图(&amp;C)</translation>
+    </message>
 </context>
 <context>
     <name>AddLayerDialog</name>
@@ -1771,6 +1795,99 @@
     <message>
         <source>{0} features written to {1}</source>
         <translation>已将 {0} 个要素导出到 {1}</translation>
+    </message>
+</context>
+<context>
+    <name>SketchAttributesDialog</name>
+    <message>
+        <source>Name:</source>
+        <translation>名称：</translation>
+    </message>
+    <message>
+        <source>Kind:</source>
+        <translation>类型：</translation>
+    </message>
+    <message>
+        <source>Green space class (CJJ/T 85):</source>
+        <translation>绿地分类（CJJ/T 85）：</translation>
+    </message>
+    <message>
+        <source>Share counted toward the green space ratio:</source>
+        <translation>计入绿地率比例：</translation>
+    </message>
+    <message>
+        <source>Note:</source>
+        <translation>备注：</translation>
+    </message>
+    <message>
+        <source>Sketch feature attributes</source>
+        <translation>草图要素属性</translation>
+    </message>
+</context>
+<context>
+    <name>SketchBar</name>
+    <message>
+        <source>Sketch</source>
+        <translation>草图</translation>
+    </message>
+    <message>
+        <source>Sketch kind:</source>
+        <translation>草图类型：</translation>
+    </message>
+    <message>
+        <source>Pocket park</source>
+        <translation>口袋公园</translation>
+    </message>
+    <message>
+        <source>Green belt</source>
+        <translation>绿带</translation>
+    </message>
+    <message>
+        <source>Green space</source>
+        <translation>绿地</translation>
+    </message>
+    <message>
+        <source>Rooftop greening</source>
+        <translation>屋顶绿化</translation>
+    </message>
+    <message>
+        <source>New construction</source>
+        <translation>新增建设</translation>
+    </message>
+    <message>
+        <source>Belt width:</source>
+        <translation>绿带宽度：</translation>
+    </message>
+    <message>
+        <source>Width of a green belt drawn along its centre line, in metres</source>
+        <translation>沿中心线绘制的绿带总宽度（米）</translation>
+    </message>
+    <message>
+        <source>Snap to vertices</source>
+        <translation>吸附顶点</translation>
+    </message>
+    <message>
+        <source>Snap new vertices to the vertices of visible layers within a few pixels</source>
+        <translation>新顶点吸附到几个像素范围内可见图层的顶点</translation>
+    </message>
+</context>
+<context>
+    <name>SketchTools</name>
+    <message>
+        <source>{0} features copied into the sketch</source>
+        <translation>已复制 {0} 个要素到草图</translation>
+    </message>
+    <message>
+        <source>; {0} occupy permanent farmland or the ecological red line</source>
+        <translation>，其中 {0} 个占用永久基本农田或生态保护红线</translation>
+    </message>
+    <message>
+        <source>No polygon or line among the selected features</source>
+        <translation>所选要素中没有面或线</translation>
+    </message>
+    <message>
+        <source>Sketch feature added (no conflict with permanent farmland or the ecological red line)</source>
+        <translation>已添加草图要素（未占用永久基本农田和生态保护红线，无冲突）</translation>
     </message>
 </context>
 <context>

@@ -26,8 +26,10 @@ from greenplan.gui.canvas.map_renderer import (
     RenderThread,
     elements_to_path,
 )
+from greenplan.gui.canvas.sketch_overlay import SKETCH_TOOLS, SketchOverlay
 
-TOOLS = ("pan", "identify", "measure_distance", "measure_area", "zoom_box", "select_rect", "select_polygon")
+TOOLS = ("pan", "identify", "measure_distance", "measure_area", "zoom_box", "select_rect", "select_polygon",
+         "sketch_polygon", "sketch_rect", "sketch_belt", "sketch_edit")
 #: the selection (cyan), and highlights by purpose: never the same colour for two purposes
 HIGHLIGHT = QColor(0, 200, 255)
 PURPOSE_COLOURS = {"conflict": QColor(220, 0, 0), "greening": QColor(0, 150, 60), "other": QColor(255, 140, 0)}
@@ -90,6 +92,18 @@ class MapCanvas(QWidget):
     #: select tools: the drawn shape in map coordinates [(x, y), ...] (a rectangle's corners,
     #: a click's small square, a polygon) and how it combines: "" new, "add" (Shift), "remove" (Ctrl)
     select_requested = Signal(object, str)
+    #: sketch tools: the tool and the drawn shape in map coordinates [(x, y), ...] (a polygon's
+    #: vertices, a rectangle's corners, a belt's centre line)
+    sketch_drawn = Signal(str, object)
+    #: sketch tools, while drawing: the tool and the shape so far with the point under the mouse
+    sketch_moved = Signal(str, object)
+    #: the sketch edit tool: a click (map x, y, tolerance), a drag (x0, y0, x1, y1, tolerance),
+    #: a double-click (x, y, tolerance); Delete / Backspace pressed on the map
+    sketch_pressed = Signal(float, float, float)
+    sketch_clicked = Signal(float, float, float)
+    sketch_dragged = Signal(float, float, float, float, float)
+    sketch_double_clicked = Signal(float, float, float)
+    delete_pressed = Signal()
 
     def __init__(self, parent=None) -> None:
         super().__init__(parent)
@@ -116,6 +130,7 @@ class MapCanvas(QWidget):
         self._selection_path: QPainterPath | None = None
         self._highlight_path: QPainterPath | None = None
         self.highlight_purpose = "other"
+        self.sketch = SketchOverlay(self)  # hand-drawn greening (#15): drawn on top, snapping
         self._thread = RenderThread(self)
         self._thread.rendered.connect(self._on_rendered)
         self._thread.failed.connect(self.render_failed)
@@ -135,10 +150,35 @@ class MapCanvas(QWidget):
         self.highlight_purpose = purpose if purpose in PURPOSE_COLOURS else "other"
         self.update()
 
+    def set_sketch_geometries(self, geoms, conflict=None) -> None:
+        """The scenario's sketch: ``geoms`` (map coordinates) and which of them break a rule
+        (``conflict``, booleans), outlined in the conflict style."""
+        self.sketch.set_geometries(geoms, conflict)
+        self.update()
+
+    def set_sketch_selected(self, geom, vertices=None) -> None:
+        """The sketch feature the edit tool selected (None: none) and its vertices (handles)."""
+        self.sketch.set_selected(geom, vertices)
+        self.update()
+
+    def set_snapping(self, on: bool) -> None:
+        """Sketch tools snap to vertices (on) or not; the marker goes when off."""
+        self.sketch.snapping = bool(on)
+        if not on:
+            self.sketch.snap_marker = None
+            self.update()
+
+    def _snapped_pixel(self, px: float, py: float) -> tuple[float, float]:
+        """Pixel (px, py), moved onto the vertex it snaps to (the marker follows)."""
+        hit = self.sketch.snap(*self.view.to_map(px, py))
+        self.sketch.snap_marker = hit
+        return self.view.to_pixel(*hit) if hit is not None else (px, py)
+
     def set_tool(self, tool: str) -> None:
         if tool not in TOOLS:
             raise ValueError(tool)
         self.tool = tool
+        self.sketch.snap_marker = None
         self.clear_measure()
         cursors = {"pan": Qt.CursorShape.OpenHandCursor, "identify": Qt.CursorShape.WhatsThisCursor,
                    "zoom_box": Qt.CursorShape.CrossCursor}
@@ -244,12 +284,13 @@ class MapCanvas(QWidget):
                 pts.append(QPointF(*self.view.to_pixel(*self._measure_cursor)))
             pen = QPen(QColor(220, 0, 120), 2, Qt.PenStyle.DashLine)
             p.setPen(pen)
-            if self.tool in ("measure_area", "select_polygon") and len(pts) >= 3:
+            if self.tool in ("measure_area", "select_polygon", "sketch_polygon") and len(pts) >= 3:
                 p.setBrush(QColor(220, 0, 120, 50))
                 p.drawPolygon(QPolygonF(pts))
             else:
                 p.setBrush(Qt.BrushStyle.NoBrush)
                 p.drawPolyline(QPolygonF(pts))
+        self.sketch.paint(p, t, self.view, self.tool)
         if self._box is not None:
             x0, y0, x1, y1 = self._box
             p.setPen(QPen(QColor(0, 90, 200), 1, Qt.PenStyle.DashLine))
@@ -278,8 +319,13 @@ class MapCanvas(QWidget):
             event.button() == Qt.MouseButton.LeftButton and self.tool in ("pan", "identify"))
         if pan and self.view is not None:
             self._drag, self._drag_view = (pos.x(), pos.y()), self.view
-        elif event.button() == Qt.MouseButton.LeftButton and self.tool in ("zoom_box", "select_rect"):
-            self._box = (pos.x(), pos.y(), pos.x(), pos.y())
+        elif event.button() == Qt.MouseButton.LeftButton and self.tool == "sketch_edit" and self.view is not None:
+            sk = self.sketch
+            sk.edit_press, sk.edit_offset, sk.edit_vertex = self.view.to_map(pos.x(), pos.y()), (0.0, 0.0), None
+            self.sketch_pressed.emit(*sk.edit_press, 3.0 * self.view.res)  # the binder may set edit_vertex
+        elif event.button() == Qt.MouseButton.LeftButton and self.tool in ("zoom_box", "select_rect", "sketch_rect"):
+            bx, by = self._snapped_pixel(pos.x(), pos.y()) if self.tool == "sketch_rect" else (pos.x(), pos.y())
+            self._box = (bx, by, bx, by)
         event.accept()
 
     def mouseMoveEvent(self, event) -> None:  # noqa: N802
@@ -288,6 +334,17 @@ class MapCanvas(QWidget):
             return
         x, y = self.view.to_map(pos.x(), pos.y())
         self.cursor_moved.emit(x, y)
+        sk = self.sketch
+        if sk.edit_press is not None:
+            sk.edit_offset = (x - sk.edit_press[0], y - sk.edit_press[1])
+            self.update()
+            return
+        if self.tool in SKETCH_TOOLS and self._drag is None:
+            had, sk.snap_marker = sk.snap_marker, sk.snap(x, y)
+            if sk.snap_marker is not None:
+                x, y = sk.snap_marker
+            if sk.snap_marker != had:
+                self.update()
         if self._drag is not None and self._drag_view is not None:
             dx, dy = pos.x() - self._drag[0], pos.y() - self._drag[1]
             if self.tool == "identify" and abs(dx) + abs(dy) < 4:
@@ -297,11 +354,17 @@ class MapCanvas(QWidget):
             self.update()  # the preview follows the mouse at once
             self.request_render()
         elif self._box is not None:
-            self._box = (self._box[0], self._box[1], pos.x(), pos.y())
+            bx, by = self.view.to_pixel(x, y) if self.tool == "sketch_rect" else (pos.x(), pos.y())
+            self._box = (self._box[0], self._box[1], bx, by)
             self.update()
+            if self.tool == "sketch_rect":
+                x0, y0, x1, y1 = self._box
+                self.sketch_moved.emit(self.tool, [self.view.to_map(px, py) for px, py in ((x0, y0), (x1, y0), (x1, y1), (x0, y1))])
         elif self._draws_points() and self.measure_points and not self._measure_done:
             self._measure_cursor = (x, y)
             self.update()
+            if self.tool in SKETCH_TOOLS:
+                self.sketch_moved.emit(self.tool, [*self.measure_points, (x, y)])
 
     def mouseReleaseEvent(self, event) -> None:  # noqa: N802
         pos = event.position()
@@ -312,9 +375,27 @@ class MapCanvas(QWidget):
         self._drag = self._drag_view = None
         if self.view is None:
             return
+        if event.button() == Qt.MouseButton.LeftButton and self.sketch.edit_press is not None:
+            (x0, y0), (x1, y1) = self.sketch.edit_press, self.view.to_map(pos.x(), pos.y())
+            self.sketch.edit_press, self.sketch.edit_offset = None, (0.0, 0.0)
+            tol = 3.0 * self.view.res
+            if moved:
+                self.sketch_dragged.emit(x0, y0, x1, y1, tol)
+            else:
+                self.sketch_clicked.emit(x1, y1, tol)
+            self.update()
+            return
         if event.button() == Qt.MouseButton.LeftButton:
             if self._box is not None and self.tool == "select_rect":
                 self._finish_select_rect(event.modifiers())
+            elif self._box is not None and self.tool == "sketch_rect":
+                x0, y0 = self._box[:2]
+                x1, y1 = self._snapped_pixel(pos.x(), pos.y())
+                self._box = None
+                self.update()
+                if abs(x1 - x0) > 2 and abs(y1 - y0) > 2:
+                    corners = [self.view.to_map(px, py) for px, py in ((x0, y0), (x1, y0), (x1, y1), (x0, y1))]
+                    self.sketch_drawn.emit(self.tool, corners)
             elif self._box is not None:
                 x0, y0, x1, y1 = self._box
                 self._box = None
@@ -326,7 +407,8 @@ class MapCanvas(QWidget):
                 x, y = self.view.to_map(pos.x(), pos.y())
                 self.identify_requested.emit(x, y, 3.0 * self.view.res)
             elif self._draws_points():
-                self.add_measure_point(*self.view.to_map(pos.x(), pos.y()))
+                x, y = self.view.to_map(pos.x(), pos.y())
+                self.add_measure_point(*(self.sketch.snap(x, y) or (x, y)))
         elif event.button() == Qt.MouseButton.RightButton and self._draws_points():
             self.finish_measure(event.modifiers())
 
@@ -336,12 +418,19 @@ class MapCanvas(QWidget):
         if self._draws_points() and event.button() == Qt.MouseButton.LeftButton:
             self._after_double_click = True
             self.finish_measure(event.modifiers())
+        elif self.tool == "sketch_edit" and event.button() == Qt.MouseButton.LeftButton and self.view is not None:
+            self._after_double_click = True
+            self.sketch.edit_press = None
+            pos = event.position()
+            self.sketch_double_clicked.emit(*self.view.to_map(pos.x(), pos.y()), 3.0 * self.view.res)
 
     def keyPressEvent(self, event) -> None:  # noqa: N802
         key = event.key()
         if key == Qt.Key.Key_Escape:
             self.clear_measure()
             self.escape_pressed.emit()
+        elif key in (Qt.Key.Key_Delete, Qt.Key.Key_Backspace):
+            self.delete_pressed.emit()
         elif key in (Qt.Key.Key_Plus, Qt.Key.Key_Equal):
             self.zoom_by(2.0)
         elif key == Qt.Key.Key_Minus:
@@ -364,6 +453,13 @@ class MapCanvas(QWidget):
         self.update()
 
     def finish_measure(self, modifiers=Qt.KeyboardModifier.NoModifier) -> None:
+        if self.tool in ("sketch_polygon", "sketch_belt"):  # drawn like a measurement, then handed on
+            points, self.measure_points = list(self.measure_points), []
+            self._measure_cursor = None
+            self.update()
+            if len(points) >= (3 if self.tool == "sketch_polygon" else 2):
+                self.sketch_drawn.emit(self.tool, points)
+            return
         if self.tool == "select_polygon":  # the polygon select tool draws like a measurement
             points, self.measure_points = list(self.measure_points), []
             self._measure_cursor = None
@@ -383,7 +479,7 @@ class MapCanvas(QWidget):
         self.update()
 
     def _draws_points(self) -> bool:
-        return self.tool.startswith("measure") or self.tool == "select_polygon"
+        return self.tool.startswith("measure") or self.tool in ("select_polygon", "sketch_polygon", "sketch_belt")
 
     def _finish_select_rect(self, modifiers) -> None:
         x0, y0, x1, y1 = self._box
@@ -395,7 +491,7 @@ class MapCanvas(QWidget):
         self.select_requested.emit(corners, _select_mode(modifiers))
 
     def _emit_measure(self, done: bool) -> None:
-        if self.tool == "select_polygon":
+        if self.tool in ("select_polygon", *SKETCH_TOOLS):
             return
         if self.tool == "measure_area":
             self.measured.emit("area", measure_area_m2(self.measure_points), done)

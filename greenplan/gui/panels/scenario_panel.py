@@ -99,6 +99,7 @@ class ScenarioPanel(RunControls, QWidget):
         self.start_worker = start_worker
         self.scenarios = scenarios
         self.outputs = None  # ScenarioOutputs of the last run
+        self.sketch_frame: Callable[[str], Any] | None = None  # a scenario's unsaved hand-drawn features (#15)
         self.outputs_name = ""
         self.stale = False
         self.worker = None
@@ -326,7 +327,8 @@ class ScenarioPanel(RunControls, QWidget):
 
         project = copy.deepcopy(self.model.project)
         name, out = sc.name, self.output_dir(sc.name)
-        return self.start_run(lambda fb: run_scenario(project, name, out, feedback=fb), "scenario",
+        sketch = self.sketch_frame(name) if self.sketch_frame is not None else None
+        return self.start_run(lambda fb: run_scenario(project, name, out, sketch=sketch, feedback=fb), "scenario",
                               lambda outputs: self._show_outputs(name, outputs),
                               busy_text=self.tr("Computing scenario {0}…").format(name),
                               failed_text=self.tr("The scenario could not be computed."),

@@ -103,7 +103,7 @@ def write_conflicts(b: Any, data: Any, maps: dict[str, Any]) -> None:
 
 # ---------------------------------------------------------------------------- 5 增绿潜力
 KIND_WORDS = {"rooftop": ("屋顶绿化", "Rooftop gardens"), "pocket_park": ("口袋公园", "Pocket parks"),
-              "belt": ("防护绿带", "Green belts")}
+              "belt": ("防护绿带", "Green belts"), "sketch": ("手绘草图", "Hand-drawn sketch")}
 
 
 def write_candidates(b: Any, data: Any, maps: dict[str, Any]) -> None:

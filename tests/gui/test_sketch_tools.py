@@ -1,0 +1,229 @@
+"""Hand-drawn greening in the main window (#15): draw with the mouse, undo/redo, the live
+conflict message, saving with the project (the town of ``conftest.py``: B 1000 × 1000 at
+(0, 0), permanent farmland 1000 × 500 at (0, 1500), the red line at (2000, 0))."""
+
+from __future__ import annotations
+
+import pytest
+import shapely
+from PySide6.QtCore import QPoint, Qt
+
+from greenplan.analysis.wording import format_area
+from greenplan.core.project import read_project
+from greenplan.core.scenario import get_scenario
+from greenplan.jobs.sketch import read_sketch
+
+
+def px(w, build, dx: float, dy: float) -> QPoint:
+    x, y = w.canvas.view.to_pixel(build.X0 + dx, build.Y0 + dy)
+    return QPoint(int(x), int(y))
+
+
+def on_map(w, p: QPoint) -> tuple[float, float]:
+    return w.canvas.view.to_map(p.x(), p.y())
+
+
+@pytest.fixture
+def opened(opened):
+    """The town, snapping off: the shapes are exactly where the mouse clicked."""
+    opened.sketch.bar.snap_box.setChecked(False)
+    return opened
+
+
+def test_draw_a_polygon_undo_redo_and_save(qtbot, opened, build) -> None:
+    w = opened
+    w.actions["tool.sketch_polygon"].trigger()
+    assert w.canvas.tool == "sketch_polygon" and w.sketch.bar.kind == "pocket_park"
+    clicks = [px(w, build, dx, dy) for dx, dy in ((400, 300), (700, 300), (700, 600), (400, 600))]
+    for p in clicks:
+        qtbot.mouseClick(w.canvas, Qt.MouseButton.LeftButton, pos=p)
+    qtbot.mouseClick(w.canvas, Qt.MouseButton.RightButton, pos=clicks[-1])
+    feats = w.sketch.state.features
+    assert len(feats) == 1 and feats[0].kind == "pocket_park" and feats[0].cls == "G1"
+    expected = shapely.Polygon([on_map(w, p) for p in clicks])
+    assert feats[0].geometry.area == pytest.approx(expected.area) and expected.area == pytest.approx(90_000, rel=0.05)
+    ok_path, bad_path = w.canvas.sketch.paths
+    assert ok_path is not None and bad_path is None
+    assert "无冲突" in w.statusBar().currentMessage()
+    assert w.model.dirty and "添加口袋公园草图" in w.actions["edit.undo"].text()
+    w.actions["edit.undo"].trigger()
+    assert w.sketch.state.features == [] and w.canvas.sketch.paths == (None, None)
+    w.actions["edit.redo"].trigger()
+    assert len(w.sketch.state.features) == 1
+    # saving the project writes the sketch next to it and names it in the project file
+    assert w.ops.save()
+    project, _ = read_project(w.model.project.path)
+    back = read_sketch(project, get_scenario(project, "手绘方案").sketch)
+    assert back["kind"].tolist() == ["pocket_park"] and back.geometry.area[0] == pytest.approx(expected.area)
+    assert (w.model.project.path.parent / "测试 项目.sketch.gpkg").is_file()
+
+
+def test_belt_on_farmland_is_flagged_while_drawing_and_after(qtbot, opened, build) -> None:
+    w = opened
+    w.actions["tool.sketch_belt"].trigger()
+    w.sketch.bar.width_box.setValue(30.0)
+    a, b = px(w, build, 100, 1600), px(w, build, 600, 1600)
+    qtbot.mouseClick(w.canvas, Qt.MouseButton.LeftButton, pos=a)
+    qtbot.mouseMove(w.canvas, b)  # the live check of the line so far
+    assert "占用永久基本农田" in w.statusBar().currentMessage()
+    qtbot.mouseClick(w.canvas, Qt.MouseButton.LeftButton, pos=b)
+    qtbot.mouseClick(w.canvas, Qt.MouseButton.RightButton, pos=b)
+    (belt,) = w.sketch.state.features
+    line = shapely.LineString([on_map(w, a), on_map(w, b)])
+    farmland = shapely.box(build.X0, build.Y0 + 1500, build.X0 + 1000, build.Y0 + 2000)
+    overlap = shapely.intersection(shapely.buffer(line, 15, cap_style="flat"), farmland).area
+    assert belt.kind == "green_belt" and belt.width_m == 30.0 and belt.geometry.area == pytest.approx(line.length * 30)
+    assert overlap == pytest.approx(15_000, rel=0.05)
+    assert w.statusBar().currentMessage() == f"占用永久基本农田 {format_area(overlap)}" == w.measure_label.text()
+    assert w.canvas.sketch.paths[0] is None and w.canvas.sketch.paths[1] is not None  # the conflict style
+
+
+def test_rectangle_of_construction_in_the_red_line(qtbot, opened, build) -> None:
+    w = opened
+    w.actions["tool.sketch_rect"].trigger()
+    w.sketch.bar.set_kind("construction")
+    a, b = px(w, build, 2100, 100), px(w, build, 2300, 300)
+    qtbot.mousePress(w.canvas, Qt.MouseButton.LeftButton, pos=a)
+    qtbot.mouseMove(w.canvas, b)
+    qtbot.mouseRelease(w.canvas, Qt.MouseButton.LeftButton, pos=b)
+    (f,) = w.sketch.state.features
+    (x0, y0), (x1, y1) = on_map(w, a), on_map(w, b)
+    assert f.kind == "construction" and f.geometry.area == pytest.approx(abs(x1 - x0) * abs(y1 - y0))
+    assert w.statusBar().currentMessage().startswith("占用生态保护红线")
+
+
+def test_scenario_run_includes_the_unsaved_sketch(qtbot, opened, build, wait_idle) -> None:
+    w = opened
+    w.actions["tool.sketch_rect"].trigger()
+    a, b = px(w, build, 400, 300), px(w, build, 700, 600)
+    qtbot.mousePress(w.canvas, Qt.MouseButton.LeftButton, pos=a)
+    qtbot.mouseMove(w.canvas, b)
+    qtbot.mouseRelease(w.canvas, Qt.MouseButton.LeftButton, pos=b)
+    (x0, y0), (x1, y1) = on_map(w, a), on_map(w, b)
+    w.scenarios.set_current("手绘方案")
+    assert w.scenario_panel.run() is not None
+    wait_idle(w)
+    cov = w.scenario_panel.outputs.document["indicators"]["green_coverage_vector"]
+    # B is 1000 x 1000 m; the rectangle lies inside B and outside the park (x 0-300)
+    assert cov["delta"] == pytest.approx(abs(x1 - x0) * abs(y1 - y0) / 1e6, rel=1e-9)
+    assert w.scenario_panel.selected.text().endswith("手绘草图 1 (" + format_area(abs(x1 - x0) * abs(y1 - y0)) + ")")
+    assert not (w.model.project.path.parent / "测试 项目.sketch.gpkg").exists()  # nothing saved yet
+
+
+def test_snapping_to_a_vertex_of_a_visible_layer(qtbot, window, town, town_loaded, wait_idle, build) -> None:
+    from greenplan.core.project import read_project
+    from greenplan.gui.canvas.display_data import DisplayProject, prepare_layer
+
+    project, _ = read_project(town)
+    display = DisplayProject(town_loaded, [prepare_layer(spec, lyr, town_loaded.crs)
+                                           for spec, lyr in zip(project.layers, town_loaded.layers, strict=True)])
+    w = window
+    w.canvas.reset()
+    w.model.set_project(project, display)
+    wait_idle(w)
+    assert w.sketch.bar.snap_box.isChecked()
+    w.actions["tool.sketch_polygon"].trigger()
+    corner = px(w, build, 1000, 1000)  # B's corner; the mouse lands 3 pixels off it
+    near = QPoint(corner.x() + 3, corner.y() - 2)
+    qtbot.mouseMove(w.canvas, near)
+    assert w.canvas.sketch.snap_marker == (build.X0 + 1000, build.Y0 + 1000)
+    far = px(w, build, 600, 600)
+    for p in (near, px(w, build, 600, 1000), far):
+        qtbot.mouseClick(w.canvas, Qt.MouseButton.LeftButton, pos=p)
+    qtbot.mouseClick(w.canvas, Qt.MouseButton.RightButton, pos=far)
+    (f,) = w.sketch.state.features
+    assert (build.X0 + 1000, build.Y0 + 1000) in list(f.geometry.exterior.coords)
+    assert on_map(w, far) in list(f.geometry.exterior.coords)  # nothing to snap to there
+    # off: the vertex is where the mouse was
+    w.sketch.bar.snap_box.setChecked(False)
+    assert w.canvas.sketch.snap_marker is None
+    qtbot.mouseMove(w.canvas, far)
+    qtbot.mouseMove(w.canvas, near)
+    assert w.canvas.sketch.snap_marker is None and w.canvas.sketch.snap(*on_map(w, near)) is None
+
+
+def test_edit_tool_selects_moves_edits_and_deletes(qtbot, opened, build) -> None:
+    w = opened
+    w.actions["tool.sketch_rect"].trigger()
+    a, b = px(w, build, 400, 300), px(w, build, 700, 600)
+    qtbot.mousePress(w.canvas, Qt.MouseButton.LeftButton, pos=a)
+    qtbot.mouseMove(w.canvas, b)
+    qtbot.mouseRelease(w.canvas, Qt.MouseButton.LeftButton, pos=b)
+    drawn = w.sketch.state.features[0].geometry
+    w.actions["tool.sketch_edit"].trigger()
+    inside = px(w, build, 550, 450)
+    qtbot.mouseClick(w.canvas, Qt.MouseButton.LeftButton, pos=inside)
+    assert w.sketch.selected == 0 and w.canvas.sketch.selected is not None
+    assert w.measure_label.text().startswith("口袋公园 · G1 · ")
+    # drag by 40 pixels to the right: the feature moves by the same map distance
+    to = QPoint(inside.x() + 40, inside.y())
+    qtbot.mousePress(w.canvas, Qt.MouseButton.LeftButton, pos=inside)
+    qtbot.mouseMove(w.canvas, to)
+    qtbot.mouseRelease(w.canvas, Qt.MouseButton.LeftButton, pos=to)
+    dx = on_map(w, to)[0] - on_map(w, inside)[0]
+    moved = w.sketch.state.features[0].geometry
+    assert dx > 0 and shapely.equals_exact(moved, shapely.transform(drawn, lambda c: c + (dx, 0)), 1e-6)
+    assert "移动口袋公园草图" in w.actions["edit.undo"].text()
+    # the attributes dialog: a name and another class
+    dialog = w.sketch.edit_attributes(0)
+    dialog.name_edit.setText("街角 公园")
+    dialog.class_edit.setText("G13")
+    dialog.share_box.setValue(0.8)
+    dialog.accept()
+    f = w.sketch.state.features[0]
+    assert (f.name, f.cls, f.gs_share, f.kind) == ("街角 公园", "G13", 0.8, "pocket_park")
+    # Delete removes the selected feature; undo brings it back, then the earlier steps
+    w.canvas.setFocus()
+    qtbot.keyClick(w.canvas, Qt.Key.Key_Delete)
+    assert w.sketch.state.features == [] and w.sketch.selected is None
+    w.actions["edit.undo"].trigger()
+    assert w.sketch.state.features[0].name == "街角 公园"
+    w.actions["edit.undo"].trigger()
+    w.actions["edit.undo"].trigger()
+    assert shapely.equals(w.sketch.state.features[0].geometry, drawn)
+
+
+def test_copy_selected_features_into_the_sketch(qtbot, opened, build) -> None:
+    import numpy as np
+
+    w = opened
+    keys = {e.spec.role: e.key for e in w.model.entries}
+    w.sketch.bar.set_kind("green_space")
+    w.sketch.bar.width_box.setValue(24.0)
+    assert not w.actions["sketch.copy_selected"].isEnabled()  # nothing selected
+    w.model.set_selection(keys["green_space"], np.array([0]))
+    w.actions["sketch.copy_selected"].trigger()
+    assert w.statusBar().currentMessage() == "已复制 1 个要素到草图"
+    w.model.set_selection(keys["roads"], np.array([0]))
+    w.actions["sketch.copy_selected"].trigger()
+    park, belt = w.sketch.state.features
+    assert park.kind == "green_space" and shapely.equals(park.geometry, build.box(0, 0, 300, 1000))
+    # the road (1,400 m along y = 1200) becomes a 24 m belt, its centre line kept
+    assert belt.kind == "green_belt" and belt.geometry.area == pytest.approx(1_400 * 24)
+    assert shapely.from_wkt(belt.centre_wkt).length == pytest.approx(1_400)
+    w.actions["edit.undo"].trigger()  # one undo step per copy
+    assert len(w.sketch.state.features) == 1
+
+
+def test_edit_tool_drags_a_vertex_of_the_selected_feature(qtbot, opened, build) -> None:
+    w = opened
+    w.actions["tool.sketch_rect"].trigger()
+    a, b = px(w, build, 400, 300), px(w, build, 700, 600)
+    qtbot.mousePress(w.canvas, Qt.MouseButton.LeftButton, pos=a)
+    qtbot.mouseMove(w.canvas, b)
+    qtbot.mouseRelease(w.canvas, Qt.MouseButton.LeftButton, pos=b)
+    before = w.sketch.state.features[0].geometry
+    w.actions["tool.sketch_edit"].trigger()
+    qtbot.mouseClick(w.canvas, Qt.MouseButton.LeftButton, pos=px(w, build, 550, 450))
+    assert w.canvas.sketch.handles is not None and len(w.canvas.sketch.handles) == 4
+    corner, to = b, QPoint(b.x() + 30, b.y())
+    qtbot.mousePress(w.canvas, Qt.MouseButton.LeftButton, pos=corner)
+    assert w.canvas.sketch.edit_vertex is not None
+    qtbot.mouseMove(w.canvas, to)
+    qtbot.mouseRelease(w.canvas, Qt.MouseButton.LeftButton, pos=to)
+    after = w.sketch.state.features[0].geometry
+    (x0, _), (x1, _) = on_map(w, corner), on_map(w, to)
+    # one corner moved right by x1 - x0: the area grows by a triangle of half that × the height
+    height = before.bounds[3] - before.bounds[1]
+    assert after.area == pytest.approx(before.area + (x1 - x0) * height / 2, rel=1e-9)
+    assert "移动口袋公园草图顶点" in w.actions["edit.undo"].text()
