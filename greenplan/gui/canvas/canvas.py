@@ -12,19 +12,17 @@ from __future__ import annotations
 import time
 from typing import Any
 
-import numpy as np
 from PySide6.QtCore import QPointF, QRectF, Qt, Signal
 from PySide6.QtGui import QBrush, QColor, QPainter, QPainterPath, QPen, QPolygonF, QTransform
 from PySide6.QtWidgets import QWidget
 
 from greenplan.app.map_tools import measure_area_m2, measure_length_m
 from greenplan.app.map_view import MapView, fit_bounds
-from greenplan.app.render_cache import Elements, PreparedLayer
 from greenplan.gui.canvas.map_renderer import (
     RenderLayer,
     RenderRequest,
     RenderThread,
-    elements_to_path,
+    map_path,
 )
 from greenplan.gui.canvas.sketch_overlay import SKETCH_TOOLS, SketchOverlay
 
@@ -34,22 +32,6 @@ TOOLS = ("pan", "identify", "measure_distance", "measure_area", "zoom_box", "sel
 HIGHLIGHT = QColor(0, 200, 255)
 PURPOSE_COLOURS = {"conflict": QColor(220, 0, 0), "greening": QColor(0, 150, 60), "other": QColor(255, 140, 0)}
 WHEEL_STEP = 1.25
-
-
-def map_path(geoms) -> QPainterPath:
-    """One path (map coordinates) of all rings and lines of ``geoms`` (no feature loop)."""
-    prep = PreparedLayer(np.asarray(geoms, dtype=object))
-    parts = []
-    for block in (prep.polys, prep.lines):
-        if not block.empty:
-            parts.append(Elements(block.coords[:, 0], block.coords[:, 1], block.starts))
-    path = QPainterPath()
-    for el in parts:
-        path.addPath(elements_to_path(el))
-    pts = prep.points.coords
-    for x, y in pts[:5000]:  # points: a handful at most (no point roles)
-        path.addEllipse(QPointF(x, y), 0.5, 0.5)
-    return path
 
 
 def _select_mode(modifiers) -> str:

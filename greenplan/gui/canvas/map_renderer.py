@@ -86,6 +86,22 @@ class RenderResult:
     timings: dict[int, float] = field(default_factory=dict)
 
 
+
+def map_path(geoms) -> QPainterPath:
+    """One path (map coordinates) of all rings and lines of ``geoms`` (no feature loop)."""
+    prep = PreparedLayer(np.asarray(geoms, dtype=object))
+    parts = []
+    for block in (prep.polys, prep.lines):
+        if not block.empty:
+            parts.append(Elements(block.coords[:, 0], block.coords[:, 1], block.starts))
+    path = QPainterPath()
+    for el in parts:
+        path.addPath(elements_to_path(el))
+    pts = prep.points.coords
+    for x, y in pts[:5000]:  # points: a handful at most (no point roles)
+        path.addEllipse(QPointF(x, y), 0.5, 0.5)
+    return path
+
 def _color(rgba: tuple[int, int, int, int] | None) -> QColor:
     if rgba is None:
         return QColor(0, 0, 0, 0)

@@ -44,7 +44,7 @@ class SketchOverlay:
         self._tree: tuple[Any, Any] | None = None  # (STRtree, geometries) of the sketch
 
     def set_geometries(self, geoms, conflict=None) -> None:
-        from greenplan.gui.canvas.canvas import map_path
+        from greenplan.gui.canvas.map_renderer import map_path
 
         geoms = np.asarray(geoms if geoms is not None else [], dtype=object)
         bad = np.zeros(len(geoms), bool) if conflict is None else np.asarray(conflict, dtype=bool)
@@ -52,7 +52,7 @@ class SketchOverlay:
         self._tree = (shapely.STRtree(geoms), geoms) if len(geoms) else None
 
     def set_selected(self, geom, vertices=None) -> None:
-        from greenplan.gui.canvas.canvas import map_path
+        from greenplan.gui.canvas.map_renderer import map_path
 
         self.selected = map_path([geom]) if geom is not None else None
         self.handles = vertices if geom is not None else None
