@@ -32,10 +32,14 @@ def _wait(app, cond, timeout_s: float = 120.0) -> None:
         time.sleep(0.01)
 
 
-def main(out: Path) -> int:
+def demo_session(out: Path, size: tuple[int, int] = (1440, 900)):
+    """Offscreen application in Chinese and a main window of ``size``: ``(app, window, settle)``.
+
+    ``settle()`` waits until the window's workers are done and the map is drawn. The other
+    screenshot scripts (``screenshots_styles.py``, ``sketch_screenshot.py``) start here too.
+    """
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     os.environ.setdefault("GREENPLAN_HOME", tempfile.mkdtemp(prefix="greenplan-shots-"))
-    from greenplan.core.resources import sample_dir
     from greenplan.gui.app import create_application
     from greenplan.gui.gui_settings import GuiSettings
     from greenplan.gui.i18n import install_language
@@ -44,9 +48,8 @@ def main(out: Path) -> int:
     app = create_application()
     install_language("zh")
     out.mkdir(parents=True, exist_ok=True)
-    settings = GuiSettings()
-    w = MainWindow(settings)
-    w.resize(1440, 900)
+    w = MainWindow(GuiSettings())
+    w.resize(*size)
     w.show()
 
     def settle() -> None:
@@ -54,6 +57,13 @@ def main(out: Path) -> int:
         _wait(app, w.canvas.is_current)
         for _ in range(5):
             app.processEvents()
+
+    return app, w, settle
+
+
+def main(out: Path) -> int:
+    app, w, settle = demo_session(out)
+    from greenplan.core.resources import sample_dir
 
     def shot(widget, name: str) -> None:
         settle()

@@ -12,48 +12,21 @@ Opens the demo county in Chinese; ``style-categorized.png``: the land use catego
 
 from __future__ import annotations
 
-import os
 import sys
-import tempfile
-import time
 from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from screenshots import demo_session  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def _wait(app, cond, timeout_s: float = 300.0) -> None:
-    end = time.monotonic() + timeout_s
-    while not cond():
-        if time.monotonic() > end:
-            raise TimeoutError("timed out waiting for the application")
-        app.processEvents()
-        time.sleep(0.01)
-
-
 def main(out: Path) -> int:
-    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-    os.environ.setdefault("GREENPLAN_HOME", tempfile.mkdtemp(prefix="greenplan-shots-"))
+    app, w, settle = demo_session(out)
     from PySide6.QtGui import QPainter
 
     from greenplan.core.resources import sample_dir
-    from greenplan.gui.app import create_application
     from greenplan.gui.dialogs.style_dialog import METHODS, RENDERERS
-    from greenplan.gui.gui_settings import GuiSettings
-    from greenplan.gui.i18n import install_language
-    from greenplan.gui.main_window import MainWindow
-
-    app = create_application()
-    install_language("zh")
-    out.mkdir(parents=True, exist_ok=True)
-    w = MainWindow(GuiSettings())
-    w.resize(1440, 900)
-    w.show()
-
-    def settle() -> None:
-        _wait(app, lambda: not w.busy())
-        _wait(app, w.canvas.is_current)
-        for _ in range(5):
-            app.processEvents()
 
     def shot_with(dialog, name: str) -> None:
         """The window with ``dialog`` drawn over its right side (a grab shows one window)."""

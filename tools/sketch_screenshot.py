@@ -10,40 +10,20 @@ park with the edit tool (its vertex handles shown). Nothing is saved.
 
 from __future__ import annotations
 
-import os
 import sys
-import tempfile
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from screenshots import _wait  # noqa: E402
+from screenshots import demo_session  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 
 
 def main(out: Path) -> int:
-    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-    os.environ.setdefault("GREENPLAN_HOME", tempfile.mkdtemp(prefix="greenplan-shots-"))
+    app, w, settle = demo_session(out)
     import shapely
 
     from greenplan.core.resources import sample_dir
-    from greenplan.gui.app import create_application
-    from greenplan.gui.gui_settings import GuiSettings
-    from greenplan.gui.i18n import install_language
-    from greenplan.gui.main_window import MainWindow
-
-    app = create_application()
-    install_language("zh")
-    out.mkdir(parents=True, exist_ok=True)
-    w = MainWindow(GuiSettings())
-    w.resize(1440, 900)
-    w.show()
-
-    def settle() -> None:
-        _wait(app, lambda: not w.busy())
-        _wait(app, w.canvas.is_current)
-        for _ in range(5):
-            app.processEvents()
 
     w.ops.open_project(sample_dir() / "demo_county.greenplan.toml", ask=False)
     settle()
