@@ -32,6 +32,7 @@ import numpy as np
 import pandas as pd
 import shapely
 
+from greenplan.analysis.wording import MU_M2
 from greenplan.core.settings import NOISE_M2
 
 #: feature layer -> number prefix
@@ -57,8 +58,8 @@ RULES = {
 }
 #: control-line pair -> cause code
 PAIR_CAUSE = {"E∩F": "redline_farmland", "E∩U": "redline_urban", "F∩U": "farmland_urban"}
-#: m² per 亩 (one constant for every 亩 figure)
-M2_PER_MU = 2000.0 / 3.0
+#: m² per 亩: the one constant of every 亩 figure (:data:`greenplan.analysis.wording.MU_M2`)
+M2_PER_MU = MU_M2
 PATCH_COLUMNS = ["patch_id", "township", "area_m2", "area_mu", "x", "y", "cause", "rule"]
 #: register columns: (key, Chinese header)
 REGISTER_COLUMNS = [

@@ -217,9 +217,9 @@ def format_area(m2: float, lang: str = "zh") -> str:
     >>> format_area(20000.0, "en")
     '20,000.0 m² (2.00 ha, 30.00 mu)'
     """
-    from greenplan.analysis.conflicts import M2_PER_MU
+    from greenplan.analysis.wording import HECTARE_M2, MU_M2
 
-    ha, mu = m2 / 10_000, m2 / M2_PER_MU
+    ha, mu = m2 / HECTARE_M2, m2 / MU_M2
     if lang == "en":
         return f"{m2:,.1f} m² ({ha:.2f} ha, {mu:.2f} mu)"
     return f"{m2:,.1f} m²（{ha:.2f} 公顷，{mu:.2f} 亩）"
