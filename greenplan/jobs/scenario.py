@@ -305,13 +305,11 @@ def run_scenario(project: Project, name: str, out_dir: Path, *, sketch: gpd.GeoD
     from greenplan.io.writers import write_gpkg_layers
 
     feedback = feedback or Feedback()
-    scenario = get_scenario(project, name)
+    get_scenario(project, name)  # an unknown name fails before the layers are read
     out_dir = ensure_output_folder(out_dir)
     loaded, layers, rasters = load_layers(project, SubFeedback(feedback, 0, 20))
-    kinds = {s.kind for s in scenario.selections}
-    cands = compute_candidates(layers, rasters, project.settings, kinds=kinds, feedback=SubFeedback(feedback, 20, 45))
-    doc, greening, _ = compute_scenario(project, name, loaded, layers, rasters, cands=cands, sketch=sketch,
-                                        feedback=SubFeedback(feedback, 45, 95))
+    doc, greening, _ = compute_scenario(project, name, loaded, layers, rasters, sketch=sketch,
+                                        feedback=SubFeedback(feedback, 20, 95))
     feedback.step(95, 100, "写出结果 / writing outputs")
     files = {"json": out_dir / "scenario.json", "csv": out_dir / "scenario.csv",
              "xlsx": out_dir / "scenario.xlsx", "gpkg": out_dir / "scenario.gpkg"}
