@@ -183,10 +183,12 @@ def conflict_details(gdf, lang: str):
         label = zh if lang == "zh" else en
         text = text.where(text.fillna("").str.strip() != "")
         parts.append((label + ("：" if lang == "zh" else ": ") + text) if label else text)
-    if not parts:
-        return pd.Series([""] * n, dtype="string")
-    frame = pd.concat(parts, axis=1)
-    return frame.apply(lambda row: " · ".join(v for v in row if isinstance(v, str) and v), axis=1).astype("string")
+    out = pd.Series([""] * n, dtype="string")
+    for part in parts:  # a few columns, each whole: join the non-empty ones with " · "
+        text = part.fillna("")
+        joined = (out + " · " + text).where(out != "", text)
+        out = joined.where(text != "", out)
+    return out
 
 
 def unit_columns(by_unit: list[Mapping[str, Any]]) -> list[str]:
