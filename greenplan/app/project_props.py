@@ -135,11 +135,14 @@ def crs_text(crs: Any, lang: str = "zh") -> str:
     from pyproj import CRS
 
     c = CRS.from_user_input(crs)
-    if lang == "zh":
-        from greenplan.render.mapsheet import describe_crs
+    from greenplan.render.mapsheet import describe_crs, proj_text
 
+    if lang == "zh":
         return describe_crs(c)
     epsg = c.to_epsg()
+    if c.name in ("", "unknown"):  # unnamed (a PROJ string, a bare .prj): custom, and what it equals
+        return f"custom CRS (equivalent to EPSG:{epsg} {CRS.from_epsg(epsg).name})" if epsg else \
+            f"custom CRS ({proj_text(c)})"
     return f"{c.name} (EPSG:{epsg})" if epsg else c.name
 
 

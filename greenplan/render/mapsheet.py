@@ -129,6 +129,15 @@ def _with_z(style, z: float):
     return dataclasses.replace(style, zorder=z, categories=tuple(dataclasses.replace(c, zorder=z) for c in style.categories))
 
 
+def proj_text(crs: Any) -> str:
+    """A custom CRS as its PROJ string (what a planner can compare with another program's)."""
+    import warnings
+
+    with warnings.catch_warnings():  # "you will likely lose information": it is only shown
+        warnings.simplefilter("ignore", UserWarning)
+        return crs.to_proj4() or crs.to_wkt()[:60]
+
+
 def describe_crs(crs: Any) -> str:
     """Chinese description of a CRS for the footer, e.g. ``2000国家大地坐标系 高斯-克吕格投影 3度带
     中央经线105°E（EPSG:4544）``; other CRSs by their name and code."""
@@ -148,6 +157,10 @@ def describe_crs(crs: Any) -> str:
             band = "3度带" if "3-degree" in c.name else "6度带"  # EPSG names 6° zones without "6-degree"
             text += f" 高斯-克吕格投影 {band} 中央经线{lon0:g}°E"
         return f"{text}（{code}）" if code else text
+    if c.name in ("", "unknown"):  # a PROJ string or a .prj without a name: say it is custom
+        if epsg:
+            return f"自定义坐标系（等同 {code} {CRS.from_epsg(epsg).name}）"
+        return f"自定义坐标系（{proj_text(c)}）"
     return f"{c.name}（{code}）" if code else c.name
 
 

@@ -49,3 +49,15 @@ def test_belt_classes_are_named_in_the_interface_language_as_on_the_map_legend()
     legend = {c.values[0]: c.label for c in resolve_style("roads").categories}
     names = belt_class_names()
     assert all(names[k][0] == label for k, label in legend.items())
+
+
+def test_an_unnamed_custom_crs_is_called_custom_with_what_it_equals():
+    """A PROJ string (or a .prj without a name) is named 'unknown' by pyproj: never shown as such."""
+    from greenplan.app.project_props import crs_text
+
+    xian80_zone37 = "+proj=tmerc +lat_0=0 +lon_0=111 +k=1 +x_0=37500000 +y_0=0 +ellps=IAU76 +units=m +no_defs"
+    assert crs_text(xian80_zone37, "zh") == "自定义坐标系（等同 EPSG:2361 Xian 1980 / 3-degree Gauss-Kruger zone 37）"
+    assert crs_text(xian80_zone37, "en") == (
+        "custom CRS (equivalent to EPSG:2361 Xian 1980 / 3-degree Gauss-Kruger zone 37)")
+    odd = "+proj=tmerc +lat_0=0 +lon_0=111.3 +k=1 +x_0=500000 +y_0=0 +ellps=GRS80 +units=m +no_defs"
+    assert crs_text(odd, "zh").startswith("自定义坐标系（+proj=tmerc") and "unknown" not in crs_text(odd, "en")
