@@ -33,6 +33,9 @@ Examples
 
 from __future__ import annotations
 
+import threading
+from collections.abc import Callable
+from concurrent.futures import CancelledError, Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -336,11 +339,16 @@ def to_tsv(table: StatsTable, lang: str = "zh") -> str:
 
 
 class StatsCache:
-    """What statistics reuse per loaded layer: its overlap rows and its cut by the townships.
+    """What statistics reuse per loaded layer: its overlap rows, its polygon parts and its
+    cut by the townships.
 
-    Both cost seconds on a county of 100,000 parcels and do not change while the layer
-    stays loaded; the cache holds the frames it was computed for (a reloaded layer is a
-    new frame) and forgets the oldest beyond a few layers.
+    These cost seconds on a county of 100,000 parcels and do not change while the layer
+    stays loaded, so they are computed once, like the canvas's spatial index: either
+    :meth:`prepare` starts them in background threads as soon as the layer is loaded (the
+    desktop app does), or the first :meth:`statistics` call computes them. A request made
+    while they are being prepared waits for that work instead of doing it again. The cache
+    holds the frames it was computed for (a reloaded layer is a new frame) and forgets the
+    oldest beyond a few layers. It is safe to use from several threads.
 
     Examples
     --------
@@ -349,6 +357,10 @@ class StatsCache:
     >>> cache = StatsCache()
     >>> cache.statistics(g).total.area_m2, cache.statistics(g, np.array([0])).total.area_m2
     (7.0, 4.0)
+    >>> cache.prepare(g).result() is None  # the layer-wide values, computed in the background
+    True
+    >>> cache.statistics(g, np.array([1])).total.area_m2
+    4.0
     """
 
     #: a selection below this share of the layer finds its own overlaps (cheaper than the layer's)
@@ -356,36 +368,91 @@ class StatsCache:
 
     def __init__(self, size: int = 4) -> None:
         self.size = size
-        self._over: list[tuple[object, np.ndarray]] = []
-        self._split: list[tuple[object, object, str, TownshipSplit]] = []
-        self._parts: list[tuple[object, tuple]] = []
+        self._lock = threading.Lock()
+        # (kind, objects the value was computed for, extra key, future of the value)
+        self._memo: list[tuple[str, tuple, object, Future]] = []
         self._whole: list[tuple[tuple, tuple]] = []  # tables of whole layers (no selection)
+        self._pool: ThreadPoolExecutor | None = None
+
+    def _get(self, kind: str, objs: tuple, extra: object, compute: Callable[[], object],
+             background: bool = False) -> Future:
+        """The future of a memoised value: found, or computed now (``background``: in the pool)."""
+        with self._lock:
+            for k, o, e, fut in self._memo:
+                if k == kind and e == extra and all(a is b for a, b in zip(o, objs, strict=True)):
+                    return fut
+            fut: Future = Future()
+            same_kind = [m for m in self._memo if m[0] == kind]
+            drop = same_kind[:-(self.size - 1)] if len(same_kind) >= self.size else []
+            self._memo = [m for m in self._memo if m not in drop] + [(kind, objs, extra, fut)]
+            if background:
+                if self._pool is None:
+                    self._pool = ThreadPoolExecutor(max_workers=2, thread_name_prefix="greenplan-stats")
+                self._pool.submit(_fill, fut, compute)
+        if not background:
+            _fill(fut, compute)
+        return fut
+
+    def _forget(self, fut: Future) -> None:
+        with self._lock:
+            self._memo = [m for m in self._memo if m[3] is not fut]
+
+    def _value(self, kind: str, objs: tuple, extra: object, compute: Callable[[], object]):
+        fut = self._get(kind, objs, extra, compute)
+        try:
+            return fut.result()
+        except CancelledError:  # background work stopped by close(): compute it here
+            self._forget(fut)
+            return self._value(kind, objs, extra, compute)
+        except BaseException:
+            self._forget(fut)  # a failed computation is tried again next time, not remembered
+            raise
 
     def overlap_rows(self, frame) -> np.ndarray:
-        for f, value in self._over:
-            if f is frame:
-                return value
-        value = overlap_rows_of(frame)
-        self._over = [*self._over[-(self.size - 1):], (frame, value)]
-        return value
+        return self._value("over", (frame,), None, lambda: overlap_rows_of(frame))
 
     def parts(self, frame) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """The layer's polygon parts, the row of each and its area (m²)."""
-        for f, value in self._parts:
-            if f is frame:
-                return value
-        parts, row = polygon_parts(np.asarray(frame.geometry.array, dtype=object))
-        value = (parts, row, shapely.area(parts) if len(parts) else np.zeros(0))
-        self._parts = [*self._parts[-(self.size - 1):], (frame, value)]
-        return value
+        return self._value("parts", (frame,), None, lambda: _layer_parts(frame))
 
     def split(self, frame, townships, name_field: str = "name") -> TownshipSplit:
-        for f, t, n, value in self._split:
-            if f is frame and t is townships and n == name_field:
-                return value
-        value = split_by_township(frame, townships, name_field)
-        self._split = [*self._split[-(self.size - 1):], (frame, townships, name_field, value)]
-        return value
+        return self._value("split", (frame, townships), name_field,
+                           lambda: split_by_township(frame, townships, name_field))
+
+    def prepare(self, frame, townships=None, township_field: str = "name") -> Future:
+        """Start computing the layer-wide values of ``frame`` (and its cut by ``townships``)
+        in background threads; returns a future that is done when all are (its result is
+        None; a failure, such as a missing name field, is raised again by the request
+        that needs the value). Shapely releases the GIL, so the cut and the overlaps run on
+        two cores at once."""
+        futs = [self._get("over", (frame,), None, lambda: overlap_rows_of(frame), True),
+                self._get("parts", (frame,), None, lambda: _layer_parts(frame), True)]
+        if townships is not None:
+            futs.append(self._get("split", (frame, townships), township_field,
+                                  lambda: split_by_township(frame, townships, township_field), True))
+        done: Future = Future()
+        left = [len(futs)]
+        guard = threading.Lock()
+
+        def one_done(_f) -> None:
+            with guard:
+                left[0] -= 1
+                if left[0] == 0:
+                    done.set_result(None)
+
+        for f in futs:
+            f.add_done_callback(one_done)
+        return done
+
+    def close(self) -> None:
+        """Stop the background threads once their current work ends (a new project)."""
+        with self._lock:
+            pool, self._pool = self._pool, None
+            for _k, _o, _e, fut in self._memo:
+                fut.cancel()  # only those not started: a waiter computes them itself
+            self._memo = [m for m in self._memo if not m[3].cancelled()]
+        if pool is not None:
+            pool.shutdown(wait=False, cancel_futures=True)
 
     def statistics(self, frame, ids: np.ndarray | None = None, *, by_field: str | None = None, townships=None,
                    township_field: str = "name") -> StatsTable:
@@ -393,14 +460,31 @@ class StatsCache:
         (a whole layer's table is kept: the layer does not change while it is loaded)."""
         if ids is None:
             memo = (id(frame), by_field, id(townships), township_field)
-            for key, (f, t, table) in self._whole:
-                if key == memo and f is frame and t is townships:
-                    return table
+            with self._lock:
+                for key, (f, t, table) in self._whole:
+                    if key == memo and f is frame and t is townships:
+                        return table
         small = ids is not None and len(ids) < self.SMALL_SHARE * max(len(frame), 1)
         over = None if small else self.overlap_rows(frame)
         split = None if townships is None else self.split(frame, townships, township_field)
         parts = None if small else self.parts(frame)
         table = compute_statistics(frame, ids, by_field=by_field, overlap_rows=over, split=split, layer_parts=parts)
         if ids is None:
-            self._whole = [*self._whole[-(2 * self.size - 1):], (memo, (frame, townships, table))]
+            with self._lock:
+                self._whole = [*self._whole[-(2 * self.size - 1):], (memo, (frame, townships, table))]
         return table
+
+
+def _layer_parts(frame) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    parts, row = polygon_parts(np.asarray(frame.geometry.array, dtype=object))
+    return parts, row, shapely.area(parts) if len(parts) else np.zeros(0)
+
+
+def _fill(fut: Future, compute: Callable[[], object]) -> None:
+    """Run ``compute`` into ``fut`` (a cancelled background task leaves it cancelled)."""
+    if not fut.set_running_or_notify_cancel():
+        return
+    try:
+        fut.set_result(compute())
+    except BaseException as exc:  # noqa: BLE001 - handed to whoever waits on the value
+        fut.set_exception(exc)

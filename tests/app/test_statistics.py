@@ -138,3 +138,70 @@ def test_cache_gives_the_tables_computed_directly(parcels, towns):
             np.testing.assert_allclose([r.area_m2 for r in cached.rows], [r.area_m2 for r in direct.rows], rtol=1e-9)
             assert cached.total.area_m2 == pytest.approx(direct.total.area_m2, rel=1e-12)
     assert cache.statistics(parcels, by_field="DLBM") is cache.statistics(parcels, by_field="DLBM")
+
+
+def test_prepared_in_the_background_gives_the_same_tables_and_is_computed_once(parcels, towns, monkeypatch):
+    """prepare() computes the layer-wide values in threads; a request made meanwhile waits
+    for them instead of cutting the layer a second time."""
+    import threading
+
+    from greenplan.app import statistics as st
+
+    calls, release = [], threading.Event()
+    real_split = st.split_by_township
+
+    def slow_split(*a, **k):
+        calls.append(1)
+        assert release.wait(10), "the test never released the cut"
+        return real_split(*a, **k)
+
+    monkeypatch.setattr(st, "split_by_township", slow_split)
+    cache = st.StatsCache()
+    ready = cache.prepare(parcels, towns)
+    assert not ready.done()  # the cut is held back by the test
+    out = {}
+    waiter = threading.Thread(target=lambda: out.setdefault("t", cache.statistics(parcels, np.arange(0, 60, 2),
+                                                                                   townships=towns)))
+    waiter.start()
+    waiter.join(0.2)
+    assert waiter.is_alive()  # the request waits for the background cut ...
+    release.set()
+    waiter.join(10)
+    assert ready.result(10) is None
+    assert len(calls) == 1  # ... and did not cut the layer again
+    direct = compute_statistics(parcels, np.arange(0, 60, 2), townships=towns)
+    assert [(r.group, r.count) for r in out["t"].rows] == [(r.group, r.count) for r in direct.rows]
+    np.testing.assert_allclose([r.area_m2 for r in out["t"].rows], [r.area_m2 for r in direct.rows], rtol=1e-9)
+    cache.close()
+
+
+def test_a_closed_cache_computes_what_it_had_not_started(parcels, towns, monkeypatch):
+    from greenplan.app import statistics as st
+
+    cache = st.StatsCache()
+    cache.close()  # nothing running: harmless
+    fut = cache._get("split", (parcels, towns), "name", lambda: 1 / 0, background=False)  # a failing value
+    with pytest.raises(ZeroDivisionError):
+        cache._value("split", (parcels, towns), "name", lambda: None)
+    assert fut.exception() is not None
+    # the failure was forgotten: the next request computes the real cut
+    table = cache.statistics(parcels, townships=towns)
+    assert table.total.count == len(parcels)
+    # a pending future cancelled by close() is computed by the request itself
+    from concurrent.futures import Future
+
+    pending: Future = Future()
+    cache._memo.append(("over", (parcels,), None, pending))
+    cache.close()
+    assert pending.cancelled()
+    np.testing.assert_array_equal(cache.overlap_rows(parcels), overlap_rows_of(parcels))
+
+
+def test_a_missing_township_field_reaches_the_request(parcels, towns):
+    from greenplan.app.statistics import StatsCache
+
+    cache = StatsCache()
+    cache.prepare(parcels, towns, township_field="XZMC").result(10)
+    with pytest.raises(MissingFieldError):
+        cache.statistics(parcels, townships=towns, township_field="XZMC")
+    cache.close()

@@ -194,3 +194,24 @@ def test_hidden_statistics_dock_computes_when_shown(qtbot, opened):
     w.show_statistics()
     qtbot.waitUntil(lambda: panel.worker is None and panel.table_result is not None
                     and panel.table_result[1].total.count == 2, timeout=20_000)
+
+
+def test_land_use_is_cut_by_the_townships_in_the_background_once_loaded(qtbot, opened):
+    """The statistics dock prepares the land-use layer's cut by the townships as soon as the
+    project is open, before anyone asks (like the canvas's spatial index): the first table by
+    township then reuses it."""
+    from greenplan.app.statistics import split_by_township
+
+    w = opened
+    land = key_of(w, "land_use")
+    towns = w.model.entry(key_of(w, "admin_units")).gdf
+    panel = w.statistics
+    gdf = w.model.entry(land).gdf
+    assert panel.table_result is None  # nobody asked for statistics yet
+    kinds = {(k, o[0] is gdf) for k, o, _e, _f in panel.cache._memo}
+    assert {("split", True), ("over", True), ("parts", True)} <= kinds
+    split_fut = next(f for k, o, _e, f in panel.cache._memo if k == "split" and o[0] is gdf and o[1] is towns)
+    split = split_fut.result(20)
+    expected = split_by_township(gdf, towns)  # computed again here, independently of the cache
+    np.testing.assert_allclose(np.sort(split.piece_area), np.sort(expected.piece_area))
+    assert split.names == ["城关街道"]

@@ -138,9 +138,24 @@ class StatisticsPanel(QWidget):
 
     def _layer_chosen(self, _i: int = 0) -> None:
         self._fill_groups()
+        self.prepare()
         self.refresh()
 
+    def prepare(self) -> None:
+        """Start the layer-wide work of the chosen layer and of the land-use layer (their
+        overlaps and their cut by the townships) in background threads as soon as they are
+        loaded, as the canvas builds its spatial index: the first statistics a planner asks
+        for then reuse it instead of waiting seconds for it."""
+        towns = self._townships()
+        town_gdf = towns.gdf if towns is not None else None
+        keys = {self.current_key()} | {e.key for e in self._vector_entries() if e.spec.role == "land_use"}
+        for key in sorted(k for k in keys if k and k in self.model.keys):
+            gdf = self.model.entry(key).gdf
+            if gdf is not None and (towns is None or key != towns.key):
+                self.cache.prepare(gdf, town_gdf, _township_field(town_gdf))
+
     def _reset(self) -> None:
+        self.cache.close()
         self.cache = StatsCache()
         self.table_result = None
         self._fill_layers()
@@ -202,7 +217,7 @@ class StatisticsPanel(QWidget):
         group = self.group_combo.currentData() or NO_GROUP
         towns = self._townships() if group == BY_TOWNSHIP else None
         town_gdf = towns.gdf if towns is not None else None
-        name_field = "name" if town_gdf is None or "name" in town_gdf.columns else str(town_gdf.columns[0])
+        name_field = _township_field(town_gdf)
         by_field = group if group not in (NO_GROUP, BY_TOWNSHIP) else None
         cache = self.cache
         self.status.setText(self.tr("Computing…"))
@@ -271,6 +286,11 @@ class StatisticsPanel(QWidget):
         text = to_tsv(self.table_result[1], current_language())
         QApplication.clipboard().setText(text)
         return text
+
+
+def _township_field(town_gdf) -> str:
+    """The townships' name field: ``name``, else their first column."""
+    return "name" if town_gdf is None or "name" in town_gdf.columns else str(town_gdf.columns[0])
 
 
 class _blocked:
