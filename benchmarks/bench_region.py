@@ -1,14 +1,18 @@
 """Benchmark: ``greenplan region`` (check + analyze per county) in-process serial vs Dask LocalCluster.
 
 usage: python benchmarks/bench_region.py [--counties 12] [--size S] [--data benchmarks/data/region-S]
-                                         [--variants serial,1,2] [--m-county]
+                                         [--variants serial1,1,2] [--m-county]
 
 Generates the sample region once (``greenplan sample DATA --region N --size S``: N distinct
 counties, ~10,000 parcels each at S), then runs :func:`greenplan.jobs.region.run.run_region`
 (no overview map) into a fresh temporary folder, each variant in a fresh process:
 
-- ``serial``: every county in this process, one after another (``workers=0``);
-- ``1``, ``2``: a LocalCluster of 1 or 2 single-threaded worker processes.
+- ``serial``: every county in this process, one after another (``workers=0``), with the
+  process's threads (an analysis spreads over the cores);
+- ``serial1``: the same held to one thread (``GREENPLAN_THREADS=1``): exactly the work a
+  county task does on a Dask worker, the baseline of the per-task overhead;
+- ``1``, ``2``: a LocalCluster of 1 or 2 single-threaded worker processes (each county task
+  keeps to its worker's one core, ``core.parallel.set_thread_budget``).
 
 Prints per variant: the run's wall time (tasks submitted to all done; cluster start and the
 summary files apart), counties per minute, the mean county task time (inside the worker),
@@ -65,12 +69,15 @@ def ensure_region(data: Path, n: int, size: str) -> Path:
     return sorted(data.glob("*.greenplan-region.toml"))[0]
 
 
-def run_variant(region: Path, workers: int) -> dict:
+def run_variant(region: Path, workers: int, threads: int | None = None) -> dict:
+    env = dict(os.environ)
+    if threads:
+        env["GREENPLAN_THREADS"] = str(threads)
     with tempfile.TemporaryDirectory(prefix="bench-region-") as tmp:
         script = Path(tmp) / "child.py"
         script.write_text(CHILD, encoding="utf-8")
         proc = subprocess.run([sys.executable, str(script), str(region), str(Path(tmp) / "out"), str(workers)],
-                              capture_output=True, text=True, check=True)
+                              capture_output=True, text=True, check=True, env=env)
     return json.loads(proc.stdout.strip().splitlines()[-1])
 
 
@@ -102,15 +109,17 @@ def main() -> None:
     ap.add_argument("--counties", type=int, default=12)
     ap.add_argument("--size", default="S")
     ap.add_argument("--data", type=Path)
-    ap.add_argument("--variants", default="serial,1,2")
+    ap.add_argument("--variants", default="serial1,1,2",
+                    help="serial: this process with all its threads; serial1: this process on one thread "
+                         "(GREENPLAN_THREADS=1, the same work as a county task on a Dask worker); 1, 2: workers")
     ap.add_argument("--m-county", action="store_true")
     args = ap.parse_args()
     data = args.data or HERE / "data" / f"region-{args.size}-{args.counties}"
     region = ensure_region(data, args.counties, args.size)
     results = {}
     for v in args.variants.split(","):
-        workers = 0 if v == "serial" else int(v)
-        r = run_variant(region, workers)
+        workers = 0 if v.startswith("serial") else int(v)
+        r = run_variant(region, workers, threads=1 if v == "serial1" else None)
         results[v] = r
         run = r["timings"]["run"]
         n = r["n"]
@@ -122,11 +131,13 @@ def main() -> None:
               f"{r['timings']['finish']:.1f} s), {60 * n / run:.1f} counties/min, mean task {mean_task:.2f} s, "
               f"slot time not in a task {idle:.2f} s/task, worker peak RSS MB [{peaks}], "
               f"load {r['load'][0]:.1f}->{r['load'][1]:.1f}", flush=True)
-    if "serial" in results and "1" in results:
+    base = "serial1" if "serial1" in results else "serial"
+    if base in results and "1" in results:
         n = results["1"]["n"]
-        over = (results["1"]["timings"]["run"] - results["serial"]["timings"]["run"]) / n
-        mean = sum(results["serial"]["task_s"]) / n
-        print(f"per-task overhead (1 worker vs serial): {over:.3f} s = {100 * over / mean:.1f} % of a county task ({mean:.2f} s)")
+        over = (results["1"]["timings"]["run"] - results[base]["timings"]["run"]) / n
+        mean = sum(results[base]["task_s"]) / n
+        print(f"per-task overhead (1 worker vs {base}): {over:.3f} s = {100 * over / mean:.1f} % of a county task "
+              f"({mean:.2f} s)")
     if "1" in results and "2" in results:
         eff = results["1"]["timings"]["run"] / (2 * results["2"]["timings"]["run"])
         print(f"scaling efficiency 1 -> 2 workers: {100 * eff:.0f} %")

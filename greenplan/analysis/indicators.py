@@ -32,7 +32,7 @@ from greenplan.analysis.redline import eco_redline_occupation, redline_overlaps
 from greenplan.analysis.result import KEYS, Computed, IndicatorsResult, UnitResult
 from greenplan.analysis.unknown_share import apply_unknown_share
 from greenplan.core.feedback import Feedback, SubFeedback
-from greenplan.core.parallel import cores, thread_pool
+from greenplan.core.parallel import cores, thread_budget, thread_pool
 from greenplan.core.settings import AnalysisSettings
 
 #: indicator key → function of the context
@@ -74,12 +74,13 @@ assert set(START_ORDER) == set(KEYS)
 
 
 def worker_count() -> int:
-    """Threads of one indicator run: one per core (at least 2, at most 4).
+    """Threads of one indicator run: one per core (at least 2, at most 4; 1 in a process
+    held to one thread, such as a region worker).
 
     The work is mostly inside GEOS, which runs without the GIL; a thread waiting for a
     shared union another one is building leaves its core to the others.
     """
-    return max(2, cores())
+    return 1 if thread_budget() == 1 else max(2, cores())
 
 
 def _shared_work(ctx: AnalysisContext) -> list[Callable[[], Any]]:

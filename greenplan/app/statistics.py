@@ -46,6 +46,7 @@ from greenplan.analysis.geom import PieceSet, clip_pieces, group_union, polygon_
 from greenplan.analysis.partition import overlapping_mask
 from greenplan.analysis.wording import HECTARE_M2, MU_M2
 from greenplan.core.errors import MissingFieldError
+from greenplan.core.parallel import thread_pool
 
 #: group names that are not values of the data
 NULL_GROUP = {"zh": "（空值）", "en": "(null)"}
@@ -387,7 +388,7 @@ class StatsCache:
             self._memo = [m for m in self._memo if m not in drop] + [(kind, objs, extra, fut)]
             if background:
                 if self._pool is None:
-                    self._pool = ThreadPoolExecutor(max_workers=2, thread_name_prefix="greenplan-stats")
+                    self._pool = thread_pool(2, "greenplan-stats")
                 self._pool.submit(_fill, fut, compute)
         if not background:
             _fill(fut, compute)

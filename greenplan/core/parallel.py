@@ -4,6 +4,12 @@
 work (at most 4); :func:`thread_pool` and :func:`process_pool` create every pool (process
 pools start with ``spawn``, as on Windows, also on Linux).
 
+Where the parallelism is already across processes (a batch export's worker processes, a
+Dask worker running one county or one map per thread), each process keeps to a **thread
+budget** (:func:`set_thread_budget`, or the ``GREENPLAN_THREADS`` environment variable):
+a process of a pool with one worker per core that also spread its own work over every core
+would compete with its siblings for them, which costs more than it gains.
+
 One whole-column shapely call spread over the cores:
 shapely releases the GIL inside GEOS, so an element-wise call on a large array (validity
 of 100,000 parcels, a relate test of 50,000 pairs) runs on several threads by splitting the
@@ -38,15 +44,45 @@ def cpu_count() -> int:
     return os.cpu_count() or 1
 
 
+#: the process's thread budget (None: the machine's cores); see set_thread_budget
+_budget: int | None = None
+
+
+def set_thread_budget(threads: int | None) -> None:
+    """Limit this process's CPU threads to ``threads`` (None: no limit but the cores and
+    ``GREENPLAN_THREADS``). Worker processes call it when they start a task of a pool that
+    already has one worker per core.
+
+    Examples
+    --------
+    >>> set_thread_budget(1); cores(), thread_budget()
+    (1, 1)
+    >>> set_thread_budget(None)
+    """
+    global _budget
+    _budget = None if threads is None else max(1, int(threads))
+
+
+def thread_budget() -> int | None:
+    """The thread budget set for this process (:func:`set_thread_budget`, else the
+    ``GREENPLAN_THREADS`` environment variable), or None."""
+    if _budget is not None:
+        return _budget
+    env = os.environ.get("GREENPLAN_THREADS", "").strip()
+    return max(1, int(env)) if env.isdigit() else None
+
+
 def cores(most: int = 4) -> int:
-    """Threads for CPU work: the machine's cores, at most ``most`` (default 4).
+    """Threads for CPU work: the machine's cores, at most ``most`` (default 4) and at most
+    the process's :func:`thread_budget`.
 
     Examples
     --------
     >>> 1 <= cores() <= 4 and cores(1) == 1
     True
     """
-    return max(1, min(most, cpu_count()))
+    budget = thread_budget()
+    return max(1, min(most, cpu_count(), budget if budget is not None else most))
 
 
 def thread_pool(workers: int, name: str = "greenplan") -> ThreadPoolExecutor:

@@ -94,13 +94,24 @@ def clear_cache() -> None:
         _CACHE.clear()
 
 
-def init_worker(context: dict[str, Any]) -> None:
+def apply_thread_budget(task: dict[str, Any]) -> None:
+    """Hold this worker process to the task's ``threads`` (set by whoever runs one worker per
+    core: :func:`run_tasks`, ``greenplan region``); a task run in the caller's own process
+    has none and leaves the process as it is."""
+    if task.get("threads"):
+        from greenplan.core.parallel import set_thread_budget
+
+        set_thread_budget(task["threads"])
+
+
+def init_worker(context: dict[str, Any], threads: int | None = None) -> None:
     """Pool initializer: load the project now. A failure is left for the tasks to report
     (an initializer that raises would break the whole pool). Ctrl+C is left to the parent,
     which cancels the maps not yet started."""
     import signal
 
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    apply_thread_budget({"threads": threads})
     try:
         map_data(context)
     except Exception:  # noqa: BLE001 - each task retries and reports the error
@@ -143,6 +154,7 @@ def render_township(task: dict[str, Any]) -> dict[str, Any]:
     from greenplan.render.export import save_map
 
     t0 = time.perf_counter()
+    apply_thread_budget(task)
     outputs = [{**o, "status": "failed", "error": ""} for o in task["outputs"]]
     unit = task["unit"]
     try:
@@ -213,8 +225,14 @@ def run_tasks(tasks: list[dict[str, Any]], executor: cf.Executor | None, jobs: i
     own = executor is None
     if executor is None:
         n = max(1, min(jobs or cpu_count(), len(tasks)))
+        # each of n worker processes keeps to its share of the cores (one thread each when
+        # there are as many workers as cores); a single worker is this process, unlimited
+        threads = max(1, cpu_count() // n) if n > 1 else None
+        tasks = [{**t, "threads": threads} for t in tasks]
         executor = SerialExecutor() if n == 1 else process_pool(n, initializer=init_worker,
-                                                                 initargs=(tasks[0]["context"],))
+                                                                 initargs=(tasks[0]["context"], threads))
+    else:  # an engine's workers (Dask: one task per worker thread)
+        tasks = [{**t, "threads": 1} for t in tasks]
     futures = {executor.submit(render_township, t): t for t in tasks}
     out: list[dict[str, Any]] = []
 

@@ -54,6 +54,8 @@ def test_region_figures_equal_analyze_alone(region_src: Path, engine, tmp_path: 
     doc = json.loads((out / "region.json").read_text(encoding="utf-8"))
     assert doc["schema"] == "greenplan.region/1"
     assert doc["summary"] == {"counties": 3, "done": 3, "failed": 0, "skipped": 0}
+    # one single-threaded worker per core: each county task kept to its one core
+    assert [c["worker"]["threads"] for c in doc["counties"]] == [1, 1, 1]
     # greenplan analyze on each county alone, each in its own process (the cluster's workers)
     runs = {c["code"]: engine.executor().submit(main, ["analyze", c["project_file"], "--out",
                                                         str(tmp_path / "alone" / c["code"]), "--quiet"])

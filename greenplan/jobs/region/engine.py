@@ -53,6 +53,8 @@ class SerialEngine:
 
     dashboard: str | None = None
     workers = 1
+    #: the thread budget of a county task: None, this process keeps all its cores
+    task_threads: int | None = None
 
     def __init__(self) -> None:
         from greenplan.core.parallel import thread_pool
@@ -85,6 +87,9 @@ class DaskEngine:
     EngineError
         Dask is not installed, or the scheduler cannot be reached or has no worker.
     """
+
+    #: the thread budget of a task: a worker runs one task per Dask thread, one per core
+    task_threads: int | None = 1
 
     def __init__(self, workers: int | None = None, scheduler: str | None = None, *, timeout_s: float = 20) -> None:
         distributed = require_dask()

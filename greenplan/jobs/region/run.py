@@ -343,7 +343,9 @@ def _execute(engine: Any, todo: list[dict[str, Any]], map_todo: list[dict[str, A
     futures: dict[cf.Future, tuple[str, dict[str, Any]]] = {}
     for c in todo:
         task = {"county": {"code": c["code"], "name": c["name"], "folder": c["folder"]}, "project": c["project"],
-                "project_file": c["project_file"], "out_dir": str(out_dir), "stage_dir": str(stage)}
+                "project_file": c["project_file"], "out_dir": str(out_dir), "stage_dir": str(stage),
+                # a Dask worker runs one county per thread: each keeps to one core
+                "threads": getattr(engine, "task_threads", None)}
         futures[executor.submit(analyze_county, task)] = ("county", c)
     map_pool = thread_pool(4, "greenplan-region-maps") if options["maps"] else None
     counters: dict[str, _MapCounter] = {}
@@ -396,7 +398,7 @@ def _execute(engine: Any, todo: list[dict[str, Any]], map_todo: list[dict[str, A
                         res = {"status": "failed", "error": error_info(exc)}
                     c.update(status=res["status"], error=res.get("error"), document=res.get("document"),
                              check=res.get("check"), seconds=res.get("seconds"),
-                             worker={k: res.get(k) for k in ("host", "pid", "peak_rss_mb")})
+                             worker={k: res.get(k) for k in ("host", "pid", "peak_rss_mb", "threads")})
                     if c["status"] == "done" and options["maps"]:
                         pending.add(start_maps(c))
                 else:

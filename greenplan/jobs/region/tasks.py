@@ -15,7 +15,7 @@ Result::
     {"county": {...}, "status": "done" | "failed", "document": <indicators.json> | None,
      "check": {"status", "summary"} | None, "files": [name, ...],
      "error": {"error", "exit_code", "message_en", "message_zh", ...} | None,
-     "seconds", "pid", "host", "peak_rss_mb"}
+     "seconds", "pid", "host", "peak_rss_mb", "threads"}   # threads: the task's thread budget
 """
 
 from __future__ import annotations
@@ -95,6 +95,7 @@ def analyze_county(task: dict[str, Any]) -> dict[str, Any]:
     from greenplan.core.gcpause import paused_gc
     from greenplan.core.jsonio import dumps
     from greenplan.core.project import parse_project
+    from greenplan.jobs._batch_worker import apply_thread_budget
     from greenplan.jobs.analyze import run_analyze
     from greenplan.jobs.check import check_project
 
@@ -102,6 +103,7 @@ def analyze_county(task: dict[str, Any]) -> dict[str, Any]:
     out: dict[str, Any] = {"county": task["county"], "status": "failed", "document": None, "check": None,
                            "files": [], "error": None}
     stage = Path(task["stage_dir"]) / f"{task['county']['folder']}.{uuid.uuid4().hex[:10]}"
+    apply_thread_budget(task)
     try:
         project, _ = parse_project(copy.deepcopy(task["project"]), Path(task["project_file"]))
         stage.mkdir(parents=True)
@@ -125,6 +127,8 @@ def analyze_county(task: dict[str, Any]) -> dict[str, Any]:
         out["error"] = error_info(exc)
     finally:
         shutil.rmtree(stage, ignore_errors=True)
+    from greenplan.core.parallel import cores
+
     out.update(seconds=time.perf_counter() - t0, pid=os.getpid(), host=socket.gethostname(),
-               peak_rss_mb=_peak_rss_mb())
+               peak_rss_mb=_peak_rss_mb(), threads=cores())
     return out
