@@ -98,12 +98,112 @@ class SketchFeature:
             return replace(self, geometry=belt_polygon(line, self.width_m or 0.0), centre_wkt=line.wkt)
         return replace(self, geometry=polygonal(shapely.transform(self.geometry, put)))
 
+    def with_vertex_added(self, x: float, y: float) -> SketchFeature:
+        """The feature with a vertex at the point of its nearest segment to (x, y) (a belt: of
+        its centre line, buffered again).
+
+        Examples
+        --------
+        >>> f = SketchFeature("pocket_park", shapely.box(0, 0, 10, 10)).with_vertex_added(5, -1)
+        >>> len(f.vertices()), f.geometry.area
+        (5, 100.0)
+        """
+        if self.centre_wkt:
+            line = _insert_vertex(shapely.from_wkt(self.centre_wkt), x, y)
+            return replace(self, geometry=belt_polygon(line, self.width_m or 0.0), centre_wkt=line.wkt)
+        polys = list(shapely.get_parts(self.geometry))
+        rings = [(i, j, r) for i, p in enumerate(polys) for j, r in enumerate(_rings(p))]
+        pt = shapely.Point(x, y)
+        i, j, ring = min(rings, key=lambda t: t[2].distance(pt))
+        new_ring = _insert_vertex(ring, x, y)
+        parts = list(_rings(polys[i]))
+        parts[j] = new_ring
+        polys[i] = shapely.Polygon(parts[0], parts[1:])
+        geom = polys[0] if len(polys) == 1 else shapely.MultiPolygon(polys)
+        return replace(self, geometry=geom)
+
+    def with_vertex_deleted(self, vx: float, vy: float) -> SketchFeature | None:
+        """The feature without its vertex at (vx, vy); None when that would leave a ring of
+        fewer than 3 corners (or a belt's centre line of fewer than 2 points).
+
+        Examples
+        --------
+        >>> f = SketchFeature("pocket_park", shapely.Polygon([(0, 0), (10, 0), (10, 10), (5, 12), (0, 10)]))
+        >>> f.with_vertex_deleted(5, 12).geometry.area
+        100.0
+        >>> SketchFeature("pocket_park", shapely.Polygon([(0, 0), (1, 0), (0, 1)])).with_vertex_deleted(0, 0) is None
+        True
+        """
+        def keep(c: np.ndarray) -> np.ndarray:
+            return c[~((c[:, 0] == vx) & (c[:, 1] == vy))]
+
+        if self.centre_wkt:
+            c = keep(shapely.get_coordinates(shapely.from_wkt(self.centre_wkt)))
+            if len(c) < 2:
+                return None
+            line = shapely.LineString(c)
+            return replace(self, geometry=belt_polygon(line, self.width_m or 0.0), centre_wkt=line.wkt)
+        polys = []
+        for poly in shapely.get_parts(self.geometry):
+            rings = []
+            for ring in _rings(poly):
+                c = keep(shapely.get_coordinates(ring)[:-1])
+                if len(np.unique(c, axis=0)) < 3:
+                    return None
+                rings.append(np.vstack([c, c[:1]]))
+            polys.append(shapely.Polygon(rings[0], rings[1:]))
+        geom = polygonal(polys[0] if len(polys) == 1 else shapely.MultiPolygon(polys))
+        return None if geom.is_empty or geom.area <= 0 else replace(self, geometry=geom)
+
+    def split_by(self, line: Any) -> list[SketchFeature]:
+        """The pieces of the feature cut by ``line`` (each with the feature's attributes), or
+        ``[]`` when the line does not cut it in two. A split belt's pieces are plain
+        ``green_belt`` polygons: its centre line no longer describes them.
+
+        Examples
+        --------
+        >>> f = SketchFeature("pocket_park", shapely.box(0, 0, 10, 10), name="东园")
+        >>> [(p.name, p.geometry.area) for p in f.split_by(shapely.LineString([(4, -1), (4, 11)]))]
+        [('东园', 40.0), ('东园', 60.0)]
+        """
+        from shapely.ops import split
+
+        pieces = []
+        for poly in shapely.get_parts(self.geometry):
+            pieces.extend(g for g in shapely.get_parts(split(poly, line)) if shapely.get_type_id(g) == 3 and g.area > 0)
+        if len(pieces) < 2:
+            return []
+        pieces.sort(key=lambda g: (g.bounds[0], g.bounds[1]))
+        return [replace(self, geometry=g, centre_wkt="", width_m=None) for g in pieces]
+
     def moved(self, dx: float, dy: float) -> SketchFeature:
         """The same feature shifted by (dx, dy) map units (its centre line too)."""
         centre = self.centre_wkt
         if centre:
             centre = shapely.transform(shapely.from_wkt(centre), lambda c: c + (dx, dy)).wkt
         return replace(self, geometry=shapely.transform(self.geometry, lambda c: c + (dx, dy)), centre_wkt=centre)
+
+
+def _rings(poly: Any) -> list[Any]:
+    """A polygon's exterior ring, then its holes."""
+    return [poly.exterior, *poly.interiors]
+
+
+def _insert_vertex(line: Any, x: float, y: float) -> Any:
+    """``line`` (a LineString or LinearRing) with the point of it nearest to (x, y) inserted
+    into the segment it lies on (nothing new when that point is already a vertex)."""
+    c = shapely.get_coordinates(line)
+    a, b = c[:-1], c[1:]
+    ab = b - a
+    den = (ab ** 2).sum(axis=1)
+    t = np.clip(np.divide(((np.array([x, y]) - a) * ab).sum(axis=1), den, out=np.zeros(len(a)), where=den > 0), 0, 1)
+    near = a + ab * t[:, None]
+    k = int(np.argmin(((near - (x, y)) ** 2).sum(axis=1)))
+    p = near[k]
+    if (p == a[k]).all() or (p == b[k]).all():
+        return line
+    out = np.vstack([c[:k + 1], p, c[k + 1:]])
+    return shapely.LinearRing(out) if isinstance(line, shapely.LinearRing) else shapely.LineString(out)
 
 
 def features_from_geometries(geoms: Any, kind: str, width_m: float) -> list[SketchFeature]:

@@ -1,10 +1,13 @@
-"""Snapping a sketch's vertices to the vertices of the visible layers (issue #15), without Qt.
+"""Snapping a sketch's vertices to the vertices and segments of the visible layers (issue #15),
+without Qt.
 
 The canvas already holds an STRtree of every drawn layer's geometries
 (:class:`~greenplan.app.render_cache.PreparedLayer`); a snap queries each tree with the
 tolerance square around the mouse, takes the vertices of the few geometries hit and returns
-the nearest one within the tolerance. No vertex index is built, so nothing waits when a layer
-is loaded.
+the nearest one within the tolerance; when no vertex is that close, the nearest point on
+their edges (polygon boundaries, lines), found by ``shapely.shortest_line`` on those few
+geometries only. Vertices win over edges, as in QGIS. No vertex or segment index is built,
+so nothing waits when a layer is loaded.
 """
 
 from __future__ import annotations
@@ -52,3 +55,46 @@ def snap_to_vertex(layers: Iterable[tuple[shapely.STRtree, np.ndarray]], x: floa
             best_d2 = float(d2[i])
             best = (float(xy[i, 0]), float(xy[i, 1]))
     return best
+
+
+def snap_point(layers: Iterable[tuple[shapely.STRtree, np.ndarray]], x: float, y: float,
+               tolerance: float) -> tuple[float, float, str] | None:
+    """The point (x, y) snaps to within ``tolerance``: ``(sx, sy, "vertex")`` for the nearest
+    vertex of ``layers``, else ``(sx, sy, "segment")`` for the nearest point on an edge, else
+    None. See :func:`snap_to_vertex` for the parameters.
+
+    Examples
+    --------
+    >>> geoms = np.array([shapely.box(0, 0, 10, 10), shapely.LineString([(20, 0), (30, 10)])])
+    >>> layers = [(shapely.STRtree(geoms), geoms)]
+    >>> snap_point(layers, 9.6, 0.3, 1.0)  # a corner within reach: the vertex
+    (10.0, 0.0, 'vertex')
+    >>> snap_point(layers, 5.0, 10.4, 1.0)  # the middle of the top edge
+    (5.0, 10.0, 'segment')
+    >>> snap_point(layers, 25.5, 4.5, 1.0)  # onto the line
+    (25.0, 5.0, 'segment')
+    >>> snap_point(layers, 5.0, 5.0, 1.0) is None  # inside, far from every edge
+    True
+    """
+    layers = list(layers)
+    vertex = snap_to_vertex(layers, x, y, tolerance)
+    if vertex is not None:
+        return (*vertex, "vertex")
+    box = shapely.box(x - tolerance, y - tolerance, x + tolerance, y + tolerance)
+    pt = shapely.Point(x, y)
+    best: tuple[float, float] | None = None
+    best_d = tolerance
+    for tree, geoms in layers:
+        hits = tree.query(box)
+        if not len(hits):
+            continue
+        g = geoms[hits]
+        poly = np.isin(shapely.get_type_id(g), (3, 6))
+        edges = np.where(poly, shapely.boundary(g), g)
+        d = shapely.distance(edges, pt)
+        d = np.where(np.isnan(d), np.inf, d)
+        i = int(np.argmin(d))
+        if d[i] <= best_d:
+            sx, sy = shapely.get_coordinates(shapely.shortest_line(edges[i], pt))[0]
+            best_d, best = float(d[i]), (float(sx), float(sy))
+    return None if best is None else (*best, "segment")

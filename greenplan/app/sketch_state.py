@@ -217,6 +217,52 @@ class SketchState:
         new = f.with_vertex_moved(vx, vy, x, y)
         self._edit("Move sketch vertex", f"移动{SKETCH_KINDS[f.kind]}草图顶点", lambda fs: fs.__setitem__(index, new))
 
+    def add_vertex(self, index: int, x: float, y: float) -> None:
+        """Add a vertex to feature ``index`` on its segment nearest to (x, y) (one undo step)."""
+        f = self.features[index]
+        new = f.with_vertex_added(x, y)
+        self._edit("Add sketch vertex", f"添加{SKETCH_KINDS[f.kind]}草图顶点", lambda fs: fs.__setitem__(index, new))
+
+    def delete_vertex(self, index: int, vx: float, vy: float) -> bool:
+        """Delete the vertex (vx, vy) of feature ``index`` (one undo step); False, and no
+        change, when the ring would keep fewer than 3 corners (a belt's line fewer than 2)."""
+        f = self.features[index]
+        new = f.with_vertex_deleted(vx, vy)
+        if new is None:
+            return False
+        self._edit("Delete sketch vertex", f"删除{SKETCH_KINDS[f.kind]}草图顶点", lambda fs: fs.__setitem__(index, new))
+        return True
+
+    def split(self, line: Any) -> list[int]:
+        """Cut every feature that ``line`` crosses into its pieces (one undo step); returns the
+        indices of the features cut (none: nothing changes).
+
+        Examples
+        --------
+        >>> from greenplan.app.project_state import ProjectState
+        >>> sk = SketchState(ProjectState())
+        >>> sk.add(SketchFeature("pocket_park", shapely.box(0, 0, 10, 10)))
+        0
+        >>> sk.split(shapely.LineString([(4, -1), (4, 11)])), [f.geometry.area for f in sk.features]
+        ([0], [40.0, 60.0])
+        >>> sk.ps.undo_stack.undo(); [f.geometry.area for f in sk.features]
+        [100.0]
+        """
+        cut = {i: f.split_by(line) for i, f in enumerate(self.features)}
+        cut = {i: pieces for i, pieces in cut.items() if pieces}
+        if not cut:
+            return []
+
+        def mutate(fs: list[SketchFeature]) -> None:
+            out: list[SketchFeature] = []
+            for i, f in enumerate(fs):
+                out.extend(cut.get(i, [f]))
+            fs[:] = out
+
+        n = len(cut)
+        self._edit(f"Split {n} sketch feature(s)", f"分割 {n} 个草图要素", mutate)
+        return sorted(cut)
+
     def delete(self, index: int) -> None:
         f = self.features[index]
         self._edit("Delete sketch feature", f"删除{SKETCH_KINDS[f.kind]}草图", lambda fs: fs.pop(index))

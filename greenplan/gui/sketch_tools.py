@@ -180,6 +180,7 @@ class SketchTools(QObject):
         self._label = show_label
         self.selected: int | None = None  # the feature the edit tool selected
         self._vertex: tuple[float, float] | None = None  # the vertex a drag of the edit tool moves
+        self.vertex: tuple[float, float] | None = None  # the vertex clicked (Delete removes it)
         self.dialog: SketchAttributesDialog | None = None
         canvas.sketch_drawn.connect(self.on_drawn)
         canvas.sketch_pressed.connect(self.on_pressed)
@@ -203,6 +204,9 @@ class SketchTools(QObject):
         self.canvas.set_snapping(on)
 
     def on_drawn(self, tool: str, points) -> None:
+        if tool == "sketch_split":
+            self.split(list(points))
+            return
         feature = shape_feature(tool, list(points), self.bar.kind, self.bar.width_m)
         if feature is None:
             return
@@ -212,13 +216,24 @@ class SketchTools(QObject):
     def on_moved(self, tool: str, points) -> None:
         """While drawing: the rule the shape so far breaks (checked live)."""
         pts = list(points)
-        if len(pts) < (2 if tool == "sketch_belt" else 3):
+        if tool == "sketch_split" or len(pts) < (2 if tool == "sketch_belt" else 3):
             return
         feature = shape_feature(tool, pts, self.bar.kind, self.bar.width_m)
         if feature is None:
             return
         text = conflicts_text(self.state.checker.check(feature.geometry), current_language())
         self.show_message(text, 2000)  # cleared when the shape leaves the protected land
+
+    def split(self, points) -> list[int]:
+        """Cut the sketch features the line through ``points`` crosses (one undo step)."""
+        line = shapely.LineString(points)
+        cut = self.state.split(line) if line.length > 0 else []
+        self.select(None)
+        if cut:
+            self.show_message(self.tr("{0} sketch feature(s) split").format(len(cut)), 8000)
+        else:
+            self.show_message(self.tr("The line does not cut any sketch feature in two"), 8000)
+        return cut
 
     def copy_geometries(self, geoms) -> int:
         """Copy layer geometries into the sketch as the kind picked (lines: belts of the
@@ -239,6 +254,7 @@ class SketchTools(QObject):
     # ------------------------------------------------------------------ the edit tool
     def select(self, index: int | None) -> None:
         self.selected = index
+        self.vertex = None
         self._show_selected()
         if index is not None:
             self.show_message(self.describe(index), 10000)
@@ -256,6 +272,8 @@ class SketchTools(QObject):
             self.canvas.set_sketch_selected(feats[i].geometry, feats[i].vertices())
         else:
             self.canvas.set_sketch_selected(None)
+        self.canvas.sketch.current_vertex = self.vertex if i is not None else None
+        self.canvas.update()
 
     def on_pressed(self, x: float, y: float, tolerance: float) -> None:
         """A press of the edit tool on a vertex of the selected feature drags that vertex."""
@@ -265,6 +283,13 @@ class SketchTools(QObject):
         self.canvas.sketch.edit_vertex = self._vertex
 
     def on_clicked(self, x: float, y: float, tolerance: float) -> None:
+        """A click on a vertex of the selected feature selects that vertex (Delete removes it);
+        elsewhere it selects the feature under the mouse."""
+        if self._vertex is not None and self.selected is not None:
+            self.vertex, self._vertex = self._vertex, None
+            self._show_selected()
+            self.show_message(self.tr("Vertex selected: Delete removes it; drag to move it"), 8000)
+            return
         self.select(self.state.feature_at(x, y, tolerance))
 
     def on_dragged(self, x0: float, y0: float, x1: float, y1: float, tolerance: float) -> None:
@@ -282,12 +307,33 @@ class SketchTools(QObject):
         self.select(index)
 
     def on_delete(self) -> None:
-        if self.canvas.tool == "sketch_edit" and self.selected is not None:
-            index, self.selected = self.selected, None
-            self.state.delete(index)
-            self.canvas.set_sketch_selected(None)
+        """Delete: the selected vertex, else the selected feature (one undo step)."""
+        if self.canvas.tool != "sketch_edit" or self.selected is None:
+            return
+        if self.vertex is not None:
+            index = self.selected
+            if self.state.delete_vertex(index, *self.vertex):
+                self.select(index)
+            else:
+                self.show_message(self.tr("A polygon keeps at least 3 vertices and a belt's centre line 2: "
+                                          "delete the feature instead"), 8000)
+            return
+        index, self.selected = self.selected, None
+        self.state.delete(index)
+        self.canvas.set_sketch_selected(None)
 
     def on_double_clicked(self, x: float, y: float, tolerance: float) -> None:
+        """A double-click on an edge of the selected feature adds a vertex there (a belt: on
+        its centre line); elsewhere on a feature it opens the feature's attributes."""
+        i = self.selected
+        if i is not None and i < len(self.state.features) and self.state.vertex_at(i, x, y, 2 * tolerance) is None:
+            f = self.state.features[i]
+            edge = shapely.from_wkt(f.centre_wkt) if f.centre_wkt else shapely.boundary(f.geometry)
+            if shapely.distance(edge, shapely.Point(x, y)) <= 2 * tolerance:
+                self.state.add_vertex(i, x, y)
+                self.select(i)
+                self.show_message(self.tr("Vertex added"), 5000)
+                return
         index = self.state.feature_at(x, y, tolerance)
         if index is not None:
             self.edit_attributes(index)
@@ -330,7 +376,8 @@ def install(window) -> SketchTools:
     state = SketchState(window.model.state, scenario_state=window.scenarios.state)
     bar = SketchBar(window)
     first = bar.actions()[0]
-    for action_id in ("tool.sketch_polygon", "tool.sketch_rect", "tool.sketch_belt", "tool.sketch_edit"):
+    for action_id in ("tool.sketch_polygon", "tool.sketch_rect", "tool.sketch_belt", "tool.sketch_edit",
+                      "tool.sketch_split"):
         bar.insertAction(first, window.actions[action_id])
     bar.insertSeparator(first)
     window.addToolBarBreak(Qt.ToolBarArea.TopToolBarArea)  # its own row: the main toolbars fill theirs

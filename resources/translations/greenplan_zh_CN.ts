@@ -248,6 +248,10 @@
         <translation>编辑草图要素(&amp;E)</translation>
     </message>
     <message>
+        <source>&amp;Split Sketch Features</source>
+        <translation>分割草图要素(&amp;S)</translation>
+    </message>
+    <message>
         <source>&amp;Copy Selected Features into Sketch</source>
         <translation>将所选要素复制到草图(&amp;C)</translation>
     </message>
@@ -1874,6 +1878,14 @@
 <context>
     <name>SketchTools</name>
     <message>
+        <source>{0} sketch feature(s) split</source>
+        <translation>已分割 {0} 个草图要素</translation>
+    </message>
+    <message>
+        <source>The line does not cut any sketch feature in two</source>
+        <translation>这条线没有把任何草图要素分成两部分</translation>
+    </message>
+    <message>
         <source>{0} features copied into the sketch</source>
         <translation>已复制 {0} 个要素到草图</translation>
     </message>
@@ -1884,6 +1896,18 @@
     <message>
         <source>No polygon or line among the selected features</source>
         <translation>所选要素中没有面或线</translation>
+    </message>
+    <message>
+        <source>Vertex selected: Delete removes it; drag to move it</source>
+        <translation>已选中顶点：按 Delete 删除，拖动可移动</translation>
+    </message>
+    <message>
+        <source>A polygon keeps at least 3 vertices and a belt&apos;s centre line 2: delete the feature instead</source>
+        <translation>多边形至少保留 3 个顶点，绿带中心线至少 2 个：如需去掉请删除整个要素</translation>
+    </message>
+    <message>
+        <source>Vertex added</source>
+        <translation>已添加顶点</translation>
     </message>
     <message>
         <source>Sketch feature added (no conflict with permanent farmland or the ecological red line)</source>

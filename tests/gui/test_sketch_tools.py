@@ -227,3 +227,134 @@ def test_edit_tool_drags_a_vertex_of_the_selected_feature(qtbot, opened, build) 
     height = before.bounds[3] - before.bounds[1]
     assert after.area == pytest.approx(before.area + (x1 - x0) * height / 2, rel=1e-9)
     assert "移动口袋公园草图顶点" in w.actions["edit.undo"].text()
+
+
+def _draw_rect(qtbot, w, build, a_xy=(400, 300), b_xy=(700, 600)):
+    w.actions["tool.sketch_rect"].trigger()
+    a, b = px(w, build, *a_xy), px(w, build, *b_xy)
+    qtbot.mousePress(w.canvas, Qt.MouseButton.LeftButton, pos=a)
+    qtbot.mouseMove(w.canvas, b)
+    qtbot.mouseRelease(w.canvas, Qt.MouseButton.LeftButton, pos=b)
+    return a, b
+
+
+def test_edit_tool_adds_and_deletes_vertices_with_undo(qtbot, opened, build) -> None:
+    w = opened
+    a, b = _draw_rect(qtbot, w, build)
+    rect = w.sketch.state.features[0].geometry
+    w.actions["tool.sketch_edit"].trigger()
+    qtbot.mouseClick(w.canvas, Qt.MouseButton.LeftButton, pos=px(w, build, 550, 450))
+    assert w.sketch.selected == 0 and len(w.canvas.sketch.handles) == 4
+    # a double-click on the middle of the top edge adds a vertex there, on the edge
+    mid = QPoint((a.x() + b.x()) // 2, b.y())
+    qtbot.mouseDClick(w.canvas, Qt.MouseButton.LeftButton, pos=mid)
+    qtbot.mouseRelease(w.canvas, Qt.MouseButton.LeftButton, pos=mid)  # Qt ends a double-click with a release
+    f = w.sketch.state.features[0]
+    assert len(f.vertices()) == 5 and len(w.canvas.sketch.handles) == 5
+    assert f.geometry.area == pytest.approx(rect.area, rel=1e-9)  # on the edge: same shape
+    added = next(v for v in map(tuple, f.vertices()) if v not in set(rect.exterior.coords))
+    assert shapely.distance(rect.exterior, shapely.Point(added)) < 1e-6
+    assert "添加口袋公园草图顶点" in w.actions["edit.undo"].text()
+    assert w.sketch.dialog is None  # no attributes dialog for a double-click on an edge
+    # drag the new vertex 5 px up (outwards): the area grows by a triangle (base = the edge,
+    # height = the drag)
+    ap = QPoint(*map(round, w.canvas.view.to_pixel(*added)))
+    to = QPoint(ap.x(), ap.y() - 5)
+    qtbot.mousePress(w.canvas, Qt.MouseButton.LeftButton, pos=ap)
+    qtbot.mouseMove(w.canvas, to)
+    qtbot.mouseRelease(w.canvas, Qt.MouseButton.LeftButton, pos=to)
+    g = w.sketch.state.features[0].geometry
+    drop = on_map(w, to)[1] - added[1]
+    width = rect.bounds[2] - rect.bounds[0]
+    assert drop > 0 and g.area == pytest.approx(rect.area + width * drop / 2, rel=1e-6)
+    # click that vertex, Delete: the rectangle again
+    moved_v = on_map(w, to)
+    vp = QPoint(*map(round, w.canvas.view.to_pixel(*moved_v)))
+    qtbot.mouseClick(w.canvas, Qt.MouseButton.LeftButton, pos=vp)
+    assert w.sketch.vertex is not None and w.canvas.sketch.current_vertex == w.sketch.vertex
+    w.canvas.setFocus()
+    qtbot.keyClick(w.canvas, Qt.Key.Key_Delete)
+    f = w.sketch.state.features
+    assert len(f) == 1 and len(f[0].vertices()) == 4 and f[0].geometry.area == pytest.approx(rect.area, rel=1e-9)
+    assert "删除口袋公园草图顶点" in w.actions["edit.undo"].text()
+    w.actions["edit.undo"].trigger()
+    assert len(w.sketch.state.features[0].vertices()) == 5
+    w.actions["edit.redo"].trigger()
+    # down to a triangle; the last 3 vertices cannot go: the feature stays, the status bar says why
+    for _ in range(2):
+        v = tuple(w.sketch.state.features[0].vertices()[0])
+        w.sketch.select(0)
+        qtbot.mouseClick(w.canvas, Qt.MouseButton.LeftButton, pos=QPoint(*map(round, w.canvas.view.to_pixel(*v))))
+        qtbot.keyClick(w.canvas, Qt.Key.Key_Delete)
+    assert len(w.sketch.state.features[0].vertices()) == 3
+    assert "至少" in w.statusBar().currentMessage()
+
+
+def test_split_tool_cuts_a_feature_by_a_drawn_line(qtbot, opened, build) -> None:
+    w = opened
+    _draw_rect(qtbot, w, build)
+    w.sketch.state.modify(0, name="东 园")
+    rect = w.sketch.state.features[0].geometry
+    w.actions["tool.sketch_split"].trigger()
+    assert w.canvas.tool == "sketch_split"
+    top, bottom = px(w, build, 500, 700), px(w, build, 500, 200)
+    qtbot.mouseClick(w.canvas, Qt.MouseButton.LeftButton, pos=top)
+    qtbot.mouseClick(w.canvas, Qt.MouseButton.LeftButton, pos=bottom)
+    qtbot.mouseClick(w.canvas, Qt.MouseButton.RightButton, pos=bottom)
+    feats = w.sketch.state.features
+    assert len(feats) == 2 and [f.name for f in feats] == ["东 园", "东 园"]
+    # independent: shapely's own split of the rectangle by the same vertical line
+    x = on_map(w, top)[0]
+    left = shapely.clip_by_rect(rect, -1e12, -1e12, x, 1e12)
+    assert sorted(f.geometry.area for f in feats) == pytest.approx(sorted([left.area, rect.area - left.area]))
+    assert sum(f.geometry.area for f in feats) == pytest.approx(rect.area, rel=1e-9)
+    assert "分割 1 个草图要素" in w.actions["edit.undo"].text()
+    w.actions["edit.undo"].trigger()
+    assert len(w.sketch.state.features) == 1 and shapely.equals(w.sketch.state.features[0].geometry, rect)
+    # a line that does not cross: nothing changes, the status bar says so
+    a, b = px(w, build, 800, 100), px(w, build, 900, 900)
+    qtbot.mouseClick(w.canvas, Qt.MouseButton.LeftButton, pos=a)
+    qtbot.mouseClick(w.canvas, Qt.MouseButton.LeftButton, pos=b)
+    qtbot.mouseClick(w.canvas, Qt.MouseButton.RightButton, pos=b)
+    assert len(w.sketch.state.features) == 1 and "没有把任何草图要素分成两部分" in w.statusBar().currentMessage()
+
+
+def test_snapping_to_an_edge_of_a_visible_layer(qtbot, window, town, town_loaded, wait_idle, build) -> None:
+    from greenplan.core.project import read_project
+    from greenplan.gui.canvas.display_data import DisplayProject, prepare_layer
+
+    project, _ = read_project(town)
+    display = DisplayProject(town_loaded, [prepare_layer(spec, lyr, town_loaded.crs)
+                                           for spec, lyr in zip(project.layers, town_loaded.layers, strict=True)])
+    w = window
+    w.canvas.reset()
+    w.model.set_project(project, display)
+    wait_idle(w)
+    w.actions["tool.sketch_belt"].trigger()
+    # 3 px off the middle of B's right edge (x = 1000, y 0..1000), far from any vertex
+    edge = px(w, build, 1000, 430)
+    near = QPoint(edge.x() + 3, edge.y() + 1)
+    qtbot.mouseMove(w.canvas, near)
+    marker = w.canvas.sketch.snap_marker
+    assert marker is not None and w.canvas.sketch.snap_kind == "segment"
+    # independent: the nearest point of every visible layer's geometries, by plain shapely
+    mx, my = on_map(w, near)
+    pt = shapely.Point(mx, my)
+    geoms = [g for lyr in w.canvas.layers if lyr.visible and lyr.prepared is not None for g in lyr.prepared.geoms]
+    edges = [shapely.boundary(g) if g.geom_type in ("Polygon", "MultiPolygon") else g for g in geoms]
+    best = min(edges, key=lambda e: e.distance(pt))
+    nearest = shapely.get_coordinates(shapely.shortest_line(best, pt))[0]
+    assert marker == pytest.approx(tuple(nearest), abs=1e-6)
+    assert marker[0] == pytest.approx(build.X0 + 1000, abs=1e-6)
+    # the belt's first centre-line vertex lands on the edge
+    qtbot.mouseClick(w.canvas, Qt.MouseButton.LeftButton, pos=near)
+    end = px(w, build, 1300, 430)
+    qtbot.mouseClick(w.canvas, Qt.MouseButton.LeftButton, pos=end)
+    qtbot.mouseClick(w.canvas, Qt.MouseButton.RightButton, pos=end)
+    (f,) = w.sketch.state.features
+    first = shapely.get_coordinates(shapely.from_wkt(f.centre_wkt))[0]
+    assert tuple(first) == pytest.approx(marker, abs=1e-9)
+    # a vertex within reach wins over the edge
+    corner = px(w, build, 1000, 1000)
+    qtbot.mouseMove(w.canvas, QPoint(corner.x() + 3, corner.y() + 2))
+    assert w.canvas.sketch.snap_kind == "vertex" and w.canvas.sketch.snap_marker == (build.X0 + 1000, build.Y0 + 1000)

@@ -27,7 +27,7 @@ from greenplan.gui.canvas.map_renderer import (
 from greenplan.gui.canvas.sketch_overlay import SKETCH_TOOLS, SketchOverlay
 
 TOOLS = ("pan", "identify", "measure_distance", "measure_area", "zoom_box", "select_rect", "select_polygon",
-         "sketch_polygon", "sketch_rect", "sketch_belt", "sketch_edit")
+         "sketch_polygon", "sketch_rect", "sketch_belt", "sketch_edit", "sketch_split")
 #: the selection (cyan), and highlights by purpose: never the same colour for two purposes
 HIGHLIGHT = QColor(0, 200, 255)
 PURPOSE_COLOURS = {"conflict": QColor(220, 0, 0), "greening": QColor(0, 150, 60), "other": QColor(255, 140, 0)}
@@ -435,7 +435,7 @@ class MapCanvas(QWidget):
         self.update()
 
     def finish_measure(self, modifiers=Qt.KeyboardModifier.NoModifier) -> None:
-        if self.tool in ("sketch_polygon", "sketch_belt"):  # drawn like a measurement, then handed on
+        if self.tool in ("sketch_polygon", "sketch_belt", "sketch_split"):  # drawn like a measurement, then handed on
             points, self.measure_points = list(self.measure_points), []
             self._measure_cursor = None
             self.update()
@@ -461,7 +461,8 @@ class MapCanvas(QWidget):
         self.update()
 
     def _draws_points(self) -> bool:
-        return self.tool.startswith("measure") or self.tool in ("select_polygon", "sketch_polygon", "sketch_belt")
+        return self.tool.startswith("measure") or self.tool in ("select_polygon", "sketch_polygon", "sketch_belt",
+                                                                "sketch_split")
 
     def _finish_select_rect(self, modifiers) -> None:
         x0, y0, x1, y1 = self._box

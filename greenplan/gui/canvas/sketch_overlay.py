@@ -14,17 +14,17 @@ from typing import Any
 import numpy as np
 import shapely
 from PySide6.QtCore import QPointF, QRectF, Qt
-from PySide6.QtGui import QColor, QPainter, QPainterPath, QPen, QTransform
+from PySide6.QtGui import QColor, QPainter, QPainterPath, QPen, QPolygonF, QTransform
 
-from greenplan.app.sketch_snap import snap_to_vertex
+from greenplan.app.sketch_snap import snap_point
 
-#: the tools that draw new sketch features (they snap)
-SKETCH_TOOLS = ("sketch_polygon", "sketch_rect", "sketch_belt")
+#: the tools that draw new sketch features or the split line (they snap)
+SKETCH_TOOLS = ("sketch_polygon", "sketch_rect", "sketch_belt", "sketch_split")
 SKETCH_COLOUR = QColor(0, 130, 50)
 CONFLICT_COLOUR = QColor(220, 0, 0)  # the canvas's conflict purpose colour
 SELECTED_COLOUR = QColor(0, 200, 255)  # the canvas's selection colour
 MARKER_COLOUR = QColor(220, 0, 220)
-#: sketch tools snap to a vertex of a visible layer (or of the sketch) this close, in pixels
+#: sketch tools snap to a vertex or edge of a visible layer (or of the sketch) this close, in pixels
 SNAP_PX = 8
 
 
@@ -36,8 +36,10 @@ class SketchOverlay:
         self.paths: tuple[QPainterPath | None, QPainterPath | None] = (None, None)  # (fine, conflicting)
         self.snapping = True
         self.snap_marker: tuple[float, float] | None = None  # the map point snapped to
+        self.snap_kind = "vertex"  # what it snapped to: "vertex" or "segment" (the marker's shape)
         self.selected: QPainterPath | None = None
         self.handles: np.ndarray | None = None  # (n, 2) vertices of the selected feature (map)
+        self.current_vertex: tuple[float, float] | None = None  # the vertex clicked (filled red)
         self.edit_press: tuple[float, float] | None = None  # sketch_edit: where the drag started (map)
         self.edit_offset = (0.0, 0.0)
         self.edit_vertex: tuple[float, float] | None = None  # the vertex a drag moves (else the feature)
@@ -58,8 +60,9 @@ class SketchOverlay:
         self.handles = vertices if geom is not None else None
 
     def snap(self, x: float, y: float) -> tuple[float, float] | None:
-        """The vertex of a visible layer or of the sketch within :data:`SNAP_PX` of map point
-        (x, y), for the drawing tools (None: none, or snapping is off)."""
+        """The vertex, else the point on an edge, of a visible layer or of the sketch within
+        :data:`SNAP_PX` of map point (x, y), for the drawing tools (None: none, or snapping is
+        off); :attr:`snap_kind` says which."""
         c = self.canvas
         if c.tool not in SKETCH_TOOLS or not self.snapping or c.view is None:
             return None
@@ -67,7 +70,11 @@ class SketchOverlay:
                    if lyr.visible and lyr.prepared is not None and lyr.prepared.n]
         if self._tree is not None:
             targets.append(self._tree)
-        return snap_to_vertex(targets, x, y, SNAP_PX * c.view.res)
+        hit = snap_point(targets, x, y, SNAP_PX * c.view.res)
+        if hit is None:
+            return None
+        self.snap_kind = hit[2]
+        return hit[0], hit[1]
 
     def paint(self, p: QPainter, t: QTransform, view: Any, tool: str) -> None:
         ok_path, bad_path = self.paths
@@ -101,8 +108,17 @@ class SketchOverlay:
                 for hx, hy in self.handles[:2000]:  # a hand-drawn feature: a few dozen
                     sx, sy = view.to_pixel(hx, hy)
                     p.drawRect(QRectF(sx - 3, sy - 3, 6, 6))
+                if self.current_vertex is not None:
+                    sx, sy = view.to_pixel(*self.current_vertex)
+                    p.setBrush(CONFLICT_COLOUR)
+                    p.drawRect(QRectF(sx - 4, sy - 4, 8, 8))
         if self.snap_marker is not None and tool in SKETCH_TOOLS:
             sx, sy = view.to_pixel(*self.snap_marker)
             p.setPen(QPen(MARKER_COLOUR, 2))
             p.setBrush(Qt.BrushStyle.NoBrush)
-            p.drawRect(QRectF(sx - 5, sy - 5, 10, 10))
+            if self.snap_kind == "segment":  # on an edge: a diamond with a cross, as QGIS marks it
+                p.drawPolygon(QPolygonF([QPointF(sx, sy - 6), QPointF(sx + 6, sy), QPointF(sx, sy + 6), QPointF(sx - 6, sy)]))
+                p.drawLine(QPointF(sx - 3, sy - 3), QPointF(sx + 3, sy + 3))
+                p.drawLine(QPointF(sx - 3, sy + 3), QPointF(sx + 3, sy - 3))
+            else:  # on a vertex: a square
+                p.drawRect(QRectF(sx - 5, sy - 5, 10, 10))
