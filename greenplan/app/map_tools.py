@@ -241,6 +241,52 @@ def format_value(value) -> str:
     return str(value)
 
 
+def column_decimals(values) -> int | None:
+    """The fixed decimals an attribute table shows for a column: None for a column that is not
+    numeric, 0 for integers and floats that are all whole, 3 for small fractions (shares,
+    NDVI: every magnitude below 10), else 2 (areas, lengths). One choice per field, so the
+    figures of a column line up.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> column_decimals(np.array([1, 2])), column_decimals(np.array([1.0, np.nan])), column_decimals(np.array(["a"]))
+    (0, 0, None)
+    >>> column_decimals(np.array([0.35, 1.0])), column_decimals(np.array([1234.5, 2.25]))
+    (3, 2)
+    """
+    import numpy as np
+
+    arr = np.asarray(values)
+    if arr.dtype.kind in "iu":
+        return 0
+    if arr.dtype.kind != "f":
+        return None
+    finite = arr[np.isfinite(arr)]
+    if not len(finite) or (finite == np.round(finite)).all():
+        return 0
+    return 3 if np.abs(finite).max() < 10 else 2
+
+
+def format_fixed(value, decimals: int | None) -> str:
+    """``value`` with ``decimals`` fixed decimals (None: as :func:`format_value`); empty for
+    null. No thousands separators: a table's figures are data (identifiers, codes stored as
+    numbers) and paste into a spreadsheet as numbers.
+
+    Examples
+    --------
+    >>> format_fixed(1234.5, 2), format_fixed(0.35, 3), format_fixed(7, 0), format_fixed(float("nan"), 2)
+    ('1234.50', '0.350', '7', '')
+    """
+    text = format_value(value)
+    if decimals is None or not text:
+        return text
+    try:
+        return f"{float(value):.{decimals}f}"
+    except (TypeError, ValueError):
+        return text
+
+
 def format_number(value: float) -> str:
     """A raster value: whole numbers without decimals, others to 3 decimals (NDVI 0.634,
     a DSM height 512.371).

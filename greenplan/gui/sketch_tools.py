@@ -358,6 +358,26 @@ class SketchTools(QObject):
         dialog.open()
         return dialog
 
+    def open_table(self):
+        """The sketch attribute table, docked at the bottom (created once); returns its widget."""
+        from PySide6.QtWidgets import QDockWidget
+
+        from greenplan.gui.panels.sketch_table import SketchTable
+
+        window = self.canvas.window()
+        dock = getattr(self, "table_dock", None)
+        if dock is None:
+            table = SketchTable(self.state, self.show_message, self.select, window)
+            dock = QDockWidget(window)
+            dock.setObjectName("sketchTableDock")
+            dock.setWidget(table)
+            window.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, dock)
+            self.table_dock = dock
+        dock.setWindowTitle(self.tr("Sketch Attribute Table"))
+        dock.show()
+        dock.raise_()
+        return dock.widget()
+
     def conflict_message(self, index: int) -> str:
         """The status bar text for feature ``index``: its conflicts, or that it was added."""
         text = conflicts_text(self.state.conflicts(index), current_language())

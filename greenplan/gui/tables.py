@@ -16,7 +16,7 @@ from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import QHeaderView
 
 from greenplan.app.indicator_view import STATUS_BG
-from greenplan.app.map_tools import format_value
+from greenplan.app.map_tools import column_decimals, format_fixed
 
 
 class FrameTableModel(QAbstractTableModel):
@@ -24,6 +24,8 @@ class FrameTableModel(QAbstractTableModel):
 
     ``order`` maps view rows to frame rows (positions), so a row's identity survives
     sorting and filtering: :meth:`source_rows` gives the frame positions of view rows.
+    Numeric columns are right-aligned with fixed decimals per column
+    (:func:`~greenplan.app.map_tools.column_decimals`); sorting uses the values, not the text.
     """
 
     def __init__(self, df: pd.DataFrame, parent=None) -> None:
@@ -31,6 +33,7 @@ class FrameTableModel(QAbstractTableModel):
         self.df = df.reset_index(drop=True)
         self.columns = [str(c) for c in self.df.columns]
         self._arrays = [self.df.iloc[:, i].to_numpy() for i in range(len(self.columns))]
+        self.decimals = [column_decimals(a) for a in self._arrays]
         self.order = np.arange(len(self.df), dtype=np.int64)
         self._filtered = self.order
         self._sort: tuple[int, Qt.SortOrder] | None = None
@@ -43,9 +46,16 @@ class FrameTableModel(QAbstractTableModel):
         return 0 if parent.isValid() else len(self.columns)
 
     def data(self, index, role=Qt.ItemDataRole.DisplayRole):
-        if role not in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole) or not index.isValid():
+        if not index.isValid():
             return None
-        return format_value(self._arrays[index.column()][self.order[index.row()]])
+        if role == Qt.ItemDataRole.TextAlignmentRole:
+            if self.decimals[index.column()] is not None:
+                return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+            return None
+        if role not in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
+            return None
+        c = index.column()
+        return format_fixed(self._arrays[c][self.order[index.row()]], self.decimals[c])
 
     def headerData(self, section, orientation, role=Qt.ItemDataRole.DisplayRole):  # noqa: N802
         if role != Qt.ItemDataRole.DisplayRole:

@@ -252,6 +252,10 @@
         <translation>分割草图要素(&amp;S)</translation>
     </message>
     <message>
+        <source>Sketch &amp;Attribute Table</source>
+        <translation>草图属性表(&amp;A)</translation>
+    </message>
+    <message>
         <source>&amp;Copy Selected Features into Sketch</source>
         <translation>将所选要素复制到草图(&amp;C)</translation>
     </message>
@@ -320,6 +324,14 @@
     <message>
         <source>Zoom to selection</source>
         <translation>缩放至所选</translation>
+    </message>
+    <message>
+        <source>Read-only: source data is never modified</source>
+        <translation>只读：源数据不会被修改</translation>
+    </message>
+    <message>
+        <source>GreenPlan never edits source layers. Draw or copy features into a scenario&apos;s sketch (Sketch menu) to edit them.</source>
+        <translation>GreenPlan 从不修改源图层。如需编辑，请在“草图”菜单中把要素绘制或复制到情景草图中。</translation>
     </message>
     <message>
         <source>{0} of {1} features, {2} selected</source>
@@ -1876,6 +1888,61 @@
     </message>
 </context>
 <context>
+    <name>SketchTable</name>
+    <message>
+        <source>Sketch of scenario {0}: {1} features</source>
+        <translation>情景“{0}”的草图：{1} 个要素</translation>
+    </message>
+    <message>
+        <source>Editable: double-click a cell; Ctrl+Z undoes</source>
+        <translation>可编辑：双击单元格修改，Ctrl+Z 撤销</translation>
+    </message>
+</context>
+<context>
+    <name>SketchTableModel</name>
+    <message>
+        <source>Name</source>
+        <extracomment>columns: (key, editable) a refused value: the reason, for the status bar</extracomment>
+        <translation>名称</translation>
+    </message>
+    <message>
+        <source>Kind</source>
+        <translation>类型</translation>
+    </message>
+    <message>
+        <source>Class (CJJ/T 85)</source>
+        <translation>绿地分类（CJJ/T 85）</translation>
+    </message>
+    <message>
+        <source>Green share</source>
+        <translation>绿地折算比例</translation>
+    </message>
+    <message>
+        <source>Area (m²)</source>
+        <translation>面积（m²）</translation>
+    </message>
+    <message>
+        <source>Width (m)</source>
+        <translation>宽度（m）</translation>
+    </message>
+    <message>
+        <source>Note</source>
+        <translation>备注</translation>
+    </message>
+    <message>
+        <source>Unknown kind: {0}</source>
+        <translation>未知类型：{0}</translation>
+    </message>
+    <message>
+        <source>{0} is not a class of CJJ/T 85-2017 (G1, G2, G3, XG, EG …)</source>
+        <translation>{0} 不是 CJJ/T 85-2017 的绿地分类（G1、G2、G3、XG、EG …）</translation>
+    </message>
+    <message>
+        <source>The green share must be a number from 0 to 1</source>
+        <translation>绿地折算比例须为 0 到 1 之间的数</translation>
+    </message>
+</context>
+<context>
     <name>SketchTools</name>
     <message>
         <source>{0} sketch feature(s) split</source>
@@ -1908,6 +1975,10 @@
     <message>
         <source>Vertex added</source>
         <translation>已添加顶点</translation>
+    </message>
+    <message>
+        <source>Sketch Attribute Table</source>
+        <translation>草图属性表</translation>
     </message>
     <message>
         <source>Sketch feature added (no conflict with permanent farmland or the ecological red line)</source>

@@ -74,7 +74,7 @@ def test_candidates_are_listed_with_reasons_sorted_and_filtered(qtbot, town_wind
     roofs.only.setChecked(False)
     assert column(roofs, "编号") == ["R000001", "R000002", "R000003"]
     assert column(roofs, "未入选原因") == ["", "", "建筑过高（高度或层数超限）"]
-    assert column(roofs, "种植面积（㎡）") == ["420.0", "420.0", "0.0"]  # 0.7 x 30 x 20
+    assert column(roofs, "种植面积（㎡）") == ["420", "420", "0"]  # 0.7 x 30 x 20 (whole: no decimals)
     roofs.view.sortByColumn(roofs.model.columns.index("层数"), Qt.SortOrder.DescendingOrder)
     assert column(roofs, "层数") == ["25", "8", "3"]
     roofs.filter_edit.setText("R000002")
@@ -83,7 +83,7 @@ def test_candidates_are_listed_with_reasons_sorted_and_filtered(qtbot, town_wind
     parks = panel.pages["pocket_park"]
     parks.only.setChecked(False)
     assert dict(zip(column(parks, "编号"), column(parks, "未入选原因"), strict=True)) == {"P0001": "", "P0002": "不在建成区内"}
-    assert column(parks, "面积（㎡）")[0] == "2000.0"
+    assert column(parks, "面积（㎡）")[0] == "2000"  # whole areas: no decimals
 
 
 def test_selected_rows_are_highlighted_and_added_to_the_scenario(qtbot, town_window):

@@ -62,6 +62,8 @@ class AttributeTable(QWidget):
         self.filter_edit = QLineEdit(objectName="filterEdit")
         self.filter_edit.setClearButtonEnabled(True)
         self.count_label = QLabel(objectName="countLabel")
+        self.readonly_label = QLabel(objectName="readOnlyNote")  # source data is never edited
+        self.readonly_label.setStyleSheet("color: #666;")
         self.zoom_button = QPushButton(objectName="zoomSelection")
         self._filter_timer = QTimer(self, singleShot=True, interval=250)
         self._filter_timer.timeout.connect(lambda: self.set_filter(self.filter_edit.text()))
@@ -73,6 +75,7 @@ class AttributeTable(QWidget):
         top.addWidget(self.filter_edit, 1)
         top.addWidget(self.zoom_button)
         top.addWidget(self.count_label)
+        top.addWidget(self.readonly_label)
         lay = QVBoxLayout(self)
         lay.setContentsMargins(2, 2, 2, 2)
         lay.addLayout(top)
@@ -83,6 +86,9 @@ class AttributeTable(QWidget):
     def retranslate(self) -> None:
         self.filter_edit.setPlaceholderText(self.tr("Filter: text in any column"))
         self.zoom_button.setText(self.tr("Zoom to selection"))
+        self.readonly_label.setText(self.tr("Read-only: source data is never modified"))
+        self.readonly_label.setToolTip(self.tr("GreenPlan never edits source layers. Draw or copy features into a "
+                                               "scenario's sketch (Sketch menu) to edit them."))
         self._update_count()
 
     def changeEvent(self, event) -> None:  # noqa: N802

@@ -1,0 +1,258 @@
+"""The attribute table of the scenario's sketch (#15): the one editable table.
+
+Source layers are read-only (their tables say so); the hand-drawn features of the scenario
+being edited are not. :class:`SketchTableModel` lists them with typed editors
+(:class:`SketchDelegate`): the kind from a list, the CJJ/T 85-2017 class from the standard's
+classes, the green-space share as a number from 0 to 1, name and note as text. A value is
+checked before anything changes (a class the standard does not have, a share outside 0–1 is
+refused, with the reason in the status bar), and every accepted edit goes through
+:meth:`SketchState.modify`, one undo step like every other edit of the project: the table
+follows undo and redo through the state's ``changed`` event. Area and belt width are computed
+and read-only; numbers are right-aligned with fixed decimals.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from PySide6.QtCore import QAbstractTableModel, QEvent, QModelIndex, Qt, Signal
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QDoubleSpinBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QStyledItemDelegate,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from greenplan.app.sketch_state import SketchState
+from greenplan.gui.i18n import current_language
+from greenplan.gui.sketch_tools import kind_texts
+from greenplan.gui.tables import compact_rows
+from greenplan.jobs.class_values import code_names
+from greenplan.jobs.sketch import SKETCH_KINDS
+
+#: columns: (key, editable)
+COLUMNS = (("name", True), ("kind", True), ("cls", True), ("gs_share", True), ("area", False), ("width_m", False),
+           ("note", True))
+NUMERIC = {"gs_share": 2, "area": 1, "width_m": 1}  # fixed decimals
+
+
+def green_classes() -> dict[str, tuple[str, str]]:
+    """The CJJ/T 85-2017 classes a sketch feature may take: code -> (中文名, English)."""
+    return code_names("cjj85")
+
+
+class SketchTableModel(QAbstractTableModel):
+    """The features of a :class:`SketchState` as table rows (see module docstring)."""
+
+    #: a refused value: the reason, for the status bar
+    refused = Signal(str)
+
+    def __init__(self, state: SketchState, parent=None) -> None:
+        super().__init__(parent)
+        self.state = state
+        state.events.changed.connect(self._changed)
+
+    def _changed(self, _event=None) -> None:
+        self.beginResetModel()
+        self.endResetModel()
+
+    def headers(self) -> dict[str, str]:
+        return {"name": self.tr("Name"), "kind": self.tr("Kind"), "cls": self.tr("Class (CJJ/T 85)"),
+                "gs_share": self.tr("Green share"), "area": self.tr("Area (m²)"), "width_m": self.tr("Width (m)"),
+                "note": self.tr("Note")}
+
+    def rowCount(self, parent=QModelIndex()) -> int:  # noqa: N802, B008
+        return 0 if parent.isValid() else len(self.state.features)
+
+    def columnCount(self, parent=QModelIndex()) -> int:  # noqa: N802, B008
+        return 0 if parent.isValid() else len(COLUMNS)
+
+    def headerData(self, section, orientation, role=Qt.ItemDataRole.DisplayRole):  # noqa: N802
+        if role != Qt.ItemDataRole.DisplayRole:
+            return None
+        if orientation == Qt.Orientation.Horizontal:
+            return self.headers()[COLUMNS[section][0]]
+        return str(section + 1)
+
+    def flags(self, index):
+        if not index.isValid():
+            return Qt.ItemFlag.NoItemFlags
+        base = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
+        return base | Qt.ItemFlag.ItemIsEditable if COLUMNS[index.column()][1] else base
+
+    def value(self, row: int, key: str):
+        f = self.state.features[row]
+        if key == "area":
+            return float(f.geometry.area)
+        return getattr(f, key)
+
+    def data(self, index, role=Qt.ItemDataRole.DisplayRole):
+        if not index.isValid() or index.row() >= len(self.state.features):
+            return None
+        key = COLUMNS[index.column()][0]
+        if role == Qt.ItemDataRole.TextAlignmentRole:
+            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter) if key in NUMERIC else None
+        v = self.value(index.row(), key)
+        if role == Qt.ItemDataRole.EditRole:
+            return v
+        if role not in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
+            return None
+        if key in NUMERIC:
+            return "" if v is None else f"{float(v):.{NUMERIC[key]}f}"
+        if key == "kind":
+            return kind_texts()[v]
+        if key == "cls":
+            names = green_classes().get(v)
+            return f"{v} {names[0 if current_language() == 'zh' else 1]}" if names else v
+        return v or ""
+
+    def check(self, key: str, value) -> tuple[object, str | None]:
+        """``(value to store, None)`` or ``(None, reason refused)``."""
+        if key == "kind":
+            return (value, None) if value in SKETCH_KINDS else (None, self.tr("Unknown kind: {0}").format(value))
+        if key == "cls":
+            code = str(value or "").strip().split(" ")[0].upper()
+            if code not in green_classes():
+                return None, self.tr("{0} is not a class of CJJ/T 85-2017 (G1, G2, G3, XG, EG …)").format(value)
+            return code, None
+        if key == "gs_share":
+            try:
+                share = float(value)
+            except (TypeError, ValueError):
+                return None, self.tr("The green share must be a number from 0 to 1")
+            if not 0.0 <= share <= 1.0:
+                return None, self.tr("The green share must be a number from 0 to 1")
+            return share, None
+        return str(value or "").strip(), None
+
+    def setData(self, index, value, role=Qt.ItemDataRole.EditRole) -> bool:  # noqa: N802
+        if role != Qt.ItemDataRole.EditRole or not index.isValid() or not COLUMNS[index.column()][1]:
+            return False
+        key = COLUMNS[index.column()][0]
+        new, reason = self.check(key, value)
+        if reason is not None:
+            self.refused.emit(reason)
+            return False
+        if new == self.value(index.row(), key):
+            return False
+        self.state.modify(index.row(), **{key: new})  # one undo step; the table follows `changed`
+        return True
+
+
+class SketchDelegate(QStyledItemDelegate):
+    """Typed editors: a list of kinds, the standard's classes, a 0–1 spin box, text."""
+
+    def createEditor(self, parent, option, index):  # noqa: N802
+        key = COLUMNS[index.column()][0]
+        lang = 0 if current_language() == "zh" else 1
+        if key == "kind":
+            box = QComboBox(parent)
+            for k, text in kind_texts().items():
+                box.addItem(text, k)
+            return box
+        if key == "cls":
+            box = QComboBox(parent)
+            box.setEditable(True)  # type a code (G14) or pick one
+            for code, names in green_classes().items():
+                box.addItem(f"{code} {names[lang]}", code)
+            return box
+        if key == "gs_share":
+            spin = QDoubleSpinBox(parent)
+            spin.setRange(0.0, 1.0)
+            spin.setDecimals(2)
+            spin.setSingleStep(0.05)
+            return spin
+        return super().createEditor(parent, option, index)
+
+    def setEditorData(self, editor, index) -> None:  # noqa: N802
+        value = index.model().data(index, Qt.ItemDataRole.EditRole)
+        if isinstance(editor, QComboBox):
+            i = editor.findData(value)
+            if i >= 0:
+                editor.setCurrentIndex(i)
+            elif editor.isEditable():
+                editor.setEditText(str(value))
+            return
+        if isinstance(editor, QDoubleSpinBox):
+            editor.setValue(float(value or 0.0))
+            return
+        super().setEditorData(editor, index)
+
+    def setModelData(self, editor, model, index) -> None:  # noqa: N802
+        if isinstance(editor, QComboBox):
+            i = editor.currentIndex()
+            typed = editor.currentText()
+            value = editor.itemData(i) if i >= 0 and editor.itemText(i) == typed else typed
+            model.setData(index, value)
+            return
+        if isinstance(editor, QDoubleSpinBox):
+            model.setData(index, editor.value())
+            return
+        super().setModelData(editor, model, index)
+
+
+class SketchTable(QWidget):
+    """The sketch attribute table with its scenario name and a hint (a dock's widget)."""
+
+    def __init__(self, state: SketchState, show_message: Callable[[str, int], None] | None = None,
+                 select: Callable[[int | None], None] | None = None, parent=None) -> None:
+        super().__init__(parent)
+        self.setObjectName("sketchTable")
+        self.state = state
+        self.model = SketchTableModel(state, self)
+        self.view = QTableView(objectName="sketchView")
+        self.view.setModel(self.model)
+        self.view.setItemDelegate(SketchDelegate(self.view))
+        self.view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.view.setEditTriggers(QAbstractItemView.EditTrigger.DoubleClicked
+                                  | QAbstractItemView.EditTrigger.EditKeyPressed
+                                  | QAbstractItemView.EditTrigger.AnyKeyPressed)
+        self.view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        compact_rows(self.view)
+        self.title = QLabel(objectName="sketchTableTitle")
+        self.hint = QLabel(objectName="sketchTableHint")
+        self.hint.setStyleSheet("color: #666;")
+        top = QHBoxLayout()
+        top.addWidget(self.title, 1)
+        top.addWidget(self.hint)
+        lay = QVBoxLayout(self)
+        lay.setContentsMargins(2, 2, 2, 2)
+        lay.addLayout(top)
+        lay.addWidget(self.view)
+        self._message = show_message
+        self._select = select
+        self.model.refused.connect(self._refused)
+        self.view.selectionModel().currentRowChanged.connect(self._row_changed)
+        state.events.changed.connect(self._update_title)
+        self.retranslate()
+
+    def _refused(self, reason: str) -> None:
+        self.last_refusal = reason
+        if self._message is not None:
+            self._message(reason, 8000)
+
+    def _row_changed(self, current, _previous) -> None:
+        if self._select is not None and current.isValid():
+            self._select(current.row())
+
+    def _update_title(self, _event=None) -> None:
+        self.title.setText(self.tr("Sketch of scenario {0}: {1} features").format(
+            self.state.scenario_name, len(self.state.features)))
+        self.view.resizeColumnsToContents()
+
+    def retranslate(self) -> None:
+        self.hint.setText(self.tr("Editable: double-click a cell; Ctrl+Z undoes"))
+        self._update_title()
+        self.model.headerDataChanged.emit(Qt.Orientation.Horizontal, 0, len(COLUMNS) - 1)
+
+    def changeEvent(self, event) -> None:  # noqa: N802
+        if event.type() == QEvent.Type.LanguageChange:
+            self.retranslate()
+        super().changeEvent(event)
