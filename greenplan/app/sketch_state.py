@@ -350,6 +350,21 @@ class SketchState:
         self._touched.clear()
         return written
 
+    # ------------------------------------------------------------------ recovery
+    def unsaved(self) -> dict[str, list[SketchFeature]]:
+        """The sketches edited since the last save, by scenario (what a recovery copy keeps)."""
+        return {name: list(self._sketches.get(name, [])) for name in sorted(self._touched)}
+
+    def restore(self, sketches: dict[str, list[SketchFeature]]) -> None:
+        """Put back sketches of a recovery copy: unsaved, so that the next save writes them
+        to the project's own sketch GeoPackage (not an undo step: the recovered state is
+        where the planner starts again)."""
+        for name, feats in sketches.items():
+            self._sketches[name] = list(feats)
+            self._touched.add(name)
+        self._conflicts.clear()
+        self.events.changed()
+
     # ------------------------------------------------------------------ project events
     def _on_project_replaced(self, _event=None) -> None:
         self._sketches.clear()

@@ -95,6 +95,7 @@ class MainWindow(QMainWindow):
         from greenplan.gui import sketch_tools  # hand-drawn greening (#15)
 
         self.sketch = sketch_tools.install(self)
+        self.recovery.sketch_state = self.sketch.state  # unsaved sketches go into the recovery copy
         self.layer_panel.context_actions = [self.actions[i] if i else None for i in acts.CONTEXT]
         self._connect()
         self.setAcceptDrops(True)

@@ -2,7 +2,9 @@
 
 While a project has unsaved changes, a copy is written every ``autosave_s`` seconds to
 ``<user data>/recovery/<session>.greenplan.toml`` (atomically, through ``save_project``)
-with ``<session>.json`` naming the original file. Each running application holds
+with ``<session>.json`` naming the original file. Hand-drawn sketches edited since the last
+save (#15) go into ``<session>.sketch.gpkg`` beside it (one layer per scenario, written in
+one atomic step), and are put back, unsaved, when the copy is restored. Each running application holds
 ``<session>.lock`` (``QLockFile``, which knows when its owner process is gone). On start,
 a session whose lock is free was left by a crash: its copy is offered. Saving, or
 closing normally, deletes the session's files.
@@ -26,6 +28,9 @@ from greenplan.core.atomic import write_text_atomic
 from greenplan.core.paths import user_data_dir
 from greenplan.core.project import SUFFIX, save_project
 
+#: the unsaved sketches kept with a recovery copy
+SKETCH_SUFFIX = ".sketch.gpkg"
+
 log = logging.getLogger("greenplan.gui")
 
 
@@ -44,10 +49,30 @@ class Leftover:
     original: Path | None
     name: str
     saved_at: str
+    sketches: dict[str, str] = dataclasses.field(default_factory=dict)  # scenario -> layer of the sketch file
+
+    @property
+    def sketch_file(self) -> Path:
+        return self.copy.parent / f"{self.session}{SKETCH_SUFFIX}"
 
     def files(self) -> list[Path]:
         d = self.copy.parent
-        return [self.copy, d / f"{self.session}.json", d / f"{self.session}.lock"]
+        return [self.copy, d / f"{self.session}.json", d / f"{self.session}.lock", self.sketch_file]
+
+    def read_sketches(self) -> dict[str, list]:
+        """The unsaved sketches kept with the copy, by scenario (none readable: empty)."""
+        import pyogrio
+
+        from greenplan.app.sketch_feature import frame_features
+        from greenplan.jobs.sketch import normalize_sketch
+
+        out = {}
+        for scenario, layer in self.sketches.items():
+            try:
+                out[scenario] = frame_features(normalize_sketch(pyogrio.read_dataframe(self.sketch_file, layer=layer)))
+            except Exception as exc:  # noqa: BLE001 - recovery restores what it can
+                log.warning("recovered sketch %s not readable: %s", scenario, exc)
+        return out
 
     def remove(self) -> None:
         for f in self.files():
@@ -78,7 +103,8 @@ def find_leftovers(own_session: str | None = None) -> list[Leftover]:
         if not copy.is_file():
             continue
         original = Path(info["original"]) if info.get("original") else None
-        out.append(Leftover(session, copy, original, str(info.get("name", "")), str(info.get("saved_at", ""))))
+        out.append(Leftover(session, copy, original, str(info.get("name", "")), str(info.get("saved_at", "")),
+                            dict(info.get("sketches") or {})))
     out.sort(key=lambda lo: lo.saved_at, reverse=True)
     return out
 
@@ -97,6 +123,8 @@ class RecoveryManager:
         folder = recovery_dir()
         self.copy_path = folder / f"{self.session}{SUFFIX}"
         self.meta_path = folder / f"{self.session}.json"
+        self.sketch_path = folder / f"{self.session}{SKETCH_SUFFIX}"
+        self.sketch_state = None  # the window's SketchState (#15), set once it exists
         self.lock = QLockFile(str(folder / f"{self.session}.lock"))
         self.lock.setStaleLockTime(0)
         self.lock.tryLock(0)
@@ -122,6 +150,7 @@ class RecoveryManager:
                 "name": model.project.name,
                 "saved_at": dt.datetime.now().isoformat(timespec="seconds"),
                 "pid": os.getpid(),
+                "sketches": self._write_sketches(),
             }
             write_text_atomic(self.meta_path, json.dumps(meta, ensure_ascii=False))
         except Exception as exc:  # noqa: BLE001 - autosave must never interrupt the planner
@@ -129,9 +158,24 @@ class RecoveryManager:
             return None
         return self.copy_path
 
+    def _write_sketches(self) -> dict[str, str]:
+        """The unsaved sketches into the session's sketch file (atomically); scenario -> layer."""
+        unsaved = self.sketch_state.unsaved() if self.sketch_state is not None else {}
+        if not unsaved:
+            if self.sketch_path.exists():
+                self.sketch_path.unlink()
+            return {}
+        from greenplan.app.sketch_feature import features_frame
+        from greenplan.io.writers import write_gpkg_layers
+
+        crs = self.sketch_state.ps.crs
+        layers = {f"sketch_{i}": features_frame(feats, crs) for i, feats in enumerate(unsaved.values())}
+        write_gpkg_layers(self.sketch_path, layers, crs=crs)
+        return dict(zip(unsaved, layers, strict=True))
+
     def discard(self) -> None:
         """Delete this session's recovery copy (after a save or a normal close)."""
-        for f in (self.copy_path, self.meta_path):
+        for f in (self.copy_path, self.meta_path, self.sketch_path):
             try:
                 f.unlink()
             except FileNotFoundError:
@@ -155,7 +199,10 @@ class RecoveryManager:
         where = str(newest.original) if newest.original else newest.name
         worker = None
         if self.ask_recover(f"{where}\n{newest.saved_at}"):
+            sketches = newest.read_sketches()
             worker = self.open_copy(newest.copy, newest.original)
+            if sketches and self.sketch_state is not None:
+                self.sketch_state.restore(sketches)
         for lo in leftovers:
             lo.remove()
         return worker

@@ -6,6 +6,8 @@ import argparse
 import sys
 from pathlib import Path
 
+import pytest
+
 from greenplan.core.project import read_project
 
 
@@ -76,3 +78,50 @@ def test_cli_gui_command_passes_its_arguments():
     gui.add_parser(parser.add_subparsers())
     args = parser.parse_args(["gui", "县 项目.greenplan.toml", "--self-test"])
     assert gui.gui_argv(args) == ["县 项目.greenplan.toml", "--self-test"]
+
+
+def test_unsaved_sketches_are_recovered_after_a_crash(qtbot, opened, town, build, wait_idle):
+    """A sketch drawn and never saved survives a crash: the recovery copy keeps it, the
+    restart puts it back unsaved, and saving then writes it to the project's own sketch file."""
+    import shapely
+
+    from greenplan.app.sketch_feature import SketchFeature
+    from greenplan.core.scenario import get_scenario
+    from greenplan.gui.gui_settings import GuiSettings
+    from greenplan.gui.main_window import MainWindow
+    from greenplan.jobs.sketch import read_sketch
+
+    crashed = opened
+    park = build.box(400, 300, 300, 300)
+    belt = SketchFeature.belt([(build.X0 + 100, build.Y0 + 1200), (build.X0 + 900, build.Y0 + 1200)], 20.0,
+                              name="滨河 绿带")
+    crashed.sketch.state.add(SketchFeature("pocket_park", park, name="街角 公园", gs_share=0.8))
+    crashed.sketch.state.add(belt)
+    assert crashed.recovery.autosave() is not None
+    assert crashed.recovery.sketch_path.is_file()
+    sketch_file = Path(town).parent / f"{Path(town).name.split('.')[0]}.sketch.gpkg"
+    assert not sketch_file.exists()  # never saved: only the recovery copy has it
+    crashed.recovery.lock.unlock()  # the process dies
+    crashed.recovery = type(crashed.recovery)(crashed.model, 0, lambda _text: False, lambda *_a: None, parent=crashed)
+
+    restarted = MainWindow(GuiSettings())
+    qtbot.addWidget(restarted)
+    restarted.prompt = type(crashed.prompt)()
+    worker = restarted.recovery.offer()
+    assert worker is not None
+    wait_idle(restarted)
+    feats = restarted.sketch.state.features
+    assert [(f.kind, f.name) for f in feats] == [("pocket_park", "街角 公园"), ("green_belt", "滨河 绿带")]
+    assert feats[0].geometry.area == pytest.approx(park.area) and feats[0].gs_share == 0.8
+    assert feats[1].geometry.area == pytest.approx(800 * 20) and feats[1].width_m == 20.0
+    assert shapely.from_wkt(feats[1].centre_wkt).length == pytest.approx(800)
+    assert restarted.model.dirty
+    # saving writes the recovered sketch into the project's own sketch GeoPackage
+    assert restarted.ops.save()
+    project, _ = read_project(restarted.model.project.path)
+    back = read_sketch(project, get_scenario(project, "手绘方案").sketch)
+    assert back["name"].tolist() == ["街角 公园", "滨河 绿带"]
+    assert back.geometry.area.sum() == pytest.approx(park.area + 800 * 20)
+    restarted.wait_workers()
+    restarted.canvas.shutdown()
+    restarted.close()
