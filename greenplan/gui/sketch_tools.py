@@ -96,7 +96,7 @@ class SketchBar(QToolBar):
             self.kind_box.setItemText(i, names[k])
         self.width_label.setText(self.tr("Belt width:"))
         self.width_box.setToolTip(self.tr("Width of a green belt drawn along its centre line, in metres"))
-        self.snap_box.setText(self.tr("Snap to vertices"))
+        self.snap_box.setText(self.tr("Snap to vertices and edges"))
         self.snap_box.setToolTip(self.tr("Snap new vertices to the vertices of visible layers within a few pixels"))
 
     def changeEvent(self, event) -> None:  # noqa: N802 - Qt
@@ -204,6 +204,7 @@ class SketchTools(QObject):
         self.canvas.set_snapping(on)
 
     def on_drawn(self, tool: str, points) -> None:
+        self.canvas.sketch.drawing_conflict = False
         if tool == "sketch_split":
             self.split(list(points))
             return
@@ -221,7 +222,11 @@ class SketchTools(QObject):
         feature = shape_feature(tool, pts, self.bar.kind, self.bar.width_m)
         if feature is None:
             return
-        text = conflicts_text(self.state.checker.check(feature.geometry), current_language())
+        conflicts = self.state.checker.check(feature.geometry)
+        if self.canvas.sketch.drawing_conflict != bool(conflicts):
+            self.canvas.sketch.drawing_conflict = bool(conflicts)
+            self.canvas.update()
+        text = conflicts_text(conflicts, current_language())
         self.show_message(text, 2000)  # cleared when the shape leaves the protected land
 
     def split(self, points) -> list[int]:

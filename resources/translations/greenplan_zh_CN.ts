@@ -1879,8 +1879,8 @@
         <translation>沿中心线绘制的绿带总宽度（米）</translation>
     </message>
     <message>
-        <source>Snap to vertices</source>
-        <translation>吸附顶点</translation>
+        <source>Snap to vertices and edges</source>
+        <translation>吸附顶点和边</translation>
     </message>
     <message>
         <source>Snap new vertices to the vertices of visible layers within a few pixels</source>

@@ -64,8 +64,10 @@ def test_belt_on_farmland_is_flagged_while_drawing_and_after(qtbot, opened, buil
     w.sketch.bar.width_box.setValue(30.0)
     a, b = px(w, build, 100, 1600), px(w, build, 600, 1600)
     qtbot.mouseClick(w.canvas, Qt.MouseButton.LeftButton, pos=a)
+    assert not w.canvas.sketch.drawing_conflict
     qtbot.mouseMove(w.canvas, b)  # the live check of the line so far
     assert "占用永久基本农田" in w.statusBar().currentMessage()
+    assert w.canvas.sketch.drawing_conflict  # the shape being drawn is outlined in the conflict style
     qtbot.mouseClick(w.canvas, Qt.MouseButton.LeftButton, pos=b)
     qtbot.mouseClick(w.canvas, Qt.MouseButton.RightButton, pos=b)
     (belt,) = w.sketch.state.features
@@ -76,6 +78,7 @@ def test_belt_on_farmland_is_flagged_while_drawing_and_after(qtbot, opened, buil
     assert overlap == pytest.approx(15_000, rel=0.05)
     assert w.statusBar().currentMessage() == f"占用永久基本农田 {format_area(overlap)}" == w.measure_label.text()
     assert w.canvas.sketch.paths[0] is None and w.canvas.sketch.paths[1] is not None  # the conflict style
+    assert not w.canvas.sketch.drawing_conflict  # drawn: the feature itself carries the conflict style now
 
 
 def test_rectangle_of_construction_in_the_red_line(qtbot, opened, build) -> None:

@@ -24,7 +24,7 @@ from greenplan.gui.canvas.map_renderer import (
     RenderThread,
     map_path,
 )
-from greenplan.gui.canvas.sketch_overlay import SKETCH_TOOLS, SketchOverlay
+from greenplan.gui.canvas.sketch_overlay import CONFLICT_COLOUR, SKETCH_TOOLS, SketchOverlay
 
 TOOLS = ("pan", "identify", "measure_distance", "measure_area", "zoom_box", "select_rect", "select_polygon",
          "sketch_polygon", "sketch_rect", "sketch_belt", "sketch_edit", "sketch_split")
@@ -265,9 +265,13 @@ class MapCanvas(QWidget):
             if self._measure_cursor is not None and not self._measure_done:
                 pts.append(QPointF(*self.view.to_pixel(*self._measure_cursor)))
             pen = QPen(QColor(220, 0, 120), 2, Qt.PenStyle.DashLine)
+            fill = QColor(220, 0, 120, 50)
+            if self.tool in SKETCH_TOOLS and self.sketch.drawing_conflict:  # the shape so far breaks a rule
+                pen = QPen(CONFLICT_COLOUR, 3, Qt.PenStyle.DashLine)
+                fill = QColor(220, 0, 0, 60)
             p.setPen(pen)
             if self.tool in ("measure_area", "select_polygon", "sketch_polygon") and len(pts) >= 3:
-                p.setBrush(QColor(220, 0, 120, 50))
+                p.setBrush(fill)
                 p.drawPolygon(QPolygonF(pts))
             else:
                 p.setBrush(Qt.BrushStyle.NoBrush)
@@ -458,6 +462,7 @@ class MapCanvas(QWidget):
         self.measure_points = []
         self._measure_cursor = None
         self._measure_done = False
+        self.sketch.drawing_conflict = False
         self.update()
 
     def _draws_points(self) -> bool:

@@ -40,6 +40,7 @@ class SketchOverlay:
         self.selected: QPainterPath | None = None
         self.handles: np.ndarray | None = None  # (n, 2) vertices of the selected feature (map)
         self.current_vertex: tuple[float, float] | None = None  # the vertex clicked (filled red)
+        self.drawing_conflict = False  # the shape being drawn overlaps protected land (outlined red)
         self.edit_press: tuple[float, float] | None = None  # sketch_edit: where the drag started (map)
         self.edit_offset = (0.0, 0.0)
         self.edit_vertex: tuple[float, float] | None = None  # the vertex a drag moves (else the feature)
