@@ -1,5 +1,5 @@
 """Save the screenshots of hand-drawn greening (issue #15) to ``docs/screenshots``: ``sketch.png``,
-``sketch_belt_snapping.png`` and ``sketch_live_conflict.png``.
+``sketch_attribute_table.png``, ``sketch_belt_snapping.png`` and ``sketch_live_conflict.png``.
 
 Usage: ``QT_QPA_PLATFORM=offscreen python tools/sketch_screenshot.py [OUT_DIR]``
 
@@ -59,6 +59,14 @@ def main(out: Path) -> int:
     settle()
     w.grab().save(str(out / "sketch.png"))
     print("saved", out / "sketch.png", "-", message)
+    tools.state.modify(0, name="滨河口袋公园", note="拆除违建后建设")
+    tools.state.modify(1, name="东环路绿带")
+    table = tools.open_table()
+    table.view.selectRow(0)
+    settle()
+    w.grab().save(str(out / "sketch_attribute_table.png"))
+    print("saved", out / "sketch_attribute_table.png")
+    tools.table_dock.hide()
     belt_snapping(w, gdf, (px, py), settle, out)
     live_conflict(w, farm, settle, out)
     w.model.set_dirty(False)

@@ -1930,6 +1930,10 @@
         <translation>备注</translation>
     </message>
     <message>
+        <source>Conflict</source>
+        <translation>冲突</translation>
+    </message>
+    <message>
         <source>Unknown kind: {0}</source>
         <translation>未知类型：{0}</translation>
     </message>

@@ -16,7 +16,7 @@ def table(opened, build):
     w = opened
     st = w.sketch.state
     st.add(SketchFeature("pocket_park", build.box(400, 300, 300, 300)))
-    st.add(SketchFeature.belt([(build.X0 + 100, build.Y0 + 1200), (build.X0 + 900, build.Y0 + 1200)], 20.0))
+    st.add(SketchFeature.belt([(build.X0 + 100, build.Y0 + 1500), (build.X0 + 900, build.Y0 + 1500)], 20.0))
     return w.sketch.open_table()
 
 
@@ -40,7 +40,7 @@ def commit(t, editor) -> None:
     t.view.closeEditor(editor, t.view.itemDelegate().EndEditHint.NoHint)
 
 
-def test_rows_numbers_and_read_only_columns(qtbot, table, build) -> None:
+def test_rows_numbers_and_read_only_columns(qtbot, opened, table, build) -> None:
     t = table
     assert t.model.rowCount() == 2
     area = t.model.data(cell(t, 0, "area"))
@@ -53,6 +53,13 @@ def test_rows_numbers_and_read_only_columns(qtbot, table, build) -> None:
     assert not t.model.flags(cell(t, 0, "area")) & Qt.ItemFlag.ItemIsEditable
     assert t.model.flags(cell(t, 0, "name")) & Qt.ItemFlag.ItemIsEditable
     assert t.model.data(cell(t, 0, "kind")) == "口袋公园" and t.model.data(cell(t, 0, "cls")) == "G1 公园绿地"
+    # the conflict column: the belt along y = 1500 has its northern half on the farmland (y 1500..2000)
+    assert t.model.data(cell(t, 0, "conflict")) == ""
+    farmland = build.box(0, 1500, 1000, 500)
+    belt = opened.sketch.state.features[1].geometry
+    from greenplan.analysis.wording import format_area
+
+    assert t.model.data(cell(t, 1, "conflict")) == f"占用永久基本农田 {format_area(belt.intersection(farmland).area)}"
 
 
 def test_typed_editors_change_the_sketch_with_undo(qtbot, opened, table) -> None:

@@ -7,8 +7,9 @@ classes, the green-space share as a number from 0 to 1, name and note as text. A
 checked before anything changes (a class the standard does not have, a share outside 0–1 is
 refused, with the reason in the status bar), and every accepted edit goes through
 :meth:`SketchState.modify`, one undo step like every other edit of the project: the table
-follows undo and redo through the state's ``changed`` event. Area and belt width are computed
-and read-only; numbers are right-aligned with fixed decimals.
+follows undo and redo through the state's ``changed`` event. Area, belt width and the conflict
+(the live check's rule and overlap, in the status bar's words) are computed and read-only;
+numbers are right-aligned with fixed decimals.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from PySide6.QtCore import QAbstractTableModel, QEvent, QModelIndex, Qt, Signal
+from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -29,6 +31,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from greenplan.app.sketch_check import conflicts_text
 from greenplan.app.sketch_state import SketchState
 from greenplan.gui.i18n import current_language
 from greenplan.gui.sketch_tools import kind_texts
@@ -38,7 +41,7 @@ from greenplan.jobs.sketch import SKETCH_KINDS
 
 #: columns: (key, editable)
 COLUMNS = (("name", True), ("kind", True), ("cls", True), ("gs_share", True), ("area", False), ("width_m", False),
-           ("note", True))
+           ("conflict", False), ("note", True))
 NUMERIC = {"gs_share": 2, "area": 1, "width_m": 1}  # fixed decimals
 
 
@@ -65,7 +68,7 @@ class SketchTableModel(QAbstractTableModel):
     def headers(self) -> dict[str, str]:
         return {"name": self.tr("Name"), "kind": self.tr("Kind"), "cls": self.tr("Class (CJJ/T 85)"),
                 "gs_share": self.tr("Green share"), "area": self.tr("Area (m²)"), "width_m": self.tr("Width (m)"),
-                "note": self.tr("Note")}
+                "conflict": self.tr("Conflict"), "note": self.tr("Note")}
 
     def rowCount(self, parent=QModelIndex()) -> int:  # noqa: N802, B008
         return 0 if parent.isValid() else len(self.state.features)
@@ -90,6 +93,8 @@ class SketchTableModel(QAbstractTableModel):
         f = self.state.features[row]
         if key == "area":
             return float(f.geometry.area)
+        if key == "conflict":  # the live check's rules and overlaps, in the status bar's words
+            return conflicts_text(self.state.conflicts(row), current_language())
         return getattr(f, key)
 
     def data(self, index, role=Qt.ItemDataRole.DisplayRole):
@@ -98,6 +103,8 @@ class SketchTableModel(QAbstractTableModel):
         key = COLUMNS[index.column()][0]
         if role == Qt.ItemDataRole.TextAlignmentRole:
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter) if key in NUMERIC else None
+        if role == Qt.ItemDataRole.ForegroundRole:
+            return QColor(200, 0, 0) if key == "conflict" else None
         v = self.value(index.row(), key)
         if role == Qt.ItemDataRole.EditRole:
             return v
