@@ -47,6 +47,28 @@ def county_project(folder: Path):
     return Project(name="benchmark county", crs="EPSG:4544", layers=layers, path=folder / "bench.greenplan.toml")
 
 
+def rendered_after(canvas, action) -> float:
+    """Seconds from ``action()`` until the canvas has rendered the new image and painted it."""
+    from PySide6.QtCore import QEventLoop, QTimer
+
+    loop = QEventLoop()
+    done = []
+
+    def finish(_s):
+        done.append(time.perf_counter())
+        loop.quit()
+
+    canvas.rendered.connect(finish)
+    start = time.perf_counter()
+    action()
+    QTimer.singleShot(60_000, loop.quit)
+    if not done:
+        loop.exec()
+    canvas.rendered.disconnect(finish)
+    canvas.repaint()  # on screen
+    return time.perf_counter() - start
+
+
 def main() -> int:
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("--data", type=Path, default=Path("/tmp/gpbench/M"))
@@ -55,7 +77,6 @@ def main() -> int:
     args = p.parse_args()
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-    from PySide6.QtCore import QEventLoop, QTimer
     from PySide6.QtWidgets import QApplication
 
     import greenplan.gui  # noqa: F401 - first (PySide6 6.12 workaround)
@@ -84,22 +105,7 @@ def main() -> int:
     bounds = tuple(v for v in display.layers[1].prepared.total_bounds)
 
     def until_rendered(action) -> float:
-        loop = QEventLoop()
-        done = []
-
-        def finish(_s):
-            done.append(time.perf_counter())
-            loop.quit()
-
-        canvas.rendered.connect(finish)
-        start = time.perf_counter()
-        action()
-        QTimer.singleShot(60_000, loop.quit)
-        if not done:
-            loop.exec()
-        canvas.rendered.disconnect(finish)
-        canvas.repaint()  # on screen
-        return time.perf_counter() - start
+        return rendered_after(canvas, action)
 
     t_first = until_rendered(lambda: (canvas.set_layers(layers), canvas.zoom_to_bounds(bounds)))
     full = canvas.view

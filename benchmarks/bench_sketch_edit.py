@@ -44,8 +44,7 @@ def main() -> int:
 
     import numpy as np
     import shapely
-    from bench_canvas import county_project
-    from PySide6.QtCore import QEventLoop, QTimer
+    from bench_canvas import county_project, rendered_after
     from PySide6.QtWidgets import QApplication
 
     import greenplan.gui  # noqa: F401 - first (PySide6 6.12 workaround)
@@ -74,21 +73,7 @@ def main() -> int:
               for i, d in enumerate(display.layers)]
 
     def until_rendered(action) -> float:
-        loop, done = QEventLoop(), []
-
-        def finish(_s):
-            done.append(1)
-            loop.quit()
-
-        canvas.rendered.connect(finish)
-        start = time.perf_counter()
-        action()
-        QTimer.singleShot(60_000, loop.quit)
-        if not done:
-            loop.exec()
-        canvas.rendered.disconnect(finish)
-        canvas.repaint()
-        return time.perf_counter() - start
+        return rendered_after(canvas, action)
 
     # the town: the median of the buildings (the densest part of the map)
     pts = shapely.get_coordinates(shapely.centroid(np.asarray(by_role["buildings"].geometry.array)))

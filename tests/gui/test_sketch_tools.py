@@ -113,17 +113,22 @@ def test_scenario_run_includes_the_unsaved_sketch(qtbot, opened, build, wait_idl
     assert not (w.model.project.path.parent / "测试 项目.sketch.gpkg").exists()  # nothing saved yet
 
 
-def test_snapping_to_a_vertex_of_a_visible_layer(qtbot, window, town, town_loaded, wait_idle, build) -> None:
-    from greenplan.core.project import read_project
+@pytest.fixture
+def snapping(window, town, town_loaded, wait_idle):
+    """The town shown with every layer prepared for drawing (their STRtrees), snapping on."""
     from greenplan.gui.canvas.display_data import DisplayProject, prepare_layer
 
     project, _ = read_project(town)
     display = DisplayProject(town_loaded, [prepare_layer(spec, lyr, town_loaded.crs)
                                            for spec, lyr in zip(project.layers, town_loaded.layers, strict=True)])
-    w = window
-    w.canvas.reset()
-    w.model.set_project(project, display)
-    wait_idle(w)
+    window.canvas.reset()
+    window.model.set_project(project, display)
+    wait_idle(window)
+    return window
+
+
+def test_snapping_to_a_vertex_of_a_visible_layer(qtbot, snapping, build) -> None:
+    w = snapping
     assert w.sketch.bar.snap_box.isChecked()
     w.actions["tool.sketch_polygon"].trigger()
     corner = px(w, build, 1000, 1000)  # B's corner; the mouse lands 3 pixels off it
@@ -322,17 +327,8 @@ def test_split_tool_cuts_a_feature_by_a_drawn_line(qtbot, opened, build) -> None
     assert len(w.sketch.state.features) == 1 and "没有把任何草图要素分成两部分" in w.statusBar().currentMessage()
 
 
-def test_snapping_to_an_edge_of_a_visible_layer(qtbot, window, town, town_loaded, wait_idle, build) -> None:
-    from greenplan.core.project import read_project
-    from greenplan.gui.canvas.display_data import DisplayProject, prepare_layer
-
-    project, _ = read_project(town)
-    display = DisplayProject(town_loaded, [prepare_layer(spec, lyr, town_loaded.crs)
-                                           for spec, lyr in zip(project.layers, town_loaded.layers, strict=True)])
-    w = window
-    w.canvas.reset()
-    w.model.set_project(project, display)
-    wait_idle(w)
+def test_snapping_to_an_edge_of_a_visible_layer(qtbot, snapping, build) -> None:
+    w = snapping
     w.actions["tool.sketch_belt"].trigger()
     # 3 px off the middle of B's right edge (x = 1000, y 0..1000), far from any vertex
     edge = px(w, build, 1000, 430)
