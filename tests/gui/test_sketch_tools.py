@@ -357,3 +357,24 @@ def test_snapping_to_an_edge_of_a_visible_layer(qtbot, snapping, build) -> None:
     corner = px(w, build, 1000, 1000)
     qtbot.mouseMove(w.canvas, QPoint(corner.x() + 3, corner.y() + 2))
     assert w.canvas.sketch.snap_kind == "vertex" and w.canvas.sketch.snap_marker == (build.X0 + 1000, build.Y0 + 1000)
+
+
+def test_a_dragged_vertex_snaps_onto_an_edge(qtbot, snapping, build) -> None:
+    from greenplan.app.sketch_feature import SketchFeature
+
+    w = snapping
+    st = w.sketch.state
+    st.add(SketchFeature("pocket_park", build.box(700, 300, 200, 200)))  # x 700..900, inside B (x 0..1000)
+    w.actions["tool.sketch_edit"].trigger()
+    qtbot.mouseClick(w.canvas, Qt.MouseButton.LeftButton, pos=px(w, build, 800, 400))
+    corner = px(w, build, 900, 400 - 100)  # the feature's corner (900, 300)
+    edge = px(w, build, 1000, 330)
+    to = QPoint(edge.x() - 3, edge.y())  # 3 px short of B's right edge, no vertex near
+    qtbot.mousePress(w.canvas, Qt.MouseButton.LeftButton, pos=corner)
+    assert w.canvas.sketch.edit_vertex == (build.X0 + 900, build.Y0 + 300)
+    qtbot.mouseMove(w.canvas, to)
+    assert w.canvas.sketch.snap_marker is not None and w.canvas.sketch.snap_kind == "segment"
+    qtbot.mouseRelease(w.canvas, Qt.MouseButton.LeftButton, pos=to)
+    xs = [x for x, _y in st.features[0].vertices()]
+    assert build.X0 + 1000 in xs  # exactly on the edge, not where the mouse was
+    assert w.canvas.sketch.snap_marker is None

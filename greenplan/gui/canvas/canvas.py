@@ -308,6 +308,7 @@ class MapCanvas(QWidget):
         elif event.button() == Qt.MouseButton.LeftButton and self.tool == "sketch_edit" and self.view is not None:
             sk = self.sketch
             sk.edit_press, sk.edit_offset, sk.edit_vertex = self.view.to_map(pos.x(), pos.y()), (0.0, 0.0), None
+            sk.edit_target = None
             self.sketch_pressed.emit(*sk.edit_press, 3.0 * self.view.res)  # the binder may set edit_vertex
         elif event.button() == Qt.MouseButton.LeftButton and self.tool in ("zoom_box", "select_rect", "sketch_rect"):
             bx, by = self._snapped_pixel(pos.x(), pos.y()) if self.tool == "sketch_rect" else (pos.x(), pos.y())
@@ -322,7 +323,14 @@ class MapCanvas(QWidget):
         self.cursor_moved.emit(x, y)
         sk = self.sketch
         if sk.edit_press is not None:
-            sk.edit_offset = (x - sk.edit_press[0], y - sk.edit_press[1])
+            if sk.edit_vertex is not None:  # a vertex drag snaps like the drawing tools
+                sk.snap_marker = sk.snap(x, y, force=True)
+                if sk.snap_marker is not None:
+                    x, y = sk.snap_marker
+                sk.edit_target = (x, y)
+                sk.edit_offset = (x - sk.edit_vertex[0], y - sk.edit_vertex[1])
+            else:
+                sk.edit_offset = (x - sk.edit_press[0], y - sk.edit_press[1])
             self.update()
             return
         if self.tool in SKETCH_TOOLS and self._drag is None:
@@ -363,7 +371,10 @@ class MapCanvas(QWidget):
             return
         if event.button() == Qt.MouseButton.LeftButton and self.sketch.edit_press is not None:
             (x0, y0), (x1, y1) = self.sketch.edit_press, self.view.to_map(pos.x(), pos.y())
+            if self.sketch.edit_vertex is not None and self.sketch.edit_target is not None:
+                x1, y1 = self.sketch.edit_target  # where the dragged vertex snapped to
             self.sketch.edit_press, self.sketch.edit_offset = None, (0.0, 0.0)
+            self.sketch.edit_target = self.sketch.snap_marker = None
             tol = 3.0 * self.view.res
             if moved:
                 self.sketch_dragged.emit(x0, y0, x1, y1, tol)

@@ -44,6 +44,7 @@ class SketchOverlay:
         self.edit_press: tuple[float, float] | None = None  # sketch_edit: where the drag started (map)
         self.edit_offset = (0.0, 0.0)
         self.edit_vertex: tuple[float, float] | None = None  # the vertex a drag moves (else the feature)
+        self.edit_target: tuple[float, float] | None = None  # where that vertex goes (snapped)
         self._tree: tuple[Any, Any] | None = None  # (STRtree, geometries) of the sketch
 
     def set_geometries(self, geoms, conflict=None) -> None:
@@ -60,16 +61,17 @@ class SketchOverlay:
         self.selected = map_path([geom]) if geom is not None else None
         self.handles = vertices if geom is not None else None
 
-    def snap(self, x: float, y: float) -> tuple[float, float] | None:
+    def snap(self, x: float, y: float, force: bool = False) -> tuple[float, float] | None:
         """The vertex, else the point on an edge, of a visible layer or of the sketch within
         :data:`SNAP_PX` of map point (x, y), for the drawing tools (None: none, or snapping is
-        off); :attr:`snap_kind` says which."""
+        off); :attr:`snap_kind` says which. ``force``: whatever the tool (a vertex drag of
+        the edit tool, which snaps to the visible layers only, never back onto the sketch)."""
         c = self.canvas
-        if c.tool not in SKETCH_TOOLS or not self.snapping or c.view is None:
+        if (c.tool not in SKETCH_TOOLS and not force) or not self.snapping or c.view is None:
             return None
         targets = [(lyr.prepared.tree, lyr.prepared.geoms) for lyr in c.layers
                    if lyr.visible and lyr.prepared is not None and lyr.prepared.n]
-        if self._tree is not None:
+        if self._tree is not None and not force:  # a dragged vertex must not snap back onto its own feature
             targets.append(self._tree)
         hit = snap_point(targets, x, y, SNAP_PX * c.view.res)
         if hit is None:
@@ -113,7 +115,7 @@ class SketchOverlay:
                     sx, sy = view.to_pixel(*self.current_vertex)
                     p.setBrush(CONFLICT_COLOUR)
                     p.drawRect(QRectF(sx - 4, sy - 4, 8, 8))
-        if self.snap_marker is not None and tool in SKETCH_TOOLS:
+        if self.snap_marker is not None and (tool in SKETCH_TOOLS or self.edit_target is not None):
             sx, sy = view.to_pixel(*self.snap_marker)
             p.setPen(QPen(MARKER_COLOUR, 2))
             p.setBrush(Qt.BrushStyle.NoBrush)
