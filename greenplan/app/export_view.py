@@ -34,7 +34,8 @@ def extra_layers(candidates: Any = None, outputs: Any = None) -> dict[str, Any]:
 
     ``candidates``: the candidates panel's result (``jobs.candidates.compute_candidates``,
     None: not found yet); ``outputs``: the scenario panel's ``ScenarioOutputs`` (None: not
-    computed), whose greening becomes the ``scenario_greening`` layer.
+    computed), whose greening and sketched construction become the ``scenario_greening``
+    and ``scenario_construction`` layers.
     """
     from greenplan.jobs.export import candidate_layers
 
@@ -43,6 +44,9 @@ def extra_layers(candidates: Any = None, outputs: Any = None) -> dict[str, Any]:
         out.update(candidate_layers(candidates))
     if outputs is not None and len(outputs.greening):
         out["scenario_greening"] = outputs.greening
+    construction = getattr(outputs, "construction", None)
+    if construction is not None and len(construction):
+        out["scenario_construction"] = construction
     return out
 
 

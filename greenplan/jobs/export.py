@@ -42,8 +42,10 @@ CANDIDATE_LAYERS: dict[str, str] = {
     "pocket_parks": "pocket_parks",
     "green_belts": "belts",
 }
-#: theme layer key of a scenario's greening
+#: theme layer key of a scenario's greening (candidates chosen + sketched greening)
 SCENARIO_LAYER = "scenario_greening"
+#: theme layer key of a scenario's sketched construction
+SCENARIO_CONSTRUCTION = "scenario_construction"
 
 def as_project(project: Project | str | os.PathLike) -> Project:
     """``project`` itself, or the project read from that file."""
@@ -68,7 +70,7 @@ def theme_inputs(themes: Iterable[Theme]) -> tuple[set[str], set[str]]:
         for key in theme.layer_keys:
             if key in ROLES:
                 roles.add(key)
-            elif key in RESULT_LAYERS or key in CANDIDATE_LAYERS or key == SCENARIO_LAYER:
+            elif key in RESULT_LAYERS or key in CANDIDATE_LAYERS or key in (SCENARIO_LAYER, SCENARIO_CONSTRUCTION):
                 results.add(key)
     return roles, results
 
@@ -90,38 +92,50 @@ def scenario_document(project: Project, loaded: Any = None, *, feedback: Feedbac
 
     if loaded is None:
         loaded = load_project(project, feedback=feedback)
-    greening = opportunity_layers(project, loaded, {SCENARIO_LAYER}).get(SCENARIO_LAYER)
-    if greening is None:
+    drawn = opportunity_layers(project, loaded, {SCENARIO_LAYER, SCENARIO_CONSTRUCTION})
+    greening, construction = drawn.get(SCENARIO_LAYER), drawn.get(SCENARIO_CONSTRUCTION)
+    if greening is None and construction is None:
         return None
-    doc, _, _ = compute_project_indicators(project, loaded=loaded, scenario_greening=greening, feedback=feedback,
-                                           partial=True)
+    doc, _, _ = compute_project_indicators(project, loaded=loaded, scenario_greening=greening,
+                                           scenario_construction=construction, feedback=feedback, partial=True)
     return doc
 
 
 def opportunity_layers(project: Project, loaded: Any, results: set[str], *,
                        scenario: str | None = None, feedback: Feedback | None = None) -> dict[str, Any]:
-    """Candidate layers and a scenario's greening that a theme draws, computed from ``loaded``.
+    """Candidate layers and a scenario's greening and construction that a theme draws,
+    computed from ``loaded``.
 
     The scenario is ``scenario`` or else the project's first one; without any, no
-    scenario layer is drawn.
+    scenario layer is drawn. Its greening is the candidates it selects plus its sketched
+    greening, its construction the sketched construction (:func:`~greenplan.jobs.scenario.add_sketch`,
+    as ``greenplan scenario`` counts them).
+
+    Raises
+    ------
+    ProjectFileError
+        The scenario names a sketch GeoPackage or layer that cannot be read.
     """
     from greenplan.core.scenario import get_scenario, scenarios_from_project
     from greenplan.jobs.candidates import compute_candidates
-    from greenplan.jobs.scenario import scenario_greening
+    from greenplan.jobs.scenario import add_sketch, scenario_greening
 
-    wanted = results & (set(CANDIDATE_LAYERS) | {SCENARIO_LAYER})
+    wanted = results & (set(CANDIDATE_LAYERS) | {SCENARIO_LAYER, SCENARIO_CONSTRUCTION})
     if not wanted:
         return {}
     vec = {r: loaded.vector(r) for r, role in ROLES.items() if not role.is_raster}
     ras = {r: loaded.raster(r) for r, role in ROLES.items() if role.is_raster}
     cands = compute_candidates(vec, ras, project.settings, feedback=feedback)
     out = {k: v for k, v in candidate_layers(cands).items() if k in wanted}
-    if SCENARIO_LAYER in wanted:
+    if wanted & {SCENARIO_LAYER, SCENARIO_CONSTRUCTION}:
         chosen = get_scenario(project, scenario) if scenario else next(iter(scenarios_from_project(project)), None)
         if chosen is not None:
             greening, _ = scenario_greening(chosen, cands, project.settings)
+            greening, construction = add_sketch(project, chosen, greening, loaded.crs)
             if len(greening):
                 out[SCENARIO_LAYER] = greening
+            if construction is not None and len(construction):
+                out[SCENARIO_CONSTRUCTION] = construction
     return out
 
 
@@ -169,7 +183,7 @@ def load_map_data(project: Project, themes: Iterable[Theme], *, compute: bool = 
     roles, results = theme_inputs(themes)
     compute = compute and doc is None
     wanted = roles | set(INDICATOR_ROLES) if compute else roles
-    if results & (set(CANDIDATE_LAYERS) | {SCENARIO_LAYER}):
+    if results & (set(CANDIDATE_LAYERS) | {SCENARIO_LAYER, SCENARIO_CONSTRUCTION}):
         wanted = set(ROLES)  # candidates read buildings, roads, rivers, idle land and the DSM
     loaded = load_project(project, feedback=SubFeedback(feedback, 0, 40 if compute else 100), roles=wanted)
     features = dict(features or {})
@@ -193,10 +207,11 @@ def load_map_data(project: Project, themes: Iterable[Theme], *, compute: bool = 
     layers.update(result_layers(features, results & set(RESULT_LAYERS)))
     layers.update(opportunity_layers(project, loaded, results))
     scenario_doc = None
-    if doc is not None and SCENARIO_LAYER in layers:
+    if doc is not None and (SCENARIO_LAYER in layers or SCENARIO_CONSTRUCTION in layers):
         from greenplan.jobs.analyze import compute_project_indicators
 
-        scenario_doc, _, _ = compute_project_indicators(project, loaded=loaded, scenario_greening=layers[SCENARIO_LAYER],
+        scenario_doc, _, _ = compute_project_indicators(project, loaded=loaded, scenario_greening=layers.get(SCENARIO_LAYER),
+                                                        scenario_construction=layers.get(SCENARIO_CONSTRUCTION),
                                                         partial=True)
     return MapData(project=project, crs=loaded.crs, layers=layers, rasters=rasters, doc=doc, scenario_doc=scenario_doc,
                    left_out=left_out_notes(loaded, roles, list(themes), doc))

@@ -45,6 +45,8 @@ class ScenarioOutputs:
     document: dict[str, Any]
     greening: gpd.GeoDataFrame
     files: dict[str, Path] = field(default_factory=dict)
+    #: the sketched construction (None: none), drawn on the scenario map with the greening
+    construction: gpd.GeoDataFrame | None = None
 
     @property
     def valid(self) -> bool:
@@ -231,7 +233,8 @@ def _selected_summary(g: gpd.GeoDataFrame) -> dict[str, Any]:
 
 def compute_scenario(project: Project, name: str, loaded: Any, layers: dict[str, Any], rasters: dict[str, Any], *,
                      cands: CandidateSet | None = None, before: dict[str, Any] | None = None,
-                     sketch: gpd.GeoDataFrame | None = None, feedback: Feedback | None = None) -> tuple[dict[str, Any], gpd.GeoDataFrame, dict[str, Any]]:
+                     sketch: gpd.GeoDataFrame | None = None, feedback: Feedback | None = None,
+                     ) -> tuple[dict[str, Any], gpd.GeoDataFrame, dict[str, Any], gpd.GeoDataFrame | None]:
     """The ``scenario.json`` document of scenario ``name``, without writing anything.
 
     Parameters
@@ -249,8 +252,9 @@ def compute_scenario(project: Project, name: str, loaded: Any, layers: dict[str,
 
     Returns
     -------
-    (document, greening, after)
-        ``scenario.json``, the greening features and the indicators document with them.
+    (document, greening, after, construction)
+        ``scenario.json``, the greening features, the indicators document with them, and the
+        sketched construction (None: none).
 
     Raises
     ------
@@ -288,7 +292,7 @@ def compute_scenario(project: Project, name: str, loaded: Any, layers: dict[str,
     for k in ("unknown_code_tolerance", "unknown_codes"):
         if k in after:
             doc[k] = after[k]
-    return doc, greening, after
+    return doc, greening, after, construction
 
 
 def run_scenario(project: Project, name: str, out_dir: Path, *, sketch: gpd.GeoDataFrame | None = None,
@@ -308,16 +312,19 @@ def run_scenario(project: Project, name: str, out_dir: Path, *, sketch: gpd.GeoD
     get_scenario(project, name)  # an unknown name fails before the layers are read
     out_dir = ensure_output_folder(out_dir)
     loaded, layers, rasters = load_layers(project, SubFeedback(feedback, 0, 20))
-    doc, greening, _ = compute_scenario(project, name, loaded, layers, rasters, sketch=sketch,
-                                        feedback=SubFeedback(feedback, 20, 95))
+    doc, greening, _, construction = compute_scenario(project, name, loaded, layers, rasters, sketch=sketch,
+                                                      feedback=SubFeedback(feedback, 20, 95))
     feedback.step(95, 100, "写出结果 / writing outputs")
     files = {"json": out_dir / "scenario.json", "csv": out_dir / "scenario.csv",
              "xlsx": out_dir / "scenario.xlsx", "gpkg": out_dir / "scenario.gpkg"}
     write_text_atomic(files["json"], dumps(doc) + "\n")
     write_scenario_tables(doc, greening, files["csv"], files["xlsx"])
-    write_gpkg_layers(files["gpkg"], {"scenario_greening": greening}, crs=loaded.crs)
+    gpkg_layers = {"scenario_greening": greening}
+    if construction is not None and len(construction):
+        gpkg_layers["scenario_construction"] = construction
+    write_gpkg_layers(files["gpkg"], gpkg_layers, crs=loaded.crs)
     feedback.step(100, 100, "完成 / done")
-    return ScenarioOutputs(document=doc, greening=greening, files=files)
+    return ScenarioOutputs(document=doc, greening=greening, files=files, construction=construction)
 
 
 def _kind_label(kind: str) -> str:

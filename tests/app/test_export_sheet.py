@@ -86,3 +86,19 @@ def test_preview_draws_the_sheet_it_decides(dialog_data, monkeypatch) -> None:
     render_preview(dialog_data, {}, opts)
     assert [norm(s) for s in seen] == [norm(preview_sheet(dialog_data, {}, opts)[1])]
     assert Path(str(dialog_data.project.path)).name == "demo_county.greenplan.toml"
+
+
+def test_extra_layers_carry_the_scenario_panels_greening_and_sketched_construction() -> None:
+    """The export dialog draws what the scenario panel computed: its greening and, from the
+    sketch, its construction (as ``greenplan export`` does from the project)."""
+    import geopandas as gpd
+    import shapely
+
+    from greenplan.app.export_view import extra_layers
+    from greenplan.jobs.scenario import ScenarioOutputs
+
+    green = gpd.GeoDataFrame(geometry=[shapely.box(0, 0, 10, 10)], crs="EPSG:4544")
+    built = gpd.GeoDataFrame(geometry=[shapely.box(20, 0, 30, 10)], crs="EPSG:4544")
+    out = extra_layers(outputs=ScenarioOutputs(document={}, greening=green, construction=built))
+    assert out["scenario_greening"] is green and out["scenario_construction"] is built
+    assert "scenario_construction" not in extra_layers(outputs=ScenarioOutputs(document={}, greening=green))

@@ -116,3 +116,29 @@ def test_an_empty_sketch_round_trips_and_adds_nothing(build, cn_dir, tmp_path) -
     assert len(back) == 0 and back.crs == build.CRS and "gs_share" in back.columns
     out = run_scenario(project, "手绘 方案", tmp_path / "o")
     assert out.document["indicators"]["green_coverage_vector"]["delta"] == 0 and out.valid
+
+
+def test_the_scenario_map_draws_the_sketch_and_counts_it_as_the_scenario_command_does(build, cn_dir, tmp_path) -> None:
+    """``greenplan export`` / ``batch`` of the scenario theme: the sketched greening and
+    construction are on the map, and the map's after-values equal ``greenplan scenario``'s."""
+    from greenplan.jobs.export import load_map_data
+    from greenplan.render.themes import get_theme
+
+    path = town(build, cn_dir, [{"name": "手绘 方案", "sketch": REF}])
+    project, _ = read_project(path)
+    park, built = build.box(100, 100, 200, 100), build.box(500, 500, 100, 50)  # both inside B
+    write_sketch(project, SketchRef(**REF), sketch(build, ["pocket_park", "construction"], [park, built]))
+    data = load_map_data(project, [get_theme("scenario")])
+    greening, construction = data.layers["scenario_greening"], data.layers["scenario_construction"]
+    assert shapely.equals(shapely.union_all(greening.geometry.values), park)
+    assert shapely.equals(shapely.union_all(construction.geometry.values), built)
+    out = run_scenario(project, "手绘 方案", tmp_path / "情景")
+    for key in ("green_coverage_vector", "green_space_ratio"):
+        assert data.scenario_doc["indicators"][key]["value"] == pytest.approx(out.document["indicators"][key]["after"],
+                                                                              rel=1e-12), key
+    b = build.box(0, 0, 1000, 1000)
+    cov = shapely.union(build.box(800, 800, 100, 100), park).intersection(b).area / b.area  # by hand
+    assert data.scenario_doc["indicators"]["green_coverage_vector"]["value"] == pytest.approx(cov, rel=1e-9)
+    # the scenario's GeoPackage keeps the construction too
+    assert pyogrio.read_dataframe(out.files["gpkg"], layer="scenario_construction").geometry.area.sum() == \
+        pytest.approx(built.area)

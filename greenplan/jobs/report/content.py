@@ -122,14 +122,14 @@ def compute_report_data(project: Project, *, scenario: str | None = None, themes
     feedback.set_text("增绿候选 / candidates")
     cands = compute_candidates(layers, rasters, project.settings, feedback=SubFeedback(feedback, 55, 75))
     summary = summarize(cands, layers.get("admin_units"))
-    scenario_doc = after = None
-    greening = None
+    scenario_doc = after = greening = construction = None
     if scenario is not None:
         feedback.set_text("情景方案 / scenario")
-        scenario_doc, greening, after = compute_scenario(project, scenario, loaded, layers, rasters, cands=cands,
-                                                         before=doc, feedback=SubFeedback(feedback, 75, 100))
+        scenario_doc, greening, after, construction = compute_scenario(
+            project, scenario, loaded, layers, rasters, cands=cands, before=doc, feedback=SubFeedback(feedback, 75, 100))
     feedback.set_progress(100.0)
-    map_data = build_map_data(project, loaded, layers, rasters, doc, features, cands, greening, after, themes or [])
+    map_data = build_map_data(project, loaded, layers, rasters, doc, features, cands, greening, after, themes or [],
+                              construction=construction)
     map_data.left_out = left_out_notes(loaded, set(layers), themes or [], doc)
     return ReportData(project=project, check=check, indicators=doc, register=register, candidates=summary,
                       top_candidates=top_candidates(cands), scenario=scenario_doc, map_data=map_data)
@@ -137,10 +137,16 @@ def compute_report_data(project: Project, *, scenario: str | None = None, themes
 
 def build_map_data(project: Project, loaded: Any, layers: dict[str, Any], rasters: dict[str, Any],
                    doc: dict[str, Any], features: dict[str, Any], cands: Any, greening: Any,
-                   after: dict[str, Any] | None, themes: list[Any]) -> Any:
+                   after: dict[str, Any] | None, themes: list[Any], construction: Any = None) -> Any:
     """The :class:`~greenplan.jobs.sheet.MapData` of the report's maps, from results already
     computed (what :func:`greenplan.jobs.export.load_map_data` would compute again)."""
-    from greenplan.jobs.export import RESULT_LAYERS, SCENARIO_LAYER, candidate_layers, result_layers
+    from greenplan.jobs.export import (
+        RESULT_LAYERS,
+        SCENARIO_CONSTRUCTION,
+        SCENARIO_LAYER,
+        candidate_layers,
+        result_layers,
+    )
     from greenplan.jobs.sheet import MapData
 
     drawn = {k: v for k, v in layers.items() if v is not None and k in ROLES}
@@ -148,5 +154,7 @@ def build_map_data(project: Project, loaded: Any, layers: dict[str, Any], raster
     drawn.update(candidate_layers(cands))
     if greening is not None and len(greening):
         drawn[SCENARIO_LAYER] = greening
+    if construction is not None and len(construction):
+        drawn[SCENARIO_CONSTRUCTION] = construction
     ras = {k: v for k, v in rasters.items() if v is not None}
     return MapData(project=project, crs=loaded.crs, layers=drawn, rasters=ras, doc=doc, scenario_doc=after)
