@@ -18,7 +18,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import shapely
-from PySide6.QtCore import QCoreApplication, QEvent, QObject, Qt
+from PySide6.QtCore import QEvent, QObject, Qt
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -41,18 +41,7 @@ from greenplan.app.sketch_state import (
     polygonal,
 )
 from greenplan.gui.i18n import current_language
-
-# what the kind box lists, in order (ids of ``greenplan.jobs.sketch.SKETCH_KINDS``)
-KIND_ORDER = ("pocket_park", "green_belt", "green_space", "rooftop", "construction")
-
-
-def kind_texts() -> dict[str, str]:
-    """The sketch kinds in the interface language (the kind box, the attributes dialog)."""
-    return {"pocket_park": QCoreApplication.translate("SketchBar", "Pocket park"),
-            "green_belt": QCoreApplication.translate("SketchBar", "Green belt"),
-            "green_space": QCoreApplication.translate("SketchBar", "Green space"),
-            "rooftop": QCoreApplication.translate("SketchBar", "Rooftop greening"),
-            "construction": QCoreApplication.translate("SketchBar", "New construction")}
+from greenplan.gui.sketch_texts import KIND_ORDER, kind_texts  # noqa: F401 - importable from here too
 
 
 class SketchBar(QToolBar):

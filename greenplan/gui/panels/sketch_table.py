@@ -34,7 +34,7 @@ from PySide6.QtWidgets import (
 from greenplan.app.sketch_check import conflicts_text
 from greenplan.app.sketch_state import SketchState
 from greenplan.gui.i18n import current_language
-from greenplan.gui.sketch_tools import kind_texts
+from greenplan.gui.sketch_texts import kind_texts
 from greenplan.gui.tables import compact_rows
 from greenplan.jobs.class_values import code_names
 from greenplan.jobs.sketch import SKETCH_KINDS
