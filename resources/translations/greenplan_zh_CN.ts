@@ -1942,6 +1942,10 @@
         <translation>{0} 不是 CJJ/T 85-2017 的绿地分类（G1、G2、G3、XG、EG …）</translation>
     </message>
     <message>
+        <source>A belt is 1 to {0} m wide</source>
+        <translation>绿带宽度须为 1 到 {0} 米</translation>
+    </message>
+    <message>
         <source>The green share must be a number from 0 to 1</source>
         <translation>绿地折算比例须为 0 到 1 之间的数</translation>
     </message>

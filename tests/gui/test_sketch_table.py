@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pandas as pd
 import pytest
+import shapely
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QComboBox, QDoubleSpinBox, QLineEdit
 
@@ -136,3 +137,21 @@ def test_a_source_table_is_read_only_and_says_so(qtbot, opened) -> None:
         align = m.data(m.index(0, c), Qt.ItemDataRole.TextAlignmentRole)
         numeric = pd.api.types.is_numeric_dtype(gdf[name].dtype)
         assert (align is not None) == numeric, name
+
+
+def test_a_belts_width_is_edited_and_the_belt_drawn_again(qtbot, opened, table) -> None:
+    w, t = opened, table
+    assert not t.model.flags(cell(t, 0, "width_m")) & Qt.ItemFlag.ItemIsEditable  # a park has no width
+    editor = edit(qtbot, t, cell(t, 1, "width_m"))
+    assert isinstance(editor, QDoubleSpinBox) and editor.value() == 20.0
+    editor.setValue(30.0)
+    commit(t, editor)
+    belt = w.sketch.state.features[1]
+    centre = shapely.from_wkt(belt.centre_wkt)
+    assert belt.width_m == 30.0 and centre.length == pytest.approx(800)
+    assert belt.geometry.area == pytest.approx(800 * 30)  # independent: the centre line's length × width
+    assert t.model.data(cell(t, 1, "area")) == "24000.0" and t.model.data(cell(t, 1, "width_m")) == "30.0"
+    assert not t.model.setData(cell(t, 1, "width_m"), 0.2)  # too narrow: refused
+    assert "1 到 500" in t.last_refusal
+    w.actions["edit.undo"].trigger()
+    assert w.sketch.state.features[1].geometry.area == pytest.approx(800 * 20)

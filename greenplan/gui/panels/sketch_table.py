@@ -7,7 +7,8 @@ classes, the green-space share as a number from 0 to 1, name and note as text. A
 checked before anything changes (a class the standard does not have, a share outside 0–1 is
 refused, with the reason in the status bar), and every accepted edit goes through
 :meth:`SketchState.modify`, one undo step like every other edit of the project: the table
-follows undo and redo through the state's ``changed`` event. Area, belt width and the conflict
+follows undo and redo through the state's ``changed`` event. A belt's width is edited too (the
+belt is drawn again along its centre line, 1–500 m). Area and the conflict
 (the live check's rule and overlap, in the status bar's words) are computed and read-only;
 numbers are right-aligned with fixed decimals.
 """
@@ -16,6 +17,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+import shapely
 from PySide6.QtCore import QAbstractTableModel, QEvent, QModelIndex, Qt, Signal
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
@@ -37,12 +39,13 @@ from greenplan.gui.i18n import current_language
 from greenplan.gui.sketch_texts import kind_texts
 from greenplan.gui.tables import compact_rows
 from greenplan.jobs.class_values import code_names
-from greenplan.jobs.sketch import SKETCH_KINDS
+from greenplan.jobs.sketch import SKETCH_KINDS, belt_polygon
 
 #: columns: (key, editable)
 COLUMNS = (("name", True), ("kind", True), ("cls", True), ("gs_share", True), ("area", False), ("width_m", False),
            ("conflict", False), ("note", True))
 NUMERIC = {"gs_share": 2, "area": 1, "width_m": 1}  # fixed decimals
+MAX_BELT_WIDTH_M = 500.0
 
 
 def green_classes() -> dict[str, tuple[str, str]]:
@@ -83,11 +86,18 @@ class SketchTableModel(QAbstractTableModel):
             return self.headers()[COLUMNS[section][0]]
         return str(section + 1)
 
+    def editable(self, row: int, key: str) -> bool:
+        """A belt's width is editable (the belt is drawn again from its centre line); the
+        other computed columns are not."""
+        if key == "width_m":
+            return row < len(self.state.features) and bool(self.state.features[row].centre_wkt)
+        return dict(COLUMNS)[key]
+
     def flags(self, index):
         if not index.isValid():
             return Qt.ItemFlag.NoItemFlags
         base = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
-        return base | Qt.ItemFlag.ItemIsEditable if COLUMNS[index.column()][1] else base
+        return base | Qt.ItemFlag.ItemIsEditable if self.editable(index.row(), COLUMNS[index.column()][0]) else base
 
     def value(self, row: int, key: str):
         f = self.state.features[row]
@@ -128,6 +138,14 @@ class SketchTableModel(QAbstractTableModel):
             if code not in green_classes():
                 return None, self.tr("{0} is not a class of CJJ/T 85-2017 (G1, G2, G3, XG, EG …)").format(value)
             return code, None
+        if key == "width_m":
+            try:
+                width = float(value)
+            except (TypeError, ValueError):
+                width = -1.0
+            if not 1.0 <= width <= MAX_BELT_WIDTH_M:
+                return None, self.tr("A belt is 1 to {0} m wide").format(int(MAX_BELT_WIDTH_M))
+            return width, None
         if key == "gs_share":
             try:
                 share = float(value)
@@ -139,16 +157,22 @@ class SketchTableModel(QAbstractTableModel):
         return str(value or "").strip(), None
 
     def setData(self, index, value, role=Qt.ItemDataRole.EditRole) -> bool:  # noqa: N802
-        if role != Qt.ItemDataRole.EditRole or not index.isValid() or not COLUMNS[index.column()][1]:
+        if role != Qt.ItemDataRole.EditRole or not index.isValid():
             return False
         key = COLUMNS[index.column()][0]
+        if not self.editable(index.row(), key):
+            return False
         new, reason = self.check(key, value)
         if reason is not None:
             self.refused.emit(reason)
             return False
         if new == self.value(index.row(), key):
             return False
-        self.state.modify(index.row(), **{key: new})  # one undo step; the table follows `changed`
+        changes = {key: new}
+        if key == "width_m":  # the belt drawn again along its centre line
+            centre = shapely.from_wkt(self.state.features[index.row()].centre_wkt)
+            changes["geometry"] = belt_polygon(centre, new)
+        self.state.modify(index.row(), **changes)  # one undo step; the table follows `changed`
         return True
 
 
@@ -169,6 +193,12 @@ class SketchDelegate(QStyledItemDelegate):
             for code, names in green_classes().items():
                 box.addItem(f"{code} {names[lang]}", code)
             return box
+        if key == "width_m":
+            spin = QDoubleSpinBox(parent)
+            spin.setRange(1.0, MAX_BELT_WIDTH_M)
+            spin.setDecimals(1)
+            spin.setSuffix(" m")
+            return spin
         if key == "gs_share":
             spin = QDoubleSpinBox(parent)
             spin.setRange(0.0, 1.0)
