@@ -367,7 +367,7 @@ class SketchTools(QObject):
             dock.setWidget(table)
             window.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, dock)
             self.table_dock = dock
-        dock.setWindowTitle(self.tr("Sketch Attribute Table"))
+            table.retranslate()  # now in its dock: the dock's title
         dock.show()
         dock.raise_()
         return dock.widget()

@@ -1894,6 +1894,10 @@
         <translation>情景“{0}”的草图：{1} 个要素</translation>
     </message>
     <message>
+        <source>Sketch Attribute Table</source>
+        <translation>草图属性表</translation>
+    </message>
+    <message>
         <source>Editable: double-click a cell; Ctrl+Z undoes</source>
         <translation>可编辑：双击单元格修改，Ctrl+Z 撤销</translation>
     </message>
@@ -1983,10 +1987,6 @@
     <message>
         <source>Vertex added</source>
         <translation>已添加顶点</translation>
-    </message>
-    <message>
-        <source>Sketch Attribute Table</source>
-        <translation>草图属性表</translation>
     </message>
     <message>
         <source>Sketch feature added (no conflict with permanent farmland or the ecological red line)</source>

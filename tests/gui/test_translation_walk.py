@@ -90,8 +90,9 @@ def _bad(texts, lang: str) -> list[tuple[str, str, str]]:
 
 
 def _is_data(text: str) -> bool:
-    """A text that only shows the user's data: a path, a township, a project or layer name."""
-    return bool(re.search(r"[/\\]|(镇|街道|乡)\b|（演示数据）|测试|图层", text))
+    """A text that only shows the user's data: a path, a township, a project, layer or scenario
+    name (手绘方案: the scenario a first sketch creates, a name in the project file)."""
+    return bool(re.search(r"[/\\]|(镇|街道|乡)\b|（演示数据）|测试|图层|手绘方案", text))
 
 
 def test_every_text_is_in_the_interface_language(qtbot, opened, wait_idle, build):
@@ -109,6 +110,11 @@ def test_every_text_is_in_the_interface_language(qtbot, opened, wait_idle, build
     w.indicators.show_result(w.indicators.doc, {**(w.indicators.features or {}), "redline_occupation": occ})
     w.show_candidates()
     wait_idle(w)
+    from greenplan.app.sketch_feature import SketchFeature
+
+    # a sketch on farmland, its attribute table open: kinds, classes and the conflict in words
+    w.sketch.state.add(SketchFeature("pocket_park", build.box(100, 1600, 50, 50)))
+    w.sketch.open_table()
     land = next(e.key for e in w.model.entries if e.spec.role == "land_use")
     roads = next(e.key for e in w.model.entries if e.spec.role == "roads")
     found = {}

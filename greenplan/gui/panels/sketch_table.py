@@ -23,6 +23,7 @@ from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
+    QDockWidget,
     QDoubleSpinBox,
     QHBoxLayout,
     QHeaderView,
@@ -285,6 +286,9 @@ class SketchTable(QWidget):
         self.view.resizeColumnsToContents()
 
     def retranslate(self) -> None:
+        dock = self.parentWidget()
+        if isinstance(dock, QDockWidget):  # the dock's title follows the language too
+            dock.setWindowTitle(self.tr("Sketch Attribute Table"))
         self.hint.setText(self.tr("Editable: double-click a cell; Ctrl+Z undoes"))
         self._update_title()
         self.model.headerDataChanged.emit(Qt.Orientation.Horizontal, 0, len(COLUMNS) - 1)
