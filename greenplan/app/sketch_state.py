@@ -263,6 +263,65 @@ class SketchState:
         self._edit(f"Split {n} sketch feature(s)", f"分割 {n} 个草图要素", mutate)
         return sorted(cut)
 
+    def merge(self, indices: list[int]) -> int | None:
+        """Merge the features at ``indices`` into one (one undo step): their union, with the
+        attributes of the first index given (a belt's centre line is dropped, as after a split);
+        names and notes of the others are kept after the first's. Returns the merged feature's
+        index (the lowest of ``indices``), or None when fewer than two are given. Features of
+        different kinds are not merged (``ValueError``): a park and a building site are not one
+        plan.
+
+        Examples
+        --------
+        >>> from greenplan.app.project_state import ProjectState
+        >>> sk = SketchState(ProjectState())
+        >>> sk.add_many([SketchFeature("pocket_park", shapely.box(0, 0, 10, 10), name="东园"),
+        ...              SketchFeature("pocket_park", shapely.box(5, 0, 15, 10), name="西园"),
+        ...              SketchFeature("pocket_park", shapely.box(50, 0, 60, 10))])
+        [0, 1, 2]
+        >>> sk.merge([1, 0]), [(f.name, f.geometry.area) for f in sk.features]
+        (0, [('西园、东园', 150.0), ('', 100.0)])
+        >>> sk.ps.undo_stack.undo(); len(sk.features)
+        3
+        """
+        order = list(dict.fromkeys(indices))
+        if len(order) < 2:
+            return None
+        feats = self.features
+        kinds = {feats[i].kind for i in order}
+        if len(kinds) > 1:
+            raise ValueError("sketch features of different kinds cannot be merged: "
+                             + ", ".join(sorted(kinds)))
+        first = feats[order[0]]
+        names = list(dict.fromkeys(feats[i].name for i in order if feats[i].name))
+        notes = list(dict.fromkeys(feats[i].note for i in order if feats[i].note))
+        geom = polygonal(shapely.union_all([feats[i].geometry for i in order]))
+        merged = replace(first, geometry=geom, centre_wkt="", width_m=None,
+                         name="、".join(names), note="；".join(notes))
+        target = min(order)
+
+        def mutate(fs: list[SketchFeature]) -> None:
+            fs[target] = merged
+            for i in sorted(order, reverse=True):
+                if i != target:
+                    fs.pop(i)
+
+        n = len(order)
+        self._edit(f"Merge {n} sketch features", f"合并 {n} 个{SKETCH_KINDS[first.kind]}草图", mutate)
+        return target
+
+    def delete_many(self, indices: list[int]) -> None:
+        """Delete the features at ``indices`` (one undo step)."""
+        drop = sorted(set(indices), reverse=True)
+        if not drop:
+            return
+
+        def mutate(fs: list[SketchFeature]) -> None:
+            for i in drop:
+                fs.pop(i)
+
+        self._edit(f"Delete {len(drop)} sketch features", f"删除 {len(drop)} 个草图要素", mutate)
+
     def delete(self, index: int) -> None:
         f = self.features[index]
         self._edit("Delete sketch feature", f"删除{SKETCH_KINDS[f.kind]}草图", lambda fs: fs.pop(index))

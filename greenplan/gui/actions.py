@@ -236,6 +236,8 @@ ACTIONS += [
                lambda w: w.set_tool("sketch_edit"), "sketch", "E", tool="sketch_edit"),
     ActionSpec("tool.sketch_split", QT_TRANSLATE_NOOP("Actions", "&Split Sketch Features"),
                lambda w: w.set_tool("sketch_split"), "sketch", "X", tool="sketch_split"),
+    ActionSpec("sketch.merge", QT_TRANSLATE_NOOP("Actions", "&Merge Selected Sketch Features"),
+               lambda w: w.sketch.merge(), "sketch", "Shift+M"),
     ActionSpec("sketch.table", QT_TRANSLATE_NOOP("Actions", "Sketch &Attribute Table"),
                lambda w: w.sketch.open_table(), "sketch", None),
     ActionSpec("sketch.copy_selected", QT_TRANSLATE_NOOP("Actions", "&Copy Selected Features into Sketch"),
@@ -244,7 +246,7 @@ ACTIONS += [
 ]
 MENU_LAYOUT = {**{k: v for k, v in MENU_LAYOUT.items() if k not in ("analysis", "help")},
                "sketch": ["tool.sketch_polygon", "tool.sketch_rect", "tool.sketch_belt", "-", "tool.sketch_edit",
-                          "tool.sketch_split", "-", "sketch.copy_selected", "sketch.table"],
+                          "tool.sketch_split", "sketch.merge", "-", "sketch.copy_selected", "sketch.table"],
                **{k: v for k, v in MENU_LAYOUT.items() if k in ("analysis", "help")}}
 
 def spec(action_id: str) -> ActionSpec:

@@ -168,6 +168,7 @@ class SketchTools(QObject):
         self._message = show_message
         self._label = show_label
         self.selected: int | None = None  # the feature the edit tool selected
+        self.others: list[int] = []  # more features, added with Shift+click (merge, delete)
         self._vertex: tuple[float, float] | None = None  # the vertex a drag of the edit tool moves
         self.vertex: tuple[float, float] | None = None  # the vertex clicked (Delete removes it)
         self.dialog: SketchAttributesDialog | None = None
@@ -248,6 +249,7 @@ class SketchTools(QObject):
     # ------------------------------------------------------------------ the edit tool
     def select(self, index: int | None) -> None:
         self.selected = index
+        self.others = []
         self.vertex = None
         self._show_selected()
         if index is not None:
@@ -260,9 +262,54 @@ class SketchTools(QObject):
         conflicts = conflicts_text(self.state.conflicts(index), current_language())
         return " · ".join(p for p in (*parts, conflicts) if p)
 
+    def selection(self) -> list[int]:
+        """The selected features: the one clicked first, then those added with Shift+click."""
+        return [] if self.selected is None else [self.selected, *self.others]
+
+    def toggle(self, index: int | None) -> None:
+        """Shift+click: add the feature to the selection, or take it out."""
+        if index is None:
+            return
+        if self.selected is None:
+            self.select(index)
+            return
+        if index == self.selected:
+            rest = self.others
+            self.select(rest[0] if rest else None)
+            self.others = rest[1:]
+        elif index in self.others:
+            self.others.remove(index)
+        else:
+            self.others.append(index)
+        self.vertex = None
+        self._show_selected()
+        n = len(self.selection())
+        if n > 1:
+            self.show_message(self.tr("{0} sketch features selected: Shift+M merges them, Delete deletes them")
+                              .format(n), 10000)
+
+    def merge(self) -> int | None:
+        """Merge the selected sketch features into one (one undo step)."""
+        chosen = self.selection()
+        if len(chosen) < 2:
+            self.show_message(self.tr("Select two or more sketch features to merge: "
+                                      "click one with the edit tool, Shift+click the others"), 8000)
+            return None
+        feats = self.state.features
+        if len({feats[i].kind for i in chosen}) > 1:
+            self.show_message(self.tr("Only sketch features of the same kind can be merged"), 8000)
+            return None
+        index = self.state.merge(chosen)
+        self.select(index)
+        return index
+
     def _show_selected(self) -> None:
         feats, i = self.state.features, self.selected
-        if i is not None and i < len(feats):
+        self.others = [j for j in self.others if j < len(feats) and j != i]
+        if i is not None and i < len(feats) and self.others:
+            shape = shapely.union_all([feats[j].geometry for j in (i, *self.others)])
+            self.canvas.set_sketch_selected(shape, feats[i].vertices())
+        elif i is not None and i < len(feats):
             self.canvas.set_sketch_selected(feats[i].geometry, feats[i].vertices())
         else:
             self.canvas.set_sketch_selected(None)
@@ -284,7 +331,11 @@ class SketchTools(QObject):
             self._show_selected()
             self.show_message(self.tr("Vertex selected: Delete removes it; drag to move it"), 8000)
             return
-        self.select(self.state.feature_at(x, y, tolerance))
+        index = self.state.feature_at(x, y, tolerance)
+        if self.canvas.click_modifiers & Qt.KeyboardModifier.ShiftModifier:
+            self.toggle(index)
+        else:
+            self.select(index)
 
     def on_dragged(self, x0: float, y0: float, x1: float, y1: float, tolerance: float) -> None:
         """Move the vertex the drag started on (of the selected feature), else the feature the
@@ -301,7 +352,7 @@ class SketchTools(QObject):
         self.select(index)
 
     def on_delete(self) -> None:
-        """Delete: the selected vertex, else the selected feature (one undo step)."""
+        """Delete: the selected vertex, else the selected features (one undo step)."""
         if self.canvas.tool != "sketch_edit" or self.selected is None:
             return
         if self.vertex is not None:
@@ -312,8 +363,11 @@ class SketchTools(QObject):
                 self.show_message(self.tr("A polygon keeps at least 3 vertices and a belt's centre line 2: "
                                           "delete the feature instead"), 8000)
             return
-        index, self.selected = self.selected, None
-        self.state.delete(index)
+        chosen, self.selected, self.others = self.selection(), None, []
+        if len(chosen) > 1:
+            self.state.delete_many(chosen)
+        else:
+            self.state.delete(chosen[0])
         self.canvas.set_sketch_selected(None)
 
     def on_double_clicked(self, x: float, y: float, tolerance: float) -> None:

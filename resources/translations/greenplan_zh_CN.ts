@@ -252,6 +252,10 @@
         <translation>分割草图要素(&amp;S)</translation>
     </message>
     <message>
+        <source>&amp;Merge Selected Sketch Features</source>
+        <translation>合并所选草图要素(&amp;M)</translation>
+    </message>
+    <message>
         <source>Sketch &amp;Attribute Table</source>
         <translation>草图属性表(&amp;A)</translation>
     </message>
@@ -1975,6 +1979,18 @@
     <message>
         <source>No polygon or line among the selected features</source>
         <translation>所选要素中没有面或线</translation>
+    </message>
+    <message>
+        <source>{0} sketch features selected: Shift+M merges them, Delete deletes them</source>
+        <translation>已选 {0} 个草图要素：Shift+M 合并，Delete 删除</translation>
+    </message>
+    <message>
+        <source>Select two or more sketch features to merge: click one with the edit tool, Shift+click the others</source>
+        <translation>请选择两个或更多草图要素再合并：用编辑工具单击一个，按住 Shift 单击其余</translation>
+    </message>
+    <message>
+        <source>Only sketch features of the same kind can be merged</source>
+        <translation>只能合并同一类型的草图要素</translation>
     </message>
     <message>
         <source>Vertex selected: Delete removes it; drag to move it</source>

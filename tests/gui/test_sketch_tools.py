@@ -378,3 +378,58 @@ def test_a_dragged_vertex_snaps_onto_an_edge(qtbot, snapping, build) -> None:
     xs = [x for x, _y in st.features[0].vertices()]
     assert build.X0 + 1000 in xs  # exactly on the edge, not where the mouse was
     assert w.canvas.sketch.snap_marker is None
+
+
+def _rect(qtbot, w, a: QPoint, b: QPoint) -> tuple[float, float, float, float]:
+    """Draw a rectangle from pixel a to b; its map box (x0, y0, x1, y1)."""
+    qtbot.mousePress(w.canvas, Qt.MouseButton.LeftButton, pos=a)
+    qtbot.mouseMove(w.canvas, b)
+    qtbot.mouseRelease(w.canvas, Qt.MouseButton.LeftButton, pos=b)
+    (xa, ya), (xb, yb) = on_map(w, a), on_map(w, b)
+    return min(xa, xb), min(ya, yb), max(xa, xb), max(ya, yb)
+
+
+def test_shift_click_selects_several_then_merge_and_delete(qtbot, opened, build) -> None:
+    w = opened
+    w.actions["tool.sketch_rect"].trigger()
+    w.sketch.bar.set_kind("pocket_park")
+    r1 = _rect(qtbot, w, px(w, build, 0, 100), px(w, build, 400, 300))
+    r2 = _rect(qtbot, w, px(w, build, 300, 100), px(w, build, 700, 300))  # overlaps r1
+    w.sketch.bar.set_kind("construction")
+    _rect(qtbot, w, px(w, build, 800, 700), px(w, build, 1000, 950))
+    w.sketch.state.modify(0, name="东园")
+    w.sketch.state.modify(1, name="西园")
+    assert len(w.sketch.state.features) == 3
+    w.actions["tool.sketch_edit"].trigger()
+    qtbot.mouseClick(w.canvas, Qt.MouseButton.LeftButton, pos=px(w, build, 100, 200))
+    qtbot.mouseClick(w.canvas, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.ShiftModifier,
+                     pos=px(w, build, 600, 200))
+    assert w.sketch.selection() == [0, 1]
+    # a construction site does not merge into a park: refused, nothing changes
+    qtbot.mouseClick(w.canvas, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.ShiftModifier,
+                     pos=px(w, build, 900, 850))
+    assert w.sketch.selection() == [0, 1, 2]
+    assert w.sketch.merge() is None and len(w.sketch.state.features) == 3
+    assert "同一类型" in w.measure_label.text()
+    qtbot.mouseClick(w.canvas, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.ShiftModifier,
+                     pos=px(w, build, 900, 850))  # Shift+click again takes it out
+    assert w.sketch.selection() == [0, 1]
+    w.actions["sketch.merge"].trigger()
+    # the union by hand: two boxes of the same height, overlapping in x
+    (ax0, ay0, ax1, ay1), (bx0, by0, bx1, by1) = r1, r2
+    expected = (ax1 - ax0) * (ay1 - ay0) + (bx1 - bx0) * (by1 - by0) - (ax1 - bx0) * (ay1 - ay0)
+    feats = w.sketch.state.features
+    assert len(feats) == 2 and feats[0].kind == "pocket_park" and feats[0].name == "东园、西园"
+    assert feats[0].geometry.area == pytest.approx(expected, rel=1e-9)
+    assert w.sketch.selection() == [0]
+    assert "合并 2 个口袋公园草图" in w.actions["edit.undo"].text()
+    # Delete with two selected removes both in one step; one undo brings both back
+    qtbot.mouseClick(w.canvas, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.ShiftModifier,
+                     pos=px(w, build, 900, 850))
+    w.canvas.setFocus()
+    qtbot.keyClick(w.canvas, Qt.Key.Key_Delete)
+    assert w.sketch.state.features == [] and w.sketch.selection() == []
+    w.actions["edit.undo"].trigger()
+    assert len(w.sketch.state.features) == 2
+    w.actions["edit.undo"].trigger()
+    assert [f.name for f in w.sketch.state.features] == ["东园", "西园", ""]

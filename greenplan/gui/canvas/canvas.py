@@ -109,6 +109,7 @@ class MapCanvas(QWidget):
         self._measure_cursor: tuple[float, float] | None = None
         self._measure_done = False
         self._after_double_click = False
+        self.click_modifiers = Qt.KeyboardModifier.NoModifier  # of the last sketch-edit click
         self._selection_path: QPainterPath | None = None
         self._highlight_path: QPainterPath | None = None
         self.highlight_purpose = "other"
@@ -376,6 +377,7 @@ class MapCanvas(QWidget):
             self.sketch.edit_press, self.sketch.edit_offset = None, (0.0, 0.0)
             self.sketch.edit_target = self.sketch.snap_marker = None
             tol = 3.0 * self.view.res
+            self.click_modifiers = event.modifiers()  # Shift+click adds to the sketch selection
             if moved:
                 self.sketch_dragged.emit(x0, y0, x1, y1, tol)
             else:
