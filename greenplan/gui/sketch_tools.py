@@ -307,7 +307,8 @@ class SketchTools(QObject):
         feats, i = self.state.features, self.selected
         self.others = [j for j in self.others if j < len(feats) and j != i]
         if i is not None and i < len(feats) and self.others:
-            shape = shapely.union_all([feats[j].geometry for j in (i, *self.others)])
+            # each outline on its own (a union would look merged already)
+            shape = shapely.multipolygons(shapely.get_parts([feats[j].geometry for j in (i, *self.others)]))
             self.canvas.set_sketch_selected(shape, feats[i].vertices())
         elif i is not None and i < len(feats):
             self.canvas.set_sketch_selected(feats[i].geometry, feats[i].vertices())
