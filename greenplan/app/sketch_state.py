@@ -333,13 +333,41 @@ class SketchState:
 
     def modify(self, index: int, **changes: Any) -> None:
         """Change attributes (``kind``, ``cls``, ``gs_share``, ``name``, ``note``) or ``geometry``."""
-        f = self.features[index]
-        new = replace(f, **changes)
-        if "kind" in changes and "cls" not in changes:
-            new = replace(new, cls=DEFAULT_CLASS[new.kind], gs_share=DEFAULT_GS_SHARE[new.kind]
-                          if "gs_share" not in changes else new.gs_share)
+        new = _modified(self.features[index], changes)
         self._edit("Modify sketch feature", f"修改{SKETCH_KINDS[new.kind]}草图",
                    lambda fs: fs.__setitem__(index, new))
+
+    def modify_many(self, changes: dict[int, dict[str, Any]]) -> None:
+        """Change the attributes of several features, ``{index: {attribute: value}}``, in one
+        undo step (the attribute table's edit of several selected rows).
+
+        Examples
+        --------
+        >>> from greenplan.app.project_state import ProjectState
+        >>> sk = SketchState(ProjectState())
+        >>> sk.add_many([SketchFeature("pocket_park", shapely.box(0, 0, 10, 10)),
+        ...              SketchFeature("green_space", shapely.box(20, 0, 30, 10))])
+        [0, 1]
+        >>> sk.modify_many({0: {"cls": "G13"}, 1: {"cls": "G13"}}); [f.cls for f in sk.features]
+        ['G13', 'G13']
+        >>> sk.ps.undo_stack.undo(); [f.cls for f in sk.features]
+        ['G1', 'G1']
+        """
+        if not changes:
+            return
+        feats = self.features
+        news = {i: _modified(feats[i], ch) for i, ch in changes.items()}
+        if len(news) == 1:
+            (i, ch), = changes.items()
+            self.modify(i, **ch)
+            return
+
+        def mutate(fs: list[SketchFeature]) -> None:
+            for i, f in news.items():
+                fs[i] = f
+
+        n = len(news)
+        self._edit(f"Modify {n} sketch features", f"修改 {n} 个草图要素", mutate)
 
     def _edit(self, text: str, text_zh: str, mutate: Callable[[list[SketchFeature]], Any]) -> None:
         name = self.scenario_name
@@ -457,3 +485,12 @@ class SketchState:
                 self.events.saved(names=[], error=exc)
                 return
             self.events.saved(names=names, error=None)
+
+
+def _modified(f: SketchFeature, changes: dict[str, Any]) -> SketchFeature:
+    """``f`` with ``changes``; a new kind without a class takes that kind's class and share."""
+    new = replace(f, **changes)
+    if "kind" in changes and "cls" not in changes:
+        new = replace(new, cls=DEFAULT_CLASS[new.kind], gs_share=DEFAULT_GS_SHARE[new.kind]
+                      if "gs_share" not in changes else new.gs_share)
+    return new

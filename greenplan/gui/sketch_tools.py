@@ -266,6 +266,15 @@ class SketchTools(QObject):
         """The selected features: the one clicked first, then those added with Shift+click."""
         return [] if self.selected is None else [self.selected, *self.others]
 
+    def select_many(self, indices: list[int]) -> None:
+        """Select these features (the attribute table's selected rows), the first one first."""
+        self.select(indices[0] if indices else None)
+        self.others = list(indices[1:])
+        self._show_selected()
+        if len(indices) > 1:
+            self.show_message(self.tr("{0} sketch features selected: Shift+M merges them, Delete deletes them")
+                              .format(len(indices)), 10000)
+
     def toggle(self, index: int | None) -> None:
         """Shift+click: add the feature to the selection, or take it out."""
         if index is None:
@@ -416,7 +425,7 @@ class SketchTools(QObject):
         window = self.canvas.window()
         dock = getattr(self, "table_dock", None)
         if dock is None:
-            table = SketchTable(self.state, self.show_message, self.select, window)
+            table = SketchTable(self.state, self.show_message, self.select, window, select_many=self.select_many)
             dock = QDockWidget(window)
             dock.setObjectName("sketchTableDock")
             dock.setWidget(table)

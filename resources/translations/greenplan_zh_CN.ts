@@ -1902,15 +1902,15 @@
         <translation>草图属性表</translation>
     </message>
     <message>
-        <source>Editable: double-click a cell; Ctrl+Z undoes</source>
-        <translation>可编辑：双击单元格修改，Ctrl+Z 撤销</translation>
+        <source>Editable: double-click a cell; with several rows selected the edit applies to all; Ctrl+Z undoes</source>
+        <translation>可编辑：双击单元格修改；选中多行时一次修改全部所选行；Ctrl+Z 撤销</translation>
     </message>
 </context>
 <context>
     <name>SketchTableModel</name>
     <message>
         <source>Name</source>
-        <extracomment>columns: (key, editable) a refused value: the reason, for the status bar</extracomment>
+        <extracomment>columns: (key, editable) a refused value: the reason, for the status bar the rows an edit of ``row`` applies to: the selected rows when ``row`` is one of them</extracomment>
         <translation>名称</translation>
     </message>
     <message>

@@ -155,3 +155,37 @@ def test_a_belts_width_is_edited_and_the_belt_drawn_again(qtbot, opened, table) 
     assert "1 到 500" in t.last_refusal
     w.actions["edit.undo"].trigger()
     assert w.sketch.state.features[1].geometry.area == pytest.approx(800 * 20)
+
+
+def test_an_edit_of_several_selected_rows_applies_to_all_in_one_undo_step(qtbot, opened, table) -> None:
+    w, t = opened, table
+    w.sketch.state.add(w.sketch.state.features[0].moved(0, -400))  # a third feature: a second park
+    assert t.model.rowCount() == 3
+    # click row 0's name, Ctrl+click row 2's, then double-click row 2's class to edit it
+    vp = t.view.viewport()
+    qtbot.mouseClick(vp, Qt.MouseButton.LeftButton, pos=t.view.visualRect(cell(t, 0, "name")).center())
+    qtbot.mouseClick(vp, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.ControlModifier,
+                     pos=t.view.visualRect(cell(t, 2, "name")).center())
+    assert t.selected_rows() == [0, 2]
+    assert w.sketch.selection() == [0, 2]  # the map's sketch selection follows the table
+    before = [f.cls for f in w.sketch.state.features]
+    at = t.view.visualRect(cell(t, 2, "cls")).center()
+    qtbot.mouseClick(vp, Qt.MouseButton.LeftButton, pos=at)  # a double-click: a click, then the double-click
+    qtbot.mouseDClick(vp, Qt.MouseButton.LeftButton, pos=at)
+    qtbot.wait(20)
+    assert t.selected_rows() == [0, 2]  # the double-click kept the selection
+    editor = t.view.indexWidget(cell(t, 2, "cls")) or t.view.focusWidget()
+    assert isinstance(editor, QComboBox)
+    editor.setEditText("G13")
+    commit(t, editor)
+    # rows 0 and 2 change; row 1 (the belt, not selected) keeps its class
+    assert [f.cls for f in w.sketch.state.features] == ["G13", before[1], "G13"]
+    assert "修改 2 个草图要素" in w.actions["edit.undo"].text()
+    assert t.selected_rows() == [0, 2]  # still selected: the next edit applies to both again
+    # the width applies to the belts among the selected rows only: none here, so nothing changes
+    assert not t.model.setData(cell(t, 0, "width_m"), 30.0)
+    w.actions["edit.undo"].trigger()
+    assert [f.cls for f in w.sketch.state.features] == before
+    # an edit of a row outside the selection changes that row only
+    assert t.model.setData(cell(t, 1, "name"), "滨河绿带")
+    assert [f.name for f in w.sketch.state.features] == ["", "滨河绿带", ""]

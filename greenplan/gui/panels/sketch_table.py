@@ -18,7 +18,15 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import shapely
-from PySide6.QtCore import QAbstractTableModel, QEvent, QModelIndex, Qt, Signal
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QEvent,
+    QItemSelectionModel,
+    QModelIndex,
+    Qt,
+    QTimer,
+    Signal,
+)
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -63,6 +71,8 @@ class SketchTableModel(QAbstractTableModel):
     def __init__(self, state: SketchState, parent=None) -> None:
         super().__init__(parent)
         self.state = state
+        #: the rows an edit of ``row`` applies to: the selected rows when ``row`` is one of them
+        self.rows_for: Callable[[int], list[int]] = lambda row: [row]
         state.events.changed.connect(self._changed)
 
     def _changed(self, _event=None) -> None:
@@ -167,13 +177,17 @@ class SketchTableModel(QAbstractTableModel):
         if reason is not None:
             self.refused.emit(reason)
             return False
-        if new == self.value(index.row(), key):
+        changes: dict[int, dict[str, object]] = {}
+        for row in self.rows_for(index.row()):  # the selected rows, where this one is among them
+            if not self.editable(row, key) or new == self.value(row, key):
+                continue
+            changes[row] = {key: new}
+            if key == "width_m":  # the belt drawn again along its centre line
+                centre = shapely.from_wkt(self.state.features[row].centre_wkt)
+                changes[row]["geometry"] = belt_polygon(centre, new)
+        if not changes:
             return False
-        changes = {key: new}
-        if key == "width_m":  # the belt drawn again along its centre line
-            centre = shapely.from_wkt(self.state.features[index.row()].centre_wkt)
-            changes["geometry"] = belt_polygon(centre, new)
-        self.state.modify(index.row(), **changes)  # one undo step; the table follows `changed`
+        self.state.modify_many(changes)  # one undo step; the table follows `changed`
         return True
 
 
@@ -239,7 +253,8 @@ class SketchTable(QWidget):
     """The sketch attribute table with its scenario name and a hint (a dock's widget)."""
 
     def __init__(self, state: SketchState, show_message: Callable[[str, int], None] | None = None,
-                 select: Callable[[int | None], None] | None = None, parent=None) -> None:
+                 select: Callable[[int | None], None] | None = None, parent=None,
+                 select_many: Callable[[list[int]], None] | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("sketchTable")
         self.state = state
@@ -248,7 +263,8 @@ class SketchTable(QWidget):
         self.view.setModel(self.model)
         self.view.setItemDelegate(SketchDelegate(self.view))
         self.view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        # several rows: an edit of one of them applies to all (one undo step)
+        self.view.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
         self.view.setEditTriggers(QAbstractItemView.EditTrigger.DoubleClicked
                                   | QAbstractItemView.EditTrigger.EditKeyPressed
                                   | QAbstractItemView.EditTrigger.AnyKeyPressed)
@@ -266,8 +282,16 @@ class SketchTable(QWidget):
         lay.addWidget(self.view)
         self._message = show_message
         self._select = select
+        self._select_many = select_many
         self.model.refused.connect(self._refused)
+        self.model.rows_for = self._rows_for
+        self._kept: list[int] = []
+        self.model.modelAboutToBeReset.connect(self._keep_selection)
+        self.model.modelReset.connect(self._restore_selection)
+        self._press_rows: list[int] = []
+        self.view.viewport().installEventFilter(self)
         self.view.selectionModel().currentRowChanged.connect(self._row_changed)
+        self.view.selectionModel().selectionChanged.connect(self._rows_selected)
         state.events.changed.connect(self._update_title)
         self.retranslate()
 
@@ -275,6 +299,46 @@ class SketchTable(QWidget):
         self.last_refusal = reason
         if self._message is not None:
             self._message(reason, 8000)
+
+    def selected_rows(self) -> list[int]:
+        return sorted({i.row() for i in self.view.selectionModel().selectedRows()})
+
+    def _rows_for(self, row: int) -> list[int]:
+        rows = self.selected_rows()
+        return rows if row in rows else [row]
+
+    def _keep_selection(self) -> None:
+        self._kept = self.selected_rows()
+
+    def eventFilter(self, obj, event) -> bool:  # noqa: N802 - Qt
+        """A double-click on a cell of a multi-row selection edits it for every selected row:
+        the view's own first click narrows the selection to one row, so it is put back."""
+        if event.type() == QEvent.Type.MouseButtonPress and event.modifiers() == Qt.KeyboardModifier.NoModifier:
+            rows = self.selected_rows()
+            if len(rows) > 1:
+                self._press_rows = rows  # the first press of a double-click: remember them
+        elif event.type() == QEvent.Type.MouseButtonDblClick:
+            rows, self._press_rows = self._press_rows, []
+            row = self.view.indexAt(event.position().toPoint()).row()
+            if row in rows:
+                self._kept = rows
+                QTimer.singleShot(0, self._restore_selection)  # after the click's own release
+        return False
+
+    def _restore_selection(self) -> None:
+        """An edit resets the model: the same rows stay selected (a further edit applies to
+        them too), as long as they still exist."""
+        rows = [r for r in self._kept if r < self.model.rowCount()]
+        sel = self.view.selectionModel()
+        flags = QItemSelectionModel.SelectionFlag.Select | QItemSelectionModel.SelectionFlag.Rows
+        for r in rows:
+            sel.select(self.model.index(r, 0), flags)
+
+    def _rows_selected(self, *_args) -> None:
+        """Several rows selected: the map's sketch selection follows (Shift+M merges them)."""
+        rows = self.selected_rows()
+        if self._select_many is not None and len(rows) > 1:
+            self._select_many(rows)
 
     def _row_changed(self, current, _previous) -> None:
         if self._select is not None and current.isValid():
@@ -289,7 +353,7 @@ class SketchTable(QWidget):
         dock = self.parentWidget()
         if isinstance(dock, QDockWidget):  # the dock's title follows the language too
             dock.setWindowTitle(self.tr("Sketch Attribute Table"))
-        self.hint.setText(self.tr("Editable: double-click a cell; Ctrl+Z undoes"))
+        self.hint.setText(self.tr("Editable: double-click a cell; with several rows selected the edit applies to all; Ctrl+Z undoes"))
         self._update_title()
         self.model.headerDataChanged.emit(Qt.Orientation.Horizontal, 0, len(COLUMNS) - 1)
 
