@@ -31,13 +31,14 @@ _LINESTYLES = {"-": "-", "--": "--", "-.": "-.", ":": ":", "solid": "-", "dashed
 _COLOUR_KEYS = ("fill", "edge", "hatch_color", "casing")
 _FLOAT_KEYS = ("width", "alpha", "edge_alpha", "zorder", "edge_min_px", "casing_width",
                "label_size")
-_STR_KEYS = ("label", "hatch", "label_field", "other_label", "cmap", "field", "indicator")
+_STR_KEYS = ("label", "label_en", "hatch", "label_field", "other_label", "other_label_en", "cmap", "field",
+             "indicator")
 #: how a layer's features get their symbol (the style dialog's 单一符号 / 分类 / 分级)
 RENDERERS = ("single", "categorized", "graduated")
 #: class breaks of a graduated style: equal interval, quantile, natural breaks (Jenks), manual
 METHODS = ("equal", "quantile", "natural", "manual")
 #: keys of one class of a categorized (value/values) or graduated (min, max) style
-_CLASS_KEYS = ("value", "values", "min", "max", "fill", "edge", "label")
+_CLASS_KEYS = ("value", "values", "min", "max", "fill", "edge", "label", "label_en")
 
 
 @dataclass(frozen=True)
@@ -52,6 +53,8 @@ class LayerStyle:
     id: str
     label: str
     kind: str = "polygon"  # polygon | line | raster
+    #: the label in the English interface ("" = the Chinese one); maps keep ``label``
+    label_en: str = ""
     fill: str | None = None
     edge: str | None = "#555555"
     width: float = 0.5
@@ -68,6 +71,7 @@ class LayerStyle:
     label_field: str = ""
     label_size: float = 9.0
     other_label: str = "其他"
+    other_label_en: str = "Other"
     #: categorized layers: the attribute, the matching rule and the categories
     field: str = ""
     match: str = "exact"
@@ -96,7 +100,7 @@ class LayerStyle:
 
     def other(self) -> LayerStyle:
         """The style of features that match no category (the layer's own fill)."""
-        return dataclasses.replace(self, id=f"{self.id}:other", label=self.other_label,
+        return dataclasses.replace(self, id=f"{self.id}:other", label=self.other_label, label_en=self.other_label_en,
                                    categories=(), values=())
 
     def classify(self, values: Sequence[Any] | np.ndarray) -> np.ndarray:
@@ -376,6 +380,8 @@ def _class_categories(renderer: str, classes: Any) -> tuple[list[dict[str, Any]]
                 raise _bad("classes", dict(c), "a categorized class needs value or values.", "分类类别需要 value 或 values。")
             cat["values"] = values
             cat["label"] = str(c.get("label", values[0] if values else ""))
+        if "label_en" in c:
+            cat["label_en"] = str(c["label_en"])
         for k in ("fill", "edge"):
             if k in c:
                 cat[k] = c[k]
@@ -451,7 +457,7 @@ def resolve_style(role: str, project_style: Mapping[str, Any] | None = None, *,
     if raw_cats == "landuse":
         raw_cats = _landuse_categories(code_system)
     cats: list[LayerStyle] = []
-    shared = {k: v for k, v in merged.items() if k not in ("label", "fill", "categories", "values", "id")}
+    shared = {k: v for k, v in merged.items() if k not in ("label", "label_en", "fill", "categories", "values", "id")}
     if isinstance(cat_overrides, Mapping):
         extra = {str(k): v for k, v in cat_overrides.items()}
     elif cat_overrides is None:
@@ -493,3 +499,15 @@ def scaled(style: LayerStyle, factor: float) -> LayerStyle:
 
 __all__ = ["LayerStyle", "resolve_style", "normalize_colour", "rgba", "style_ids", "scaled",
            "CODE_SYSTEMS", "RENDERERS", "METHODS"]
+
+
+def display_label(style: LayerStyle, lang: str = "zh") -> str:
+    """The label of a style or category in the interface language (maps use ``label``).
+
+    Examples
+    --------
+    >>> s = resolve_style("land_use")
+    >>> display_label(s.categories[0], "en"), display_label(s.categories[0]), display_label(s.other(), "en")
+    ('Cultivated land', '耕地', 'Unrecognised land-use class')
+    """
+    return (style.label_en or style.label) if lang == "en" else style.label

@@ -183,3 +183,20 @@ def test_labels_by_field_on_the_canvas(window, county3, wait_idle, qtbot):
     assert dark(before) == 0 < dark(after)
     assert window.canvas.view.res < 900 / (3 * 14 * 96 / 72)  # wide enough for a label
     assert np.isfinite(labels[0]).all()
+
+
+def test_class_rows_follow_the_interface_language(window, county3, wait_idle, qtbot):
+    from greenplan.gui.i18n import install_language
+
+    keys = _open(window, county3, wait_idle)
+    lu = keys["land_use"]
+    try:
+        install_language("en")
+        qtbot.wait(20)  # the language change is posted to the window
+        # the names of GB/T 21010 (code_names.toml's English column); the counts stay
+        assert [t for t, _ in _rows(window, lu)] == ["Cultivated land (3)", "Forest land (1)",
+                                                     "Residential land (1)", "Inland water (1)"]
+    finally:
+        install_language("zh")
+    qtbot.wait(20)
+    assert [t for t, _ in _rows(window, lu)] == ["耕地 (3)", "林地 (1)", "居住用地 (1)", "陆地水域 (1)"]

@@ -40,6 +40,8 @@ class DrawStyle:
     classes: tuple[DrawStyle, ...] = ()
     #: legend label of each class (as ``classes``: 0 = features of no category)
     class_labels: tuple[str, ...] = ()
+    #: the same in the English interface
+    class_labels_en: tuple[str, ...] = ()
 
     def for_class(self, cls: int) -> DrawStyle:
         if self.classes and 0 <= cls < len(self.classes):
@@ -113,12 +115,15 @@ def _one(style: Any) -> DrawStyle:
 
 def draw_style(style: Any) -> DrawStyle:
     """Screen style of a shared ``LayerStyle``, with one sub-style per category."""
+    from greenplan.render.styles import display_label
+
     base = _one(style)
     if not getattr(style, "categorized", False):
         return base
     classes = (_one(style.other()),) + tuple(_one(c) for c in style.categories)
     labels = (style.other_label,) + tuple(c.label for c in style.categories)
-    return dataclasses.replace(base, classes=classes, class_labels=labels)
+    labels_en = (display_label(style.other(), "en"),) + tuple(display_label(c, "en") for c in style.categories)
+    return dataclasses.replace(base, classes=classes, class_labels=labels, class_labels_en=labels_en)
 
 
 def feature_classes(gdf: Any, style: Any) -> np.ndarray | None:

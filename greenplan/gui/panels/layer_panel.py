@@ -78,10 +78,11 @@ def class_rows(entry: LayerEntry) -> list[tuple[int, str, int]]:
         return []
     counts = np.bincount(np.asarray(d.prepared.classes, dtype=np.int64).clip(0),
                          minlength=len(d.style.classes))
-    rows = [(i, d.style.class_labels[i] if i < len(d.style.class_labels) else str(i), int(counts[i]))
+    labels = d.style.class_labels_en if current_language() == "en" and d.style.class_labels_en else d.style.class_labels
+    rows = [(i, labels[i] if i < len(labels) else str(i), int(counts[i]))
             for i in range(1, len(d.style.classes)) if counts[i]]
     if counts[0]:
-        rows.append((0, d.style.class_labels[0] if d.style.class_labels else "", int(counts[0])))
+        rows.append((0, labels[0] if labels else "", int(counts[0])))
     return rows
 
 
