@@ -54,6 +54,8 @@ class SketchBar(QToolBar):
         self.kind_box = QComboBox(objectName="sketchKind")
         for k in KIND_ORDER:
             self.kind_box.addItem("", k)
+        # as wide as its longest kind in the language shown (English names are longer)
+        self.kind_box.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
         self.width_label = QLabel(objectName="sketchWidthLabel")
         self.width_box = QDoubleSpinBox(objectName="sketchWidth")
         self.width_box.setRange(1.0, 500.0)
