@@ -204,6 +204,12 @@ class IndicatorsDock(RunControls, QWidget):
         self.conflict_model = FrameTableModel(df, self)
         self.conflict_geoms, self.conflict_layers = geoms, layers
         self.conflicts.setModel(self.conflict_model)
+        # number, kind and area as wide as they need; the details take the rest
+        header = self.conflicts.horizontalHeader()
+        header.setStretchLastSection(False)
+        for c in (0, 1, 3):
+            header.setSectionResizeMode(c, header.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(2, header.ResizeMode.Stretch)
         self.tabs.setTabText(2, self.tr("Conflicts") + f" ({len(df)})")
 
     # ------------------------------------------------------------------ clicks -> map
