@@ -218,8 +218,10 @@ class SketchTools(QObject):
         if self.canvas.sketch.drawing_conflict != bool(conflicts):
             self.canvas.sketch.drawing_conflict = bool(conflicts)
             self.canvas.update()
-        text = conflicts_text(conflicts, current_language())
-        self.show_message(text, 2000)  # cleared when the shape leaves the protected land
+        lang = current_language()
+        # the shape's kind and area so far, then the rule it breaks (if any)
+        parts = [kind_texts()[feature.kind], format_area(feature.geometry.area, lang), conflicts_text(conflicts, lang)]
+        self.show_message(" · ".join(p for p in parts if p), 2000)
 
     def split(self, points) -> list[int]:
         """Cut the sketch features the line through ``points`` crosses (one undo step)."""

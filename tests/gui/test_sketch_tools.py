@@ -65,8 +65,9 @@ def test_belt_on_farmland_is_flagged_while_drawing_and_after(qtbot, opened, buil
     a, b = px(w, build, 100, 1600), px(w, build, 600, 1600)
     qtbot.mouseClick(w.canvas, Qt.MouseButton.LeftButton, pos=a)
     assert not w.canvas.sketch.drawing_conflict
-    qtbot.mouseMove(w.canvas, b)  # the live check of the line so far
-    assert "占用永久基本农田" in w.statusBar().currentMessage()
+    qtbot.mouseMove(w.canvas, b)  # the live check of the line so far: kind, area, rule
+    so_far = shapely.LineString([on_map(w, a), on_map(w, b)]).length * 30
+    assert w.statusBar().currentMessage().startswith(f"绿带 · {format_area(so_far)} · 占用永久基本农田 ")
     assert w.canvas.sketch.drawing_conflict  # the shape being drawn is outlined in the conflict style
     qtbot.mouseClick(w.canvas, Qt.MouseButton.LeftButton, pos=b)
     qtbot.mouseClick(w.canvas, Qt.MouseButton.RightButton, pos=b)
