@@ -6,7 +6,9 @@ The canvas already holds an STRtree of every drawn layer's geometries
 tolerance square around the mouse, takes the vertices of the few geometries hit and returns
 the nearest one within the tolerance; when no vertex is that close, the nearest point on
 their edges (polygon boundaries, lines), found by ``shapely.shortest_line`` on those few
-geometries only. Vertices win over edges, as in QGIS. No vertex or segment index is built,
+geometries only. Between the two, where two edges cross within the tolerance (a road centre
+line over a parcel boundary, two parcels' boundaries), the crossing: vertices win over
+intersections, and intersections over edges, as in QGIS. No vertex or segment index is built,
 so nothing waits when a layer is loaded.
 """
 
@@ -57,11 +59,33 @@ def snap_to_vertex(layers: Iterable[tuple[shapely.STRtree, np.ndarray]], x: floa
     return best
 
 
+#: more edges than this near the mouse (a dense coverage zoomed out): crossings are not looked for
+MAX_CROSSING_EDGES = 40
+
+
+def _nearest_crossing(edges: list, box, pt, tolerance: float) -> tuple[float, float] | None:
+    """The nearest point within ``tolerance`` of ``pt`` where two of ``edges`` cross (lines
+    sharing a stretch, such as neighbouring parcels' common boundary, do not count there)."""
+    if len(edges) < 2 or len(edges) > MAX_CROSSING_EDGES:
+        return None
+    near = shapely.clip_by_rect(np.asarray(edges, dtype=object), *box.bounds)  # only what is near
+    i, j = np.triu_indices(len(near), 1)
+    parts = shapely.get_parts(shapely.intersection(near[i], near[j]))
+    pts = parts[shapely.get_type_id(parts) == 0] if len(parts) else parts
+    if not len(pts):
+        return None
+    xy = shapely.get_coordinates(pts)
+    d = np.hypot(xy[:, 0] - pt.x, xy[:, 1] - pt.y)
+    k = int(np.argmin(d))
+    return (float(xy[k, 0]), float(xy[k, 1])) if d[k] <= tolerance else None
+
+
 def snap_point(layers: Iterable[tuple[shapely.STRtree, np.ndarray]], x: float, y: float,
                tolerance: float) -> tuple[float, float, str] | None:
     """The point (x, y) snaps to within ``tolerance``: ``(sx, sy, "vertex")`` for the nearest
-    vertex of ``layers``, else ``(sx, sy, "segment")`` for the nearest point on an edge, else
-    None. See :func:`snap_to_vertex` for the parameters.
+    vertex of ``layers``, else ``(sx, sy, "intersection")`` where two edges cross, else
+    ``(sx, sy, "segment")`` for the nearest point on an edge, else None. See
+    :func:`snap_to_vertex` for the parameters.
 
     Examples
     --------
@@ -75,6 +99,9 @@ def snap_point(layers: Iterable[tuple[shapely.STRtree, np.ndarray]], x: float, y
     (25.0, 5.0, 'segment')
     >>> snap_point(layers, 5.0, 5.0, 1.0) is None  # inside, far from every edge
     True
+    >>> road = np.array([shapely.LineString([(4, -5), (4, 15)])])  # a road across the square
+    >>> snap_point([*layers, (shapely.STRtree(road), road)], 4.6, 9.5, 1.0)
+    (4.0, 10.0, 'intersection')
     """
     layers = list(layers)
     vertex = snap_to_vertex(layers, x, y, tolerance)
@@ -84,6 +111,7 @@ def snap_point(layers: Iterable[tuple[shapely.STRtree, np.ndarray]], x: float, y
     pt = shapely.Point(x, y)
     best: tuple[float, float] | None = None
     best_d = tolerance
+    close: list = []  # every edge within reach, for the crossings
     for tree, geoms in layers:
         hits = tree.query(box)
         if not len(hits):
@@ -93,8 +121,12 @@ def snap_point(layers: Iterable[tuple[shapely.STRtree, np.ndarray]], x: float, y
         edges = np.where(poly, shapely.boundary(g), g)
         d = shapely.distance(edges, pt)
         d = np.where(np.isnan(d), np.inf, d)
+        close.extend(edges[d <= tolerance])
         i = int(np.argmin(d))
         if d[i] <= best_d:
             sx, sy = shapely.get_coordinates(shapely.shortest_line(edges[i], pt))[0]
             best_d, best = float(d[i]), (float(sx), float(sy))
+    crossing = _nearest_crossing(close, box, pt, tolerance) if best is not None else None
+    if crossing is not None:
+        return (*crossing, "intersection")
     return None if best is None else (*best, "segment")

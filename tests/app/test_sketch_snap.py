@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import numpy as np
+import pytest
 import shapely
 
 from greenplan.app.sketch_snap import snap_to_vertex
@@ -26,3 +27,25 @@ def test_nearest_vertex_over_layers_within_the_tolerance() -> None:
     # holes and multiparts have vertices too
     ring = shapely.Polygon([(0, 0), (10, 0), (10, 10), (0, 10)], [[(4, 4), (6, 4), (6, 6), (4, 6)]])
     assert snap_to_vertex([layer(ring)], 4.2, 5.8, 0.5) == (4.0, 6.0)
+
+
+def test_crossings_of_edges_between_vertices_and_segments() -> None:
+    from greenplan.app.sketch_snap import snap_point
+
+    parcels = layer(shapely.box(0, 0, 10, 10), shapely.box(10, 0, 20, 10))  # sharing the edge x = 10
+    road = layer(shapely.LineString([(0, 2), (20, 6)]))  # y = 2 + x / 5: crosses x = 10 at y = 4
+    # near (10, 4): the road crosses the shared boundary there (by hand), not a vertex of either
+    x, y, kind = snap_point([parcels, road], 10.4, 4.3, 1.0)
+    assert kind == "intersection" and (x, y) == pytest.approx((10.0, 4.0))
+    # along the shared boundary alone (the two parcels' edges overlap, they do not cross): an edge point
+    assert snap_point([parcels], 10.3, 7.0, 1.0) == (10.0, 7.0, "segment")
+    # a vertex within reach still wins over a nearer crossing
+    assert snap_point([parcels, road], 10.2, 9.4, 1.0) == (10.0, 10.0, "vertex")
+    # two layers' lines: the crossing point of y = x and x + y = 10 is (5, 5)
+    a = layer(shapely.LineString([(0, 0), (10, 10)]))
+    b = layer(shapely.LineString([(0, 10), (10, 0)]))
+    x, y, kind = snap_point([a, b], 5.5, 5.2, 1.0)
+    assert kind == "intersection" and (x, y) == pytest.approx((5.0, 5.0))
+    # too far from the crossing but near a line: the foot of the perpendicular on y = x
+    x, y, kind = snap_point([a, b], 7.5, 7.9, 0.5)
+    assert kind == "segment" and (x, y) == pytest.approx((7.7, 7.7))

@@ -62,7 +62,7 @@ class SketchOverlay:
         self.handles = vertices if geom is not None else None
 
     def snap(self, x: float, y: float, force: bool = False) -> tuple[float, float] | None:
-        """The vertex, else the point on an edge, of a visible layer or of the sketch within
+        """The vertex, else the crossing of two edges, else the point on an edge, of a visible layer or of the sketch within
         :data:`SNAP_PX` of map point (x, y), for the drawing tools (None: none, or snapping is
         off); :attr:`snap_kind` says which. ``force``: whatever the tool (a vertex drag of
         the edit tool, which snaps to the visible layers only, never back onto the sketch)."""
@@ -123,5 +123,9 @@ class SketchOverlay:
                 p.drawPolygon(QPolygonF([QPointF(sx, sy - 6), QPointF(sx + 6, sy), QPointF(sx, sy + 6), QPointF(sx - 6, sy)]))
                 p.drawLine(QPointF(sx - 3, sy - 3), QPointF(sx + 3, sy + 3))
                 p.drawLine(QPointF(sx - 3, sy + 3), QPointF(sx + 3, sy - 3))
+            elif self.snap_kind == "intersection":  # where two edges cross: an X in a circle
+                p.drawEllipse(QPointF(sx, sy), 6.0, 6.0)
+                p.drawLine(QPointF(sx - 4, sy - 4), QPointF(sx + 4, sy + 4))
+                p.drawLine(QPointF(sx - 4, sy + 4), QPointF(sx + 4, sy - 4))
             else:  # on a vertex: a square
                 p.drawRect(QRectF(sx - 5, sy - 5, 10, 10))
