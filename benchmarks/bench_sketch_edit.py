@@ -10,8 +10,9 @@ the densest part of the map), with a sketch of 40 features (pocket parks and
 belts, some on permanent farmland) bound to the canvas as the desktop app binds it
 (:class:`greenplan.gui.sketch_tools.SketchTools`, live farmland/red-line check included).
 
-- ``snap``: ``SketchOverlay.snap`` (vertices, then edges, of every visible layer and the sketch,
-  within 8 px) at ``--repeat`` mouse positions in the view; baseline: the same answer without
+- ``snap``: ``SketchOverlay.snap`` (vertices, then crossings of edges, then edges, of every
+  visible layer and the sketch, within 8 px) at ``--repeat`` mouse positions in the view, half of
+  them random and half a few pixels off a road (where crossings are looked for among the most edges); baseline: the same answer without
   the layers' STRtrees (every geometry's vertices and edges tested), at a few positions.
 - ``redraw after an edit``: moving a sketch feature (one undo step through the project's undo
   stack), the binder rebuilding the sketch overlay and checking the conflicts, and the canvas
@@ -105,7 +106,15 @@ def main() -> int:
     tol = SNAP_PX * view.res
     xs = rng.uniform(view.extent()[0], view.extent()[2], args.repeat)
     ys = rng.uniform(view.extent()[1], view.extent()[3], args.repeat)
-    snap_t, kinds = [], {"vertex": 0, "segment": 0, None: 0}
+    # half of the positions a few pixels off a road (where it crosses parcel boundaries, and the
+    # crossing test has the most edges in reach): the slow path, not only the random one
+    lu = display.layers[[d.spec.role for d in display.layers].index("roads")]
+    in_view = lu.prepared.geoms[lu.prepared.tree.query(shapely.box(*view.extent()))]
+    on = shapely.line_interpolate_point(rng.choice(in_view, args.repeat // 2), rng.uniform(0, 1, args.repeat // 2),
+                                        normalized=True)
+    xy = shapely.get_coordinates(on) + rng.uniform(-3, 3, (len(on), 2)) * view.res
+    xs[: len(xy)], ys[: len(xy)] = xy[:, 0], xy[:, 1]
+    snap_t, kinds = [], {"vertex": 0, "intersection": 0, "segment": 0, None: 0}
     for x, y in zip(xs, ys, strict=True):
         t0 = time.perf_counter()
         hit = canvas.sketch.snap(x, y)
@@ -155,7 +164,7 @@ def main() -> int:
     rows = [
         ("snapping per mouse move (median / worst)", statistics.median(snap_t), max(snap_t), 0.005,
          f"without the index {ms(statistics.median(brute_t))} (×{statistics.median(brute_t) / statistics.median(snap_t):.0f}); "
-         f"snapped to vertex {kinds['vertex']}, edge {kinds['segment']}, none {kinds[None]}"),
+         f"snapped to vertex {kinds['vertex']}, crossing {kinds['intersection']}, edge {kinds['segment']}, none {kinds[None]}"),
         ("redraw after an edit (median / worst)", statistics.median(edit_t), max(edit_t), 0.050,
          f"re-rendering the base layers {ms(statistics.median(base_t))} "
          f"(×{statistics.median(base_t) / statistics.median(edit_t):.0f})"),
