@@ -242,11 +242,14 @@ def is_unused_qt_translation(dest: str) -> bool:
     True
     >>> is_unused_qt_translation("PySide6/Qt/translations/qtbase_zh_CN.qm")
     False
+    >>> is_unused_qt_translation("PySide6/translations/qtbase_ja.qm")  # the Windows wheels' layout
+    True
     >>> is_unused_qt_translation("resources/translations/greenplan_zh_CN.qm")
     False
     """
     path = Path(dest).as_posix()
-    if "/Qt/translations/" not in "/" + path or not path.endswith(".qm"):
+    in_qt = "/Qt/translations/" in "/" + path or path.startswith("PySide6/translations/")
+    if not in_qt or not path.endswith(".qm"):
         return False
     stem = path.rsplit("/", 1)[-1][: -len(".qm")]
     return not any(stem.endswith("_" + lang) for lang in QT_LANGUAGES)
