@@ -13,8 +13,8 @@ import sys
 import time
 from pathlib import Path
 
-from PySide6.QtCore import QCoreApplication, QEventLoop, QTimer
-from PySide6.QtGui import QFont, QFontDatabase
+from PySide6.QtCore import QCollator, QCoreApplication, QEventLoop, QLocale, QTimer
+from PySide6.QtGui import QFont, QFontDatabase, QFontMetrics
 from PySide6.QtWidgets import QApplication
 
 from greenplan import __version__
@@ -86,6 +86,29 @@ def _settle(window, timeout_s: float) -> bool:
     return _wait(lambda: not window.busy(), timeout_s)
 
 
+#: place names in pinyin order (běi, guǎng, shàng): what Chinese collation must give
+PINYIN_ORDER = ("北京", "广州", "上海")
+
+
+def check_text_services() -> str | None:
+    """Chinese sorting (ICU collation) and Chinese glyphs in the application font; None if fine.
+
+    The frozen Linux bundle carries a trimmed ICU data library (root, Chinese and English
+    locale data only, ``packaging/trim.py``): this is where a missing part would show.
+    """
+    collator = QCollator(QLocale(QLocale.Language.Chinese, QLocale.Country.China))
+    shuffled = [PINYIN_ORDER[2], PINYIN_ORDER[0], PINYIN_ORDER[1]]
+    ordered = tuple(sorted(shuffled, key=collator.sortKey))
+    if ordered != PINYIN_ORDER:
+        return f"Chinese collation gives {ordered}, expected {PINYIN_ORDER}"
+    font = QApplication.font()
+    metrics = QFontMetrics(font)
+    missing = [ch for ch in "绿化规划" if not metrics.inFontUcs4(ord(ch))]
+    if missing and not any(QFontMetrics(QFont(f)).inFontUcs4(ord("绿")) for f in font.families()):
+        return f"no font of {font.families()} has the glyphs {''.join(missing)}"
+    return None
+
+
 def self_test(window, project: Path, timeout_s: float = 120.0) -> int:
     """Open ``project`` in ``window``, wait for the first render, report; returns 0 on success."""
     worker = window.ops.open_project(project, ask=False)
@@ -106,7 +129,12 @@ def self_test(window, project: Path, timeout_s: float = 120.0) -> int:
         print("self-test failed: the map was not drawn", file=sys.stderr)
         return 1
     window.model.set_dirty(False)
-    print(f"self-test ok: {len(loaded)} layers drawn in {window.canvas.last_render_s:.2f} s")
+    problem = check_text_services()
+    if problem:
+        print(f"self-test failed: {problem}", file=sys.stderr)
+        return 1
+    print(f"self-test ok: {len(loaded)} layers drawn in {window.canvas.last_render_s:.2f} s; "
+          f"Chinese sorted {'<'.join(PINYIN_ORDER)}")
     return 0
 
 
