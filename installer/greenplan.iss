@@ -1,4 +1,4 @@
-﻿; GreenPlan Windows installer (Inno Setup 6.5 or later: its Chinese (Simplified) messages are official from 6.5).
+﻿; GreenPlan Windows installer (Inno Setup 6.4 or later; Chinese (Simplified) messages from installer\ChineseSimplified.isl).
 ;
 ; Wraps the PyInstaller one-folder bundle dist\GreenPlan\ into GreenPlan-Setup-<version>.exe:
 ; per-user installation without administrator rights by default (all users on request),
@@ -9,11 +9,14 @@
 ;   iscc /DBundleDir=D:\b\GreenPlan /DOutputDir=D:\out installer\greenplan.iss
 ;
 ; The version is read from the bundle's greenplan.exe (its version resource is written by
-; build.spec from greenplan.__version__), so it cannot disagree with the package.
+; build.spec from greenplan.__version__), so it cannot disagree with the package. A bundle
+; without greenplan.exe (the Linux bundle, used as payload by packaging/wine_installer_test.sh)
+; needs /DAppVersion=<version> and /DNumericVersion=<a.b.c.d>. /DCompression=<method> overrides
+; lzma2/max (e.g. lzma2/fast for a quick trial).
 ; See installer/README.md for the whole Windows build procedure.
 
-#if Ver < EncodeVer(6, 5, 0)
-  #error "Inno Setup 6.5 or later is needed (Chinese Simplified messages ship with it from 6.5)."
+#if Ver < EncodeVer(6, 4, 0)
+  #error "Inno Setup 6.4 or later is needed."
 #endif
 
 #define AppName "GreenPlan"
@@ -28,16 +31,27 @@
 #ifndef OutputDir
   #define OutputDir AddBackslash(SourcePath) + "..\dist"
 #endif
-#if !FileExists(BundleDir + "\" + CliExe)
-  #error "No bundle at BundleDir: build it first (pyinstaller build.spec --noconfirm)."
+#ifndef Compression
+  #define Compression "lzma2/max"
 #endif
-#ifndef AppVersion
-  #define AppVersion GetStringFileInfo(BundleDir + "\" + CliExe, "ProductVersion")
+#if FileExists(BundleDir + "\" + CliExe)
+  #ifndef AppVersion
+    #define AppVersion GetStringFileInfo(BundleDir + "\" + CliExe, "ProductVersion")
+  #endif
+  #ifndef NumericVersion
+    #define NumericVersion GetVersionNumbersString(BundleDir + "\" + CliExe)
+  #endif
+#else
+  #if !FileExists(BundleDir + "\_internal\base_library.zip")
+    #error "No bundle at BundleDir: build it first (pyinstaller build.spec --noconfirm)."
+  #endif
+  #if !Defined(AppVersion) || !Defined(NumericVersion)
+    #error "BundleDir has no greenplan.exe to read the version from: pass /DAppVersion=... /DNumericVersion=..."
+  #endif
 #endif
 #if AppVersion == ""
   #error "greenplan.exe has no version resource: build the bundle on Windows with build.spec."
 #endif
-#define NumericVersion GetVersionNumbersString(BundleDir + "\" + CliExe)
 
 [Setup]
 ; AppId identifies the installation for upgrades and the uninstaller: never change it
@@ -52,8 +66,9 @@ VersionInfoDescription={#AppTitle} Setup
 ; per user by default, no UAC prompt; "all users" can still be chosen in a dialog or with /ALLUSERS
 PrivilegesRequired=lowest
 PrivilegesRequiredOverridesAllowed=dialog commandline
-; {autopf} is %LOCALAPPDATA%\Programs per user, Program Files for all users
-DefaultDirName={autopf}\{#AppName}
+; {autopf} is %LOCALAPPDATA%\Programs per user, Program Files for all users (DefaultInstallDir
+; below falls back to that path where the user's program files folder is unknown, as under Wine)
+DefaultDirName={code:DefaultInstallDir}
 DefaultGroupName={#AppTitle}
 DisableProgramGroupPage=yes
 ArchitecturesAllowed=x64compatible
@@ -66,7 +81,7 @@ SetupIconFile=..\resources\icons\app.ico
 WizardStyle=modern
 OutputDir={#OutputDir}
 OutputBaseFilename=GreenPlan-Setup-{#AppVersion}
-Compression=lzma2/max
+Compression={#Compression}
 SolidCompression=yes
 ; the running application must be closed to replace its files
 CloseApplications=yes
@@ -75,7 +90,9 @@ ShowLanguageDialog=auto
 LanguageDetectionMethod=uilanguage
 
 [Languages]
-Name: "zh"; MessagesFile: "compiler:Languages\ChineseSimplified.isl"
+; ChineseSimplified.isl beside this script: Inno Setup ships it as an unofficial translation
+; (installer/README.md); the copy here works with every compiler from 6.4 on
+Name: "zh"; MessagesFile: "ChineseSimplified.isl"
 Name: "en"; MessagesFile: "compiler:Default.isl"
 
 [CustomMessages]
@@ -133,3 +150,16 @@ Filename: "{app}\{#GuiExe}"; Description: "{cm:LaunchProgram,{#AppTitle}}"; Work
 ; nothing is written into {app} at run time; logs, settings and the font cache live in
 ; %LOCALAPPDATA%\GreenPlan and stay (they are the user's)
 Type: dirifempty; Name: "{app}"
+
+[Code]
+// {autopf} per user is FOLDERID_UserProgramFiles (%LOCALAPPDATA%\Programs). Where Windows
+// cannot resolve it (Wine; profiles with a broken known-folder entry) Setup would stop with
+// "Failed to expand shell folder constant autopf": use the same folder by its documented path.
+function DefaultInstallDir(Param: String): String;
+begin
+  try
+    Result := ExpandConstant('{autopf}\{#AppName}');
+  except
+    Result := ExpandConstant('{localappdata}\Programs\{#AppName}');
+  end;
+end;
