@@ -90,8 +90,8 @@ ShowLanguageDialog=auto
 LanguageDetectionMethod=uilanguage
 
 [Languages]
-; ChineseSimplified.isl beside this script: Inno Setup ships it as an unofficial translation
-; (installer/README.md); the copy here works with every compiler from 6.4 on
+; ChineseSimplified.isl beside this script: GreenPlan's own translation of Default.isl 6.4.1
+; (installer/README.md); it works with every compiler from 6.4 on
 Name: "zh"; MessagesFile: "ChineseSimplified.isl"
 Name: "en"; MessagesFile: "compiler:Default.isl"
 

@@ -116,17 +116,63 @@ def test_installer_accepts_inno_setup_6_4_and_a_payload_without_exe() -> None:
     assert "ExpandConstant('{localappdata}\\Programs\\{#AppName}')" in text
 
 
-def test_chinese_messages_ship_with_their_source_and_licence() -> None:
+def _isl_sections(raw: bytes) -> dict[str, list[tuple[str, str]]]:
+    """The ``key=value`` lines of an .isl file, per section, in order (comments left out)."""
+    sections: dict[str, list[tuple[str, str]]] = {}
+    current = None
+    for line in raw.decode("utf-8-sig").split("\r\n"):
+        if m := re.fullmatch(r"\[(\w+)\]", line.strip()):
+            current = sections.setdefault(m.group(1), [])
+        elif current is not None and line and not line.startswith(";"):
+            key, _, value = line.partition("=")
+            current.append((key, value))
+    return sections
+
+
+def test_chinese_messages_are_greenplans_own_translation_with_their_licence() -> None:
     raw = (ROOT / "installer" / "ChineseSimplified.isl").read_bytes()
-    assert raw.startswith(b"\xef\xbb\xbf")
+    assert raw.startswith(b"\xef\xbb\xbf"), "ISCC reads a Unicode .isl only with a BOM"
+    assert b"\n" not in raw.replace(b"\r\n", b""), "CRLF line endings, like Default.isl"
     text = raw.decode("utf-8-sig")
     head = text.split("[LangOptions]")[0]
-    assert "jrsoftware/issrc" in head and "is-6_4_1" in head and "Inno Setup License" in head
-    assert "LanguageID=$0804" in text and "LanguageCodePage=936" in text
-    messages = dict(re.findall(r"^(\w+)=(.*?)\r?$", text.split("[Messages]")[1], re.MULTILINE))
+    # GreenPlan's own translation of the default (English) messages, under their licence
+    assert "GreenPlan's own Simplified Chinese" in head and "2026-12-03" in head
+    assert "Default.isl" in head and '"innosetup"' in head and "6.4.1" in head
+    assert "Inno Setup License" in head and "installer/INNO-SETUP-LICENSE.txt" in head
+    assert "jrsoftware/issrc" not in head and "Unofficial" not in head
+    options = dict(_isl_sections(raw)["LangOptions"])
+    assert options["LanguageName"] == "<7B80><4F53><4E2D><6587>"  # 简体中文
+    assert options["LanguageID"] == "$0804" and options["LanguageCodePage"] == "0"
+    messages = dict(_isl_sections(raw)["Messages"])
     assert messages["ButtonInstall"] == "安装(&I)" and messages["ButtonCancel"] == "取消"
+    assert messages["ButtonNext"] == "下一步(&N) >" and messages["ButtonBack"] == "< 上一步(&B)"
+    # the Start-menu entry that packaging/wine_checks.py looks for ("卸载 GreenPlan")
+    assert dict(_isl_sections(raw)["CustomMessages"])["UninstallProgram"] == "卸载 %1"
     readme = (ROOT / "installer" / "README.md").read_text(encoding="utf-8")
     assert "ChineseSimplified.isl" in readme and "Inno Setup License" in readme
+    assert "GreenPlan's own translation" in readme
+
+
+DEFAULT_ISL = ROOT / "packaging" / ".cache" / "wine" / "npm" / "node_modules" / "innosetup" / "bin" / "Default.isl"
+
+
+def test_chinese_messages_have_every_key_and_placeholder_of_default_isl() -> None:
+    """Same keys in the same order as Inno Setup 6.4.1's Default.isl, same %1..%9/%n, [name]
+    constants and access keys. Default.isl comes with the compiler that
+    ``packaging/wine_installer_test.sh`` installs into packaging/.cache (not in the repository)."""
+    if not DEFAULT_ISL.is_file():
+        pytest.skip("no Default.isl in packaging/.cache (run packaging/wine_installer_test.sh once)")
+
+    def marks(value: str) -> tuple:
+        return (sorted(re.findall(r"%[1-9n]", value)), sorted(re.findall(r"\[(?:name|name/ver|gb|mb)\]", value)),
+                value.replace("&&", "").count("&"), value == "")
+
+    english = _isl_sections(DEFAULT_ISL.read_bytes())
+    chinese = _isl_sections((ROOT / "installer" / "ChineseSimplified.isl").read_bytes())
+    for section in ("Messages", "CustomMessages"):
+        assert [k for k, _ in chinese[section]] == [k for k, _ in english[section]], section
+        wrong = [k for (k, en), (_, zh) in zip(english[section], chinese[section]) if marks(en) != marks(zh)]
+        assert not wrong, f"[{section}] placeholders, constants or access keys differ: {wrong}"
 
 
 # --------------------------------------------------------------------------- Wine checks
