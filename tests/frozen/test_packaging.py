@@ -8,7 +8,6 @@ agreement with build.spec. The frozen bundle itself: ``test_frozen.py`` (marked 
 from __future__ import annotations
 
 import ast
-import importlib.util
 import json
 import os
 import re
@@ -19,18 +18,12 @@ from pathlib import Path
 
 import pytest
 
+from tests.frozen.packaging_modules import load
+
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def _load(name: str):
-    # packaging/ is not importable as a package ("packaging" is a PyPI name)
-    key = f"greenplan_packaging_{name}"
-    if key not in sys.modules:
-        spec = importlib.util.spec_from_file_location(key, ROOT / "packaging" / f"{name}.py")
-        module = importlib.util.module_from_spec(spec)
-        sys.modules[key] = module
-        spec.loader.exec_module(module)
-    return sys.modules[key]
+_load = load
 
 
 bundle_data = _load("bundle_data")

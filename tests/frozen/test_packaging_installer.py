@@ -7,7 +7,6 @@ output recorded from a Wine 8 run) and the smoke test's size budget.
 
 from __future__ import annotations
 
-import importlib.util
 import lzma
 import os
 import random
@@ -18,17 +17,12 @@ from pathlib import Path
 
 import pytest
 
+from tests.frozen.packaging_modules import load
+
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def _load(name: str):
-    key = f"greenplan_packaging_{name}"
-    if key not in sys.modules:
-        spec = importlib.util.spec_from_file_location(key, ROOT / "packaging" / f"{name}.py")
-        module = importlib.util.module_from_spec(spec)
-        sys.modules[key] = module
-        spec.loader.exec_module(module)
-    return sys.modules[key]
+_load = load
 
 
 lock = _load("lock_bundle")
@@ -171,7 +165,7 @@ def test_chinese_messages_have_every_key_and_placeholder_of_default_isl() -> Non
     chinese = _isl_sections((ROOT / "installer" / "ChineseSimplified.isl").read_bytes())
     for section in ("Messages", "CustomMessages"):
         assert [k for k, _ in chinese[section]] == [k for k, _ in english[section]], section
-        wrong = [k for (k, en), (_, zh) in zip(english[section], chinese[section]) if marks(en) != marks(zh)]
+        wrong = [k for (k, en), (_, zh) in zip(english[section], chinese[section], strict=True) if marks(en) != marks(zh)]
         assert not wrong, f"[{section}] placeholders, constants or access keys differ: {wrong}"
 
 

@@ -7,7 +7,6 @@ stripping's safety check, the one-executable dispatch and the wheel arithmetic o
 
 from __future__ import annotations
 
-import importlib.util
 import marshal
 import shutil
 import struct
@@ -18,18 +17,12 @@ from pathlib import Path
 
 import pytest
 
+from tests.frozen.packaging_modules import load
+
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def _load(name: str):
-    # packaging/ is not importable as a package ("packaging" is a PyPI name)
-    key = f"greenplan_packaging_{name}"
-    if key not in sys.modules:
-        spec = importlib.util.spec_from_file_location(key, ROOT / "packaging" / f"{name}.py")
-        module = importlib.util.module_from_spec(spec)
-        sys.modules[key] = module
-        spec.loader.exec_module(module)
-    return sys.modules[key]
+_load = load
 
 
 trim = _load("trim")
