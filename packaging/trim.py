@@ -256,11 +256,8 @@ def prune_unreferenced(binaries: Sequence[TocEntry], needed: Callable[[Path], li
 
 
 def file_digest(path: Path) -> str:
-    h = hashlib.sha256()
     with open(path, "rb") as fh:
-        for block in iter(lambda: fh.read(1 << 20), b""):
-            h.update(block)
-    return h.hexdigest()
+        return hashlib.file_digest(fh, "sha256").hexdigest()
 
 
 def duplicate_groups(files: Iterable[Path], min_size: int = 4096) -> list[list[Path]]:

@@ -147,11 +147,9 @@ def tree_digest(root: Path, skip: tuple[str, ...] = ()) -> dict[str, tuple[int, 
             rel = p.relative_to(root).as_posix()
             if rel in skip:
                 continue
-            h = hashlib.sha256()
             with open(p, "rb") as fh:
-                for block in iter(lambda: fh.read(1 << 20), b""):
-                    h.update(block)
-            out[rel.lower()] = (p.stat().st_size, h.hexdigest())
+                digest = hashlib.file_digest(fh, "sha256").hexdigest()
+            out[rel.lower()] = (p.stat().st_size, digest)
     return out
 
 

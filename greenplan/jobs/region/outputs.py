@@ -242,11 +242,8 @@ def region_document(region: Mapping[str, Any], counties: Sequence[Mapping[str, A
 # ----------------------------------------------------------------------------- manifest
 def file_hash(path: Path) -> str:
     """SHA-256 of a file's bytes (hex)."""
-    h = hashlib.sha256()
     with open(path, "rb") as fh:
-        for block in iter(lambda: fh.read(1 << 20), b""):
-            h.update(block)
-    return h.hexdigest()
+        return hashlib.file_digest(fh, "sha256").hexdigest()
 
 
 def input_hashes(paths: Sequence[Path]) -> dict[str, str]:
