@@ -18,19 +18,13 @@ from pathlib import Path
 
 import pytest
 
-from tests.frozen.packaging_modules import load
+from tests.frozen.packaging_modules import ROOT, load
 
-ROOT = Path(__file__).resolve().parents[2]
-
-
-_load = load
-
-
-bundle_data = _load("bundle_data")
-winversion = _load("winversion")
-strip_debug = _load("strip_debug")
-smoke = _load("smoke_test")
-support = _load("smoke_support")
+bundle_data = load("bundle_data")
+winversion = load("winversion")
+strip_debug = load("strip_debug")
+smoke = load("smoke_test")
+support = load("smoke_support")
 
 
 def _proj_db(folder: Path, major: int, minor: int, proj_version: str) -> Path:

@@ -17,18 +17,12 @@ from pathlib import Path
 
 import pytest
 
-from tests.frozen.packaging_modules import load
+from tests.frozen.packaging_modules import ROOT, load
 
-ROOT = Path(__file__).resolve().parents[2]
-
-
-_load = load
-
-
-lock = _load("lock_bundle")
-wine = _load("wine_checks")
-smoke = _load("smoke_test")
-support = _load("smoke_support")
+lock = load("lock_bundle")
+wine = load("wine_checks")
+smoke = load("smoke_test")
+support = load("smoke_support")
 
 H1, H2, H3 = ("sha256:" + c * 64 for c in "abc")
 

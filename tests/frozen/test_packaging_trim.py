@@ -19,16 +19,10 @@ import pytest
 
 from tests.frozen.packaging_modules import load
 
-ROOT = Path(__file__).resolve().parents[2]
-
-
-_load = load
-
-
-trim = _load("trim")
-strip_debug = _load("strip_debug")
-dispatch = _load("entry_dispatch")
-windows_size = _load("windows_size")
+trim = load("trim")
+strip_debug = load("strip_debug")
+dispatch = load("entry_dispatch")
+windows_size = load("windows_size")
 
 LINUX = sys.platform.startswith("linux")
 
